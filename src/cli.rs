@@ -1,0 +1,123 @@
+//! The command line as clap sees it. Clap types stop here: [`crate::config::Config::from_cli`]
+//! validates these raw values once and the rest of the program never sees them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Exit codes, shown at the end of `--help` and in the README.
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  every certificate looked at is healthy, or the command did what was asked
+  1  something is unhealthy (a certificate is not Ready)
+  2  error: bad usage, no access, unreadable input; nothing was concluded";
+
+/// certdoctor: find out why a cert-manager certificate is not Ready, and fix it.
+#[derive(Debug, Parser)]
+#[command(
+    name = "certdoctor",
+    version = crate::config::VERSION,
+    about = "Find out why a cert-manager certificate is not Ready, and what to do about it",
+    after_help = EXIT_CODES_HELP,
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Connection, scope and output flags shared by every command.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command accepts, anywhere on the command line.
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// Kubeconfig context to use (default: the current context)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+
+    /// Namespace to look in (default: the context's namespace)
+    #[arg(short = 'n', long, global = true, value_name = "NS")]
+    pub namespace: Option<String>,
+
+    /// Look in every namespace
+    #[arg(short = 'A', long, global = true)]
+    pub all_namespaces: bool,
+
+    /// Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)
+    #[arg(short = 'l', long, global = true, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+
+    /// Impersonate this user for every API request, as kubectl --as
+    #[arg(long = "as", global = true, value_name = "USER")]
+    pub as_user: Option<String>,
+
+    /// Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)
+    #[arg(long, global = true, value_name = "DURATION", default_value = "30s")]
+    pub request_timeout: String,
+
+    /// Output format
+    #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputArg::Text)]
+    pub output: OutputArg,
+
+    /// When to use colour (auto: only on a terminal, and never with NO_COLOR set)
+    #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub color: ColorArg,
+
+    /// Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or
+    /// multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it
+    #[arg(long, global = true, value_name = "PATH|-")]
+    pub from_file: Option<String>,
+}
+
+/// `-o` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputArg {
+    /// Human-readable text and tables
+    Text,
+    /// Text with extra table columns
+    Wide,
+    /// The documented JSON model (docs/output.md)
+    Json,
+    /// The same model as YAML
+    Yaml,
+}
+
+/// `--color` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// Colour on a terminal unless NO_COLOR is set
+    Auto,
+    /// Always colour (also when piped)
+    Always,
+    /// Never colour
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show one certificate's whole chain with a verdict, or a table of all certificates
+    #[command(after_help = EXIT_CODES_HELP)]
+    Status(StatusArgs),
+    /// Write the objects certdoctor reads to stdout as YAML, for offline use or a hand-off
+    /// (private keys and non-certificate Secret data removed)
+    Dump(DumpArgs),
+}
+
+/// Arguments of `status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Certificate to show in detail; without it, a table of every certificate in scope
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+}
+
+/// Arguments of `dump` (it uses the global scope flags only).
+#[derive(Debug, Args)]
+pub struct DumpArgs {}

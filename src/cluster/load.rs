@@ -1,0 +1,188 @@
+//! One paginated LIST per kind. The number of API requests depends on the number of kinds
+//! and pages, never on the number of Certificates: every link is made later, in memory.
+//!
+//! Items are kept as JSON so one malformed object cannot fail a LIST (it becomes a note when
+//! typed), and so `dump` can write the objects exactly as the API server returned them.
+
+use futures::future::join_all;
+use kube::api::ListParams;
+use kube::core::Request;
+use serde_json::Value;
+
+use super::client::Connection;
+use crate::error::CliError;
+use crate::model::snapshot::{CERTIFICATES, KINDS, KindInfo, RawSnapshot, Scope, Unreadable};
+
+/// Page size of every LIST: large enough that a typical namespace is one request, small
+/// enough that the API server does not build huge responses.
+pub const PAGE_SIZE: u32 = 500;
+
+/// URL path of a LIST of `info` in `namespace` (or cluster-wide).
+pub fn list_path(info: &KindInfo, namespace: Option<&str>) -> String {
+    let base = if info.group.is_empty() {
+        format!("/api/{}", info.version)
+    } else {
+        format!("/apis/{}/{}", info.group, info.version)
+    };
+    match namespace.filter(|_| info.namespaced) {
+        Some(ns) => format!("{base}/namespaces/{ns}/{}", info.plural),
+        None => format!("{base}/{}", info.plural),
+    }
+}
+
+/// How a LIST failed.
+enum ListError {
+    /// The API server answered with an error status.
+    Api { code: u16, message: String },
+    /// No usable answer (connection, timeout, garbage).
+    Transport(String),
+}
+
+async fn list_kind(
+    conn: &Connection,
+    info: &KindInfo,
+    scope: &Scope,
+) -> Result<Vec<Value>, ListError> {
+    let namespace = scope.namespace.as_deref();
+    let request = Request::new(list_path(info, namespace));
+    let mut params = ListParams::default().limit(PAGE_SIZE);
+    if let Some(fs) = info.field_selector {
+        params = params.fields(fs);
+    }
+    if *info == CERTIFICATES
+        && let Some(sel) = &scope.selector
+    {
+        params = params.labels(sel.as_str());
+    }
+    let mut items = Vec::new();
+    loop {
+        let req = request
+            .list(&params)
+            .map_err(|e| ListError::Transport(e.to_string()))?;
+        let page: Value = conn.client.request(req).await.map_err(|e| match e {
+            kube::Error::Api(s) => ListError::Api {
+                code: s.code,
+                message: s.message.clone(),
+            },
+            other => ListError::Transport(transport_text(&other)),
+        })?;
+        let Value::Object(mut page) = page else {
+            return Err(ListError::Transport(
+                "the response is not a JSON object".into(),
+            ));
+        };
+        if let Some(Value::Array(page_items)) = page.remove("items") {
+            for mut item in page_items {
+                if let Value::Object(m) = &mut item {
+                    m.entry("apiVersion")
+                        .or_insert_with(|| Value::String(info.api_version()));
+                    m.entry("kind")
+                        .or_insert_with(|| Value::String(info.kind.to_string()));
+                }
+                items.push(item);
+            }
+        }
+        let next = page
+            .get("metadata")
+            .and_then(|m| m.get("continue"))
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty());
+        match next {
+            Some(token) => params = params.continue_token(token),
+            None => return Ok(items),
+        }
+    }
+}
+
+fn transport_text(e: &kube::Error) -> String {
+    // Walk to the innermost cause: kube's own wrapper texts say little to a user.
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg = s.to_string();
+        source = s.source();
+    }
+    if msg.contains("deadline has elapsed") || msg.to_lowercase().contains("timed out") {
+        "timed out".to_string()
+    } else {
+        msg
+    }
+}
+
+fn can_i(info: &KindInfo, scope: &Scope) -> String {
+    let ns = match (&scope.namespace, info.namespaced) {
+        (Some(ns), true) => format!(" -n {ns}"),
+        _ => " -A".to_string(),
+    };
+    format!("kubectl auth can-i list {}{ns}", info.qualified())
+}
+
+/// LISTs every kind (concurrently; one request per page) and returns the raw snapshot.
+/// Certificates are essential: a failure there is an error. Other kinds the API refuses
+/// (RBAC 403, missing API) are recorded as unreadable and the command goes on.
+pub async fn fetch(conn: &Connection, scope: &Scope) -> Result<RawSnapshot, CliError> {
+    let results = join_all(KINDS.iter().map(|k| list_kind(conn, k, scope))).await;
+    let mut raw = RawSnapshot::default();
+    for (info, result) in KINDS.iter().zip(results) {
+        match result {
+            Ok(items) => raw.objects.extend(items),
+            Err(ListError::Transport(msg)) => {
+                return Err(CliError::new(format!(
+                    "cannot reach the Kubernetes API server at {}: {msg}",
+                    conn.server
+                ))
+                .hint(format!(
+                    "check the network and the context (`kubectl cluster-info`); the request timeout is {}s (--request-timeout)",
+                    conn.timeout.as_secs_f64()
+                )));
+            }
+            Err(ListError::Api { code: 404, .. }) if *info == CERTIFICATES => {
+                return Err(CliError::new(
+                    "cert-manager is not installed in this cluster (no certificates.cert-manager.io/v1 API)",
+                )
+                .hint(format!(
+                    "check the context ({}), or install cert-manager: https://cert-manager.io/docs/installation/",
+                    conn.server
+                )));
+            }
+            Err(ListError::Api { code: 401, message }) => {
+                return Err(CliError::new(format!(
+                    "the API server at {} rejected the credentials (401 Unauthorized): {message}",
+                    conn.server
+                ))
+                .hint(
+                    "refresh your credentials (log in again) or check the user in the kubeconfig",
+                ));
+            }
+            Err(ListError::Api { code: 403, message }) if *info == CERTIFICATES => {
+                return Err(
+                    CliError::new(format!("cannot list certificates: {message}")).hint(format!(
+                        "check the permission with `{}`",
+                        can_i(info, scope)
+                    )),
+                );
+            }
+            Err(ListError::Api { code, message }) if *info == CERTIFICATES => {
+                return Err(CliError::new(format!(
+                    "listing certificates failed at {} ({code}): {message}",
+                    conn.server
+                ))
+                .hint("retry; if it persists, check the API server's health"));
+            }
+            Err(ListError::Api { code, message }) => {
+                let reason = if code == 403 {
+                    format!("forbidden: {message}")
+                } else {
+                    format!("{code}: {message}")
+                };
+                raw.unreadable.push(Unreadable {
+                    kind: info.kind.to_string(),
+                    resource: info.qualified(),
+                    reason,
+                    check: can_i(info, scope),
+                });
+            }
+        }
+    }
+    Ok(raw)
+}

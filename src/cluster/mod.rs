@@ -1,0 +1,72 @@
+//! The edge that talks to the world: builds a kube client from a kubeconfig, LISTs every
+//! kind once (paginated) into a [`RawSnapshot`], or reads the same from a dump file.
+//!
+//! Everything above this module works on the snapshot; nothing above it does I/O.
+
+pub mod client;
+pub mod file;
+pub mod load;
+
+use crate::config::{Config, NamespaceChoice, Source};
+use crate::error::CliError;
+use crate::model::snapshot::{RawSnapshot, Scope};
+
+/// A loaded raw snapshot and the scope it was read with.
+pub struct Loaded {
+    /// The objects.
+    pub raw: RawSnapshot,
+    /// The namespace/selector scope (namespace resolved against the kubeconfig).
+    pub scope: Scope,
+    /// For messages: `namespace "production"`, `all namespaces`, or the dump file.
+    pub scope_label: String,
+}
+
+/// Reads the snapshot the config asks for: from the cluster or from the dump file.
+pub async fn load(config: &Config) -> Result<Loaded, CliError> {
+    match &config.source {
+        Source::Live(opts) => {
+            let conn = client::connect(opts).await?;
+            let namespace = match &config.namespace {
+                NamespaceChoice::Explicit(ns) => Some(ns.clone()),
+                NamespaceChoice::All => None,
+                NamespaceChoice::Default => Some(conn.default_namespace.clone()),
+            };
+            let scope = Scope {
+                namespace,
+                selector: config.selector.clone(),
+            };
+            let raw = load::fetch(&conn, &scope).await?;
+            let scope_label = match &scope.namespace {
+                Some(ns) => format!("namespace {ns:?}"),
+                None => "any namespace".to_string(),
+            };
+            Ok(Loaded {
+                raw,
+                scope,
+                scope_label,
+            })
+        }
+        Source::File(path) => {
+            let raw = file::read(path.as_deref())?;
+            let namespace = match &config.namespace {
+                NamespaceChoice::Explicit(ns) => Some(ns.clone()),
+                NamespaceChoice::All | NamespaceChoice::Default => None,
+            };
+            let file_label = path
+                .as_ref()
+                .map_or_else(|| "stdin".to_string(), |p| p.display().to_string());
+            let scope_label = match &namespace {
+                Some(ns) => format!("namespace {ns:?} of {file_label}"),
+                None => file_label,
+            };
+            Ok(Loaded {
+                raw,
+                scope: Scope {
+                    namespace,
+                    selector: config.selector.clone(),
+                },
+                scope_label,
+            })
+        }
+    }
+}

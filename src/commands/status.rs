@@ -1,0 +1,107 @@
+//! `certdoctor status [NAME]`: the table of every certificate in scope, or one certificate's
+//! whole chain with a verdict. Exit 0 when every certificate shown is Ready, 1 otherwise.
+
+use std::io::Write;
+
+use crate::cluster;
+use crate::config::{Config, Output};
+use crate::error::{CliError, CliResult, EXIT_OK, EXIT_UNHEALTHY};
+use crate::model::snapshot::Snapshot;
+use crate::render::{self, Paint, status::Width};
+use crate::report::{self, StatusReport};
+
+/// Runs `status`, writing the report to `out` and warnings to `err`.
+pub async fn run(
+    config: &Config,
+    name: Option<&str>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> CliResult {
+    let loaded = cluster::load(config).await?;
+    let snapshot = Snapshot::from_raw(loaded.raw, &loaded.scope);
+    super::warn_about(&snapshot, err);
+    let paint = Paint {
+        enabled: config.color,
+    };
+
+    let report = match name {
+        Some(name) => {
+            let matches: Vec<_> = snapshot
+                .certificates
+                .iter()
+                .filter(|c| c.metadata.name.as_deref() == Some(name))
+                .collect();
+            let cert = match matches.as_slice() {
+                [one] => *one,
+                [] => {
+                    let what = match &loaded.scope.namespace {
+                        Some(ns) => format!("certificate {ns}/{name} not found"),
+                        None => format!("certificate {name} not found in {}", loaded.scope_label),
+                    };
+                    return Err(CliError::new(what).hint("list the certificates with `certdoctor status` (add -A for every namespace)"));
+                }
+                many => {
+                    let nss: Vec<_> = many
+                        .iter()
+                        .filter_map(|c| c.metadata.namespace.clone())
+                        .collect();
+                    return Err(CliError::new(format!(
+                        "certificate {name} exists in more than one namespace ({})",
+                        nss.join(", ")
+                    ))
+                    .hint("choose one with -n NAMESPACE"));
+                }
+            };
+            report::status_report(&snapshot, Some(&cert.metadata), config.now)
+        }
+        None => report::status_report(&snapshot, None, config.now),
+    };
+    print(
+        config,
+        name.is_some(),
+        &loaded.scope.namespace,
+        &loaded.scope_label,
+        &report,
+        out,
+        err,
+        paint,
+    )?;
+    Ok(if report.certificates.iter().all(|c| c.ready) {
+        EXIT_OK
+    } else {
+        EXIT_UNHEALTHY
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn print(
+    config: &Config,
+    single: bool,
+    namespace: &Option<String>,
+    scope_label: &str,
+    report: &StatusReport,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    paint: Paint,
+) -> Result<(), CliError> {
+    match config.output {
+        Output::Json => render::json(out, report)?,
+        Output::Yaml => render::yaml(out, report)?,
+        Output::Text | Output::Wide if single => {
+            render::status::detail(out, &report.certificates[0], config.now, paint)?;
+        }
+        Output::Text | Output::Wide => {
+            if report.certificates.is_empty() {
+                writeln!(err, "No certificates found in {scope_label}.")?;
+            } else {
+                let width = if config.output == Output::Wide {
+                    Width::Wide
+                } else {
+                    Width::Normal
+                };
+                render::status::table(out, report, namespace.is_none(), width, config.now, paint)?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,69 @@
+//! The one error type that reaches `main`: a message, an optional hint saying what to do,
+//! and the exit code. Lower layers return their own errors; commands turn them into a
+//! [`CliError`] where they know what the user was trying to do.
+
+use std::fmt;
+
+/// Exit code: everything checked is healthy, or the command did what was asked.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: the command worked and found something unhealthy.
+pub const EXIT_UNHEALTHY: i32 = 1;
+/// Exit code: usage, access or input error; nothing reliable was concluded.
+pub const EXIT_ERROR: i32 = 2;
+
+/// An error printed as `certdoctor: error: <message>` plus `hint: <hint>`, exiting with `code`.
+#[derive(Debug)]
+pub struct CliError {
+    /// One line saying what went wrong, with the object, file or server involved.
+    pub message: String,
+    /// What to do about it, when we know.
+    pub hint: Option<String>,
+    /// Process exit code (2 unless a command says otherwise).
+    pub code: i32,
+    /// Exit with `code` without printing anything (a closed stdout pipe, as ripgrep does).
+    pub silent: bool,
+}
+
+impl CliError {
+    /// An error with exit code 2 and no hint.
+    pub fn new(message: impl Into<String>) -> Self {
+        CliError {
+            message: message.into(),
+            hint: None,
+            code: EXIT_ERROR,
+            silent: false,
+        }
+    }
+
+    /// Adds the hint line.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for CliError {}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            // `certdoctor status | head`: the reader has all it wanted.
+            CliError {
+                silent: true,
+                code: EXIT_OK,
+                ..CliError::new("broken pipe")
+            }
+        } else {
+            CliError::new(format!("writing output: {e}"))
+        }
+    }
+}
+
+/// Result of a command: the exit code it chose, or an error.
+pub type CliResult = Result<i32, CliError>;

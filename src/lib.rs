@@ -1,0 +1,18 @@
+//! certdoctor: reads the cert-manager object chain of a Kubernetes cluster (or a dump of it)
+//! and tells an on-call engineer what is wrong with a certificate and what to do.
+//!
+//! Layers, from the edges inwards: `cli` turns arguments into a validated [`config::Config`];
+//! `cluster` reads a snapshot from the API server or a dump file; `model` is the pure core
+//! (types, snapshot, chain, stage); `render` prints a report to any `io::Write`; `commands`
+//! holds one file per subcommand. Lower layers never call higher ones.
+
+pub mod cli;
+pub mod cluster;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod model;
+pub mod render;
+pub mod report;
+pub mod sanitize;
+pub mod timefmt;

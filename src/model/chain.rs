@@ -1,0 +1,420 @@
+//! The chain: for one Certificate, the objects cert-manager made for it and the ones it
+//! depends on — CertificateRequests, the current request's Order and Challenges, the issuer,
+//! the Secret, the Ingress or Gateway it came from, and the Events of each.
+//!
+//! [`ChainIndex`] indexes a [`Snapshot`] once by uid and name, so linking every Certificate
+//! in a namespace of thousands costs one hash lookup per link, never a scan per Certificate.
+
+use std::collections::HashMap;
+
+use k8s_openapi::api::core::v1::{Event, Secret};
+use k8s_openapi::api::networking::v1::Ingress;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
+
+use super::snapshot::{
+    CERTIFICATE_REQUESTS, CHALLENGES, CLUSTER_ISSUERS, ISSUERS, ORDERS, SECRETS, Snapshot,
+};
+use super::types::{
+    Certificate, CertificateRequest, Challenge, IssuerConfig, IssuerRef, IssuerStatus, Order,
+    find_condition,
+};
+
+/// Annotation cert-manager puts on CertificateRequests (and Secrets) naming the Certificate.
+pub const CERTIFICATE_NAME_ANNOTATION: &str = "cert-manager.io/certificate-name";
+/// Annotation holding a CertificateRequest's revision.
+pub const REVISION_ANNOTATION: &str = "cert-manager.io/certificate-revision";
+
+/// The controller ownerReference of an object, if any.
+pub fn controller_of(meta: &ObjectMeta) -> Option<&OwnerReference> {
+    meta.owner_references
+        .as_deref()?
+        .iter()
+        .find(|o| o.controller == Some(true))
+}
+
+/// `namespace/name` of an object (or just the name when cluster-scoped).
+pub fn ns_name(meta: &ObjectMeta) -> String {
+    match &meta.namespace {
+        Some(ns) => format!("{ns}/{}", meta.name.as_deref().unwrap_or("")),
+        None => meta.name.clone().unwrap_or_default(),
+    }
+}
+
+/// A CertificateRequest's revision from its annotation.
+pub fn request_revision(cr: &CertificateRequest) -> Option<i64> {
+    cr.metadata
+        .annotations
+        .as_ref()?
+        .get(REVISION_ANNOTATION)?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// What a Certificate's `issuerRef` resolved to.
+#[derive(Debug, Clone, Copy)]
+pub enum IssuerLink<'a> {
+    /// An Issuer or ClusterIssuer that exists in the snapshot.
+    Found {
+        /// `Issuer` or `ClusterIssuer`.
+        kind: &'static str,
+        /// Its metadata (name, uid for events).
+        meta: &'a ObjectMeta,
+        /// Type-specific settings.
+        config: &'a IssuerConfig,
+        /// Conditions and ACME account.
+        status: Option<&'a IssuerStatus>,
+    },
+    /// cert-manager's kind, but no such object.
+    Missing,
+    /// An external issuer (another API group): shown, not read.
+    External,
+    /// The kind could not be listed (RBAC), so we cannot tell.
+    Unknown,
+}
+
+/// Where the Secret link landed.
+#[derive(Debug, Clone, Copy)]
+pub enum SecretLink<'a> {
+    /// The TLS Secret exists.
+    Found(&'a Secret),
+    /// No TLS Secret of that name (it may not exist, or have another type).
+    Missing,
+    /// Secrets could not be listed.
+    Unknown,
+}
+
+/// The object that made a Certificate, for ingress-shim Certificates.
+#[derive(Debug, Clone)]
+pub struct Origin<'a> {
+    /// `Ingress`, `Gateway` or another owner kind.
+    pub kind: String,
+    /// Owner name (same namespace as the Certificate).
+    pub name: String,
+    /// The Ingress itself, when it was read.
+    pub ingress: Option<&'a Ingress>,
+}
+
+/// Everything linked to one Certificate.
+#[derive(Debug, Clone)]
+pub struct Chain<'a> {
+    /// The Certificate.
+    pub certificate: &'a Certificate,
+    /// Every CertificateRequest it controls, oldest revision first.
+    pub requests: Vec<&'a CertificateRequest>,
+    /// The request that matters now (see [`ChainIndex::chain`]).
+    pub current_request: Option<&'a CertificateRequest>,
+    /// The newest Order of the current request (ACME only).
+    pub order: Option<&'a Order>,
+    /// The Order's Challenges, sorted by name.
+    pub challenges: Vec<&'a Challenge>,
+    /// The issuer from `issuerRef`.
+    pub issuer: IssuerLink<'a>,
+    /// The `spec.secretName` Secret.
+    pub secret: SecretLink<'a>,
+    /// The Ingress or Gateway that owns it.
+    pub origin: Option<Origin<'a>>,
+    /// False when CertificateRequests (or Orders/Challenges) could not be listed: an
+    /// empty list then means "unknown", not "none".
+    pub children_readable: bool,
+}
+
+impl<'a> Chain<'a> {
+    /// The issuerRef with cert-manager's defaults.
+    pub fn issuer_ref(&self) -> &'a IssuerRef {
+        &self.certificate.spec.issuer_ref
+    }
+
+    /// True when the Certificate's `Issuing` condition is `True`.
+    pub fn is_issuing(&self) -> bool {
+        cert_condition(self.certificate, "Issuing").is_some_and(|c| c.is_true())
+    }
+
+    /// True when the Certificate's `Ready` condition is `True`.
+    pub fn is_ready(&self) -> bool {
+        cert_condition(self.certificate, "Ready").is_some_and(|c| c.is_true())
+    }
+}
+
+/// A condition of a Certificate, by type.
+pub fn cert_condition<'a>(c: &'a Certificate, type_: &str) -> Option<&'a super::Condition> {
+    c.status
+        .as_ref()
+        .and_then(|s| find_condition(&s.conditions, type_))
+}
+
+type Key<'a> = (&'a str, &'a str);
+
+fn key(meta: &ObjectMeta) -> Key<'_> {
+    (
+        meta.namespace.as_deref().unwrap_or(""),
+        meta.name.as_deref().unwrap_or(""),
+    )
+}
+
+/// Indexes of a snapshot by uid and name. Build once, then call [`ChainIndex::chain`] per
+/// Certificate.
+pub struct ChainIndex<'a> {
+    snapshot: &'a Snapshot,
+    requests_by_owner: HashMap<&'a str, Vec<&'a CertificateRequest>>,
+    orphan_requests_by_cert: HashMap<Key<'a>, Vec<&'a CertificateRequest>>,
+    orders_by_owner: HashMap<&'a str, Vec<&'a Order>>,
+    challenges_by_owner: HashMap<&'a str, Vec<&'a Challenge>>,
+    issuers: HashMap<Key<'a>, usize>,
+    cluster_issuers: HashMap<&'a str, usize>,
+    secrets: HashMap<Key<'a>, &'a Secret>,
+    ingresses: HashMap<Key<'a>, &'a Ingress>,
+    events_by_uid: HashMap<&'a str, Vec<&'a Event>>,
+}
+
+impl<'a> ChainIndex<'a> {
+    /// Builds every index in one pass over each kind.
+    pub fn new(snapshot: &'a Snapshot) -> Self {
+        let mut requests_by_owner: HashMap<&str, Vec<&CertificateRequest>> = HashMap::new();
+        let mut orphan_requests_by_cert: HashMap<Key, Vec<&CertificateRequest>> = HashMap::new();
+        for cr in &snapshot.requests {
+            match controller_of(&cr.metadata) {
+                Some(owner) => requests_by_owner
+                    .entry(owner.uid.as_str())
+                    .or_default()
+                    .push(cr),
+                None => {
+                    let cert_name = cr
+                        .metadata
+                        .annotations
+                        .as_ref()
+                        .and_then(|a| a.get(CERTIFICATE_NAME_ANNOTATION));
+                    if let Some(name) = cert_name {
+                        let ns = cr.metadata.namespace.as_deref().unwrap_or("");
+                        orphan_requests_by_cert
+                            .entry((ns, name.as_str()))
+                            .or_default()
+                            .push(cr);
+                    }
+                }
+            }
+        }
+        let mut orders_by_owner: HashMap<&str, Vec<&Order>> = HashMap::new();
+        for o in &snapshot.orders {
+            if let Some(owner) = controller_of(&o.metadata) {
+                orders_by_owner
+                    .entry(owner.uid.as_str())
+                    .or_default()
+                    .push(o);
+            }
+        }
+        let mut challenges_by_owner: HashMap<&str, Vec<&Challenge>> = HashMap::new();
+        for ch in &snapshot.challenges {
+            if let Some(owner) = controller_of(&ch.metadata) {
+                challenges_by_owner
+                    .entry(owner.uid.as_str())
+                    .or_default()
+                    .push(ch);
+            }
+        }
+        let mut events_by_uid: HashMap<&str, Vec<&Event>> = HashMap::new();
+        for e in &snapshot.events {
+            if let Some(uid) = e.involved_object.uid.as_deref() {
+                events_by_uid.entry(uid).or_default().push(e);
+            }
+        }
+        for events in events_by_uid.values_mut() {
+            events.sort_by_key(|e| event_time(e));
+        }
+        ChainIndex {
+            snapshot,
+            requests_by_owner,
+            orphan_requests_by_cert,
+            orders_by_owner,
+            challenges_by_owner,
+            issuers: snapshot
+                .issuers
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (key(&x.metadata), i))
+                .collect(),
+            cluster_issuers: snapshot
+                .cluster_issuers
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (x.metadata.name.as_deref().unwrap_or(""), i))
+                .collect(),
+            secrets: snapshot
+                .secrets
+                .iter()
+                .map(|s| (key(&s.metadata), s))
+                .collect(),
+            ingresses: snapshot
+                .ingresses
+                .iter()
+                .map(|i| (key(&i.metadata), i))
+                .collect(),
+            events_by_uid,
+        }
+    }
+
+    /// Events about the object with this uid, oldest first.
+    pub fn events(&self, meta: &ObjectMeta) -> &[&'a Event] {
+        meta.uid
+            .as_deref()
+            .and_then(|uid| self.events_by_uid.get(uid))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Links one Certificate.
+    ///
+    /// The current request is the one with revision `status.revision + 1` when it exists —
+    /// an issuance in flight or one that failed and waits for its retry — else, while
+    /// `Issuing=True`, none yet (cert-manager has not created it); else the one with
+    /// `status.revision` (a healthy Certificate shows the request that issued it, which
+    /// `cmctl status` does not: cert-manager#3145); else the newest.
+    pub fn chain(&self, cert: &'a Certificate) -> Chain<'a> {
+        let (ns, name) = key(&cert.metadata);
+        let mut requests: Vec<&CertificateRequest> = Vec::new();
+        if let Some(uid) = cert.metadata.uid.as_deref()
+            && let Some(v) = self.requests_by_owner.get(uid)
+        {
+            requests.extend(v);
+        }
+        if let Some(v) = self.orphan_requests_by_cert.get(&(ns, name)) {
+            requests.extend(v);
+        }
+        requests.sort_by(|a, b| {
+            (request_revision(a), created(&a.metadata), &a.metadata.name).cmp(&(
+                request_revision(b),
+                created(&b.metadata),
+                &b.metadata.name,
+            ))
+        });
+
+        let status = cert.status.as_ref();
+        let revision = status.and_then(|s| s.revision);
+        let next = revision.unwrap_or(0) + 1;
+        let issuing = cert_condition(cert, "Issuing").is_some_and(|c| c.is_true());
+        let by_rev = |r: i64| {
+            requests
+                .iter()
+                .rev()
+                .copied()
+                .find(|cr| request_revision(cr) == Some(r))
+        };
+        let current_request = by_rev(next).or_else(|| {
+            if issuing {
+                None
+            } else {
+                revision.and_then(by_rev).or_else(|| {
+                    requests
+                        .iter()
+                        .copied()
+                        .max_by_key(|cr| created(&cr.metadata))
+                })
+            }
+        });
+
+        let order = current_request
+            .and_then(|cr| cr.metadata.uid.as_deref())
+            .and_then(|uid| self.orders_by_owner.get(uid))
+            .and_then(|orders| orders.iter().copied().max_by_key(|o| created(&o.metadata)));
+        let mut challenges: Vec<&Challenge> = order
+            .and_then(|o| o.metadata.uid.as_deref())
+            .and_then(|uid| self.challenges_by_owner.get(uid))
+            .cloned()
+            .unwrap_or_default();
+        challenges.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+
+        let s = self.snapshot;
+        let children_readable = !(s.is_unreadable(&CERTIFICATE_REQUESTS)
+            || (current_request.is_some()
+                && (s.is_unreadable(&ORDERS) || s.is_unreadable(&CHALLENGES))));
+
+        Chain {
+            certificate: cert,
+            requests,
+            current_request,
+            order,
+            challenges,
+            issuer: self.issuer(cert),
+            secret: self.secret(cert),
+            origin: self.origin(cert),
+            children_readable,
+        }
+    }
+
+    fn issuer(&self, cert: &'a Certificate) -> IssuerLink<'a> {
+        let r = &cert.spec.issuer_ref;
+        if r.is_external() {
+            return IssuerLink::External;
+        }
+        let s = self.snapshot;
+        match r.kind_or_default() {
+            "ClusterIssuer" => match self.cluster_issuers.get(r.name.as_str()) {
+                Some(&i) => {
+                    let ci = &s.cluster_issuers[i];
+                    IssuerLink::Found {
+                        kind: "ClusterIssuer",
+                        meta: &ci.metadata,
+                        config: &ci.spec.config,
+                        status: ci.status.as_ref(),
+                    }
+                }
+                None if s.is_unreadable(&CLUSTER_ISSUERS) => IssuerLink::Unknown,
+                None => IssuerLink::Missing,
+            },
+            "Issuer" => {
+                let ns = cert.metadata.namespace.as_deref().unwrap_or("");
+                match self.issuers.get(&(ns, r.name.as_str())) {
+                    Some(&i) => {
+                        let is = &s.issuers[i];
+                        IssuerLink::Found {
+                            kind: "Issuer",
+                            meta: &is.metadata,
+                            config: &is.spec.config,
+                            status: is.status.as_ref(),
+                        }
+                    }
+                    None if s.is_unreadable(&ISSUERS) => IssuerLink::Unknown,
+                    None => IssuerLink::Missing,
+                }
+            }
+            // cert-manager.io has only these two issuer kinds; anything else cannot resolve.
+            _ => IssuerLink::Missing,
+        }
+    }
+
+    fn secret(&self, cert: &'a Certificate) -> SecretLink<'a> {
+        let ns = cert.metadata.namespace.as_deref().unwrap_or("");
+        match self.secrets.get(&(ns, cert.spec.secret_name.as_str())) {
+            Some(s) => SecretLink::Found(s),
+            None if self.snapshot.is_unreadable(&SECRETS) => SecretLink::Unknown,
+            None => SecretLink::Missing,
+        }
+    }
+
+    fn origin(&self, cert: &'a Certificate) -> Option<Origin<'a>> {
+        let owner = controller_of(&cert.metadata)?;
+        let ns = cert.metadata.namespace.as_deref().unwrap_or("");
+        let ingress = (owner.kind == "Ingress")
+            .then(|| self.ingresses.get(&(ns, owner.name.as_str())).copied())
+            .flatten()
+            .filter(|i| i.metadata.uid.as_deref() == Some(owner.uid.as_str()));
+        Some(Origin {
+            kind: owner.kind.clone(),
+            name: owner.name.clone(),
+            ingress,
+        })
+    }
+}
+
+fn created(meta: &ObjectMeta) -> Option<jiff::Timestamp> {
+    meta.creation_timestamp.as_ref().map(|t| t.0)
+}
+
+/// The time an event last happened (lastTimestamp, eventTime, or firstTimestamp).
+pub fn event_time(e: &Event) -> Option<jiff::Timestamp> {
+    e.last_timestamp
+        .as_ref()
+        .map(|t| t.0)
+        .or_else(|| e.event_time.as_ref().map(|t| t.0))
+        .or_else(|| e.first_timestamp.as_ref().map(|t| t.0))
+        .or_else(|| created(&e.metadata))
+}

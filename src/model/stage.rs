@@ -1,0 +1,298 @@
+//! Where issuance stands: one pure function that walks a [`Chain`] from the Certificate down
+//! to the deepest object that is not done, and says so in words.
+//!
+//! The same [`Stage`] feeds the table's STAGE column, the verdict line of `status NAME`, and
+//! `renew --wait` when it reports where a certificate got stuck.
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use super::chain::{Chain, IssuerLink, cert_condition};
+use super::types::{CertificateRequest, Challenge, find_condition};
+use crate::timefmt;
+
+/// Coarse classification of a stage, stable for JSON consumers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Phase {
+    /// Issued and not due for renewal.
+    Issued,
+    /// Issued, renewal time has passed and no issuance is running.
+    RenewalDue,
+    /// Issuance running and not (yet) stuck on anything we can see.
+    Issuing,
+    /// Issuance blocked or failed; `stuck_at` names the object.
+    Stuck,
+    /// Not ready, with nothing below the Certificate to explain it.
+    NotReady,
+}
+
+/// Where issuance stands for one Certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stage {
+    /// Coarse phase.
+    pub phase: Phase,
+    /// Short text for the STAGE column, e.g. `Challenge pending: HTTP-01 app.example.com`.
+    pub summary: String,
+    /// The object issuance waits on, e.g. `Challenge app.example.com (HTTP-01)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stuck_at: Option<String>,
+    /// The exact reason or message of that object, as cert-manager wrote it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+fn stage(
+    phase: Phase,
+    summary: String,
+    stuck_at: Option<String>,
+    message: Option<String>,
+) -> Stage {
+    Stage {
+        phase,
+        summary,
+        stuck_at,
+        message: message.filter(|m| !m.is_empty()),
+    }
+}
+
+/// Backoff state of a Certificate whose last issuance failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    /// Consecutive failures.
+    pub failed_attempts: i64,
+    /// When the last one failed.
+    pub last_failure: Timestamp,
+    /// When cert-manager will try again by itself.
+    pub next_retry: Timestamp,
+}
+
+/// The failure backoff, when `failedIssuanceAttempts` and `lastFailureTime` are set.
+pub fn backoff(chain: &Chain) -> Option<Backoff> {
+    let st = chain.certificate.status.as_ref()?;
+    let failed = st.failed_issuance_attempts.filter(|n| *n > 0)?;
+    let last = timefmt::parse(st.last_failure_time.as_deref()?)?;
+    let next = last.checked_add(timefmt::backoff(failed)).ok()?;
+    Some(Backoff {
+        failed_attempts: failed,
+        last_failure: last,
+        next_retry: next,
+    })
+}
+
+fn challenge_done(ch: &Challenge) -> bool {
+    ch.status.as_ref().and_then(|s| s.state.as_deref()) == Some("valid")
+}
+
+fn challenge_label(ch: &Challenge) -> String {
+    let name = if ch.spec.wildcard {
+        format!("*.{}", ch.spec.dns_name)
+    } else {
+        ch.spec.dns_name.clone()
+    };
+    format!("{} {}", ch.spec.type_, name)
+}
+
+fn request_condition<'a>(cr: &'a CertificateRequest, t: &str) -> Option<&'a super::Condition> {
+    cr.status
+        .as_ref()
+        .and_then(|s| find_condition(&s.conditions, t))
+}
+
+/// Names the object that blocks issuance below a Certificate, from the issuer down.
+fn blocked(chain: &Chain) -> Option<Stage> {
+    let r = chain.issuer_ref();
+    let issuer_name = format!("{} {}", r.kind_or_default(), r.name);
+    match chain.issuer {
+        IssuerLink::Missing => {
+            return Some(stage(
+                Phase::Stuck,
+                format!("Issuer missing: {issuer_name}"),
+                Some(issuer_name.clone()),
+                Some(format!("{issuer_name} does not exist")),
+            ));
+        }
+        IssuerLink::Found { status, .. } => {
+            let ready = status.and_then(|s| find_condition(&s.conditions, "Ready"));
+            if !ready.is_some_and(|c| c.is_true()) {
+                let reason = ready
+                    .and_then(|c| c.reason.clone())
+                    .unwrap_or_else(|| "no Ready condition".into());
+                return Some(stage(
+                    Phase::Stuck,
+                    format!("Issuer not ready: {issuer_name} ({reason})"),
+                    Some(issuer_name),
+                    ready.and_then(|c| c.message.clone()),
+                ));
+            }
+        }
+        IssuerLink::External | IssuerLink::Unknown => {}
+    }
+
+    let Some(cr) = chain.current_request else {
+        if !chain.children_readable {
+            return None;
+        }
+        let next = chain
+            .certificate
+            .status
+            .as_ref()
+            .and_then(|s| s.revision)
+            .unwrap_or(0)
+            + 1;
+        return chain.is_issuing().then(|| {
+            stage(
+                Phase::Issuing,
+                format!("Waiting for CertificateRequest (revision {next})"),
+                None,
+                None,
+            )
+        });
+    };
+    let cr_name = cr.metadata.name.clone().unwrap_or_default();
+    let cr_ready = request_condition(cr, "Ready");
+    let cr_ready_reason = cr_ready.and_then(|c| c.reason.as_deref());
+    if cr_ready.is_some_and(|c| c.is_true()) {
+        return None;
+    }
+    if let Some(denied) = request_condition(cr, "Denied").filter(|c| c.is_true()) {
+        return Some(stage(
+            Phase::Stuck,
+            format!("Request denied: {cr_name}"),
+            Some(format!("CertificateRequest {cr_name}")),
+            denied.message.clone().or_else(|| denied.reason.clone()),
+        ));
+    }
+    if let Some(invalid) = request_condition(cr, "InvalidRequest").filter(|c| c.is_true()) {
+        return Some(stage(
+            Phase::Stuck,
+            format!("Request invalid: {cr_name}"),
+            Some(format!("CertificateRequest {cr_name}")),
+            invalid.message.clone(),
+        ));
+    }
+    let approved = request_condition(cr, "Approved").is_some_and(|c| c.is_true());
+    if !approved && cr_ready_reason != Some("Failed") {
+        return Some(stage(
+            Phase::Stuck,
+            format!("Waiting for approval: {cr_name}"),
+            Some(format!("CertificateRequest {cr_name}")),
+            Some("the request has neither an Approved nor a Denied condition; an approver must approve it".into()),
+        ));
+    }
+
+    // Below the request: an ACME order and its challenges.
+    if let Some(ch) = chain.challenges.iter().find(|c| !challenge_done(c)) {
+        let st = ch.status.as_ref();
+        let state = st.and_then(|s| s.state.as_deref()).unwrap_or("");
+        let failed = matches!(state, "invalid" | "errored" | "expired");
+        let label = challenge_label(ch);
+        return Some(stage(
+            Phase::Stuck,
+            if failed {
+                format!("Challenge {state}: {label}")
+            } else {
+                format!("Challenge pending: {label}")
+            },
+            Some(format!(
+                "Challenge {} ({})",
+                if ch.spec.wildcard {
+                    format!("*.{}", ch.spec.dns_name)
+                } else {
+                    ch.spec.dns_name.clone()
+                },
+                ch.spec.type_
+            )),
+            st.and_then(|s| s.reason.clone()),
+        ));
+    }
+    if let Some(order) = chain.order {
+        let st = order.status.as_ref();
+        let state = st.and_then(|s| s.state.as_deref()).unwrap_or("unknown");
+        let order_name = order.metadata.name.clone().unwrap_or_default();
+        if state != "valid" {
+            let failed = matches!(state, "invalid" | "errored" | "expired");
+            return Some(stage(
+                if failed { Phase::Stuck } else { Phase::Issuing },
+                format!("Order {state}: {order_name}"),
+                Some(format!("Order {order_name}")),
+                st.and_then(|s| s.reason.clone()),
+            ));
+        }
+    }
+    let failed = cr_ready_reason == Some("Failed");
+    Some(stage(
+        if failed { Phase::Stuck } else { Phase::Issuing },
+        if failed {
+            format!("Request failed: {cr_name}")
+        } else {
+            format!("Request pending: {cr_name}")
+        },
+        Some(format!("CertificateRequest {cr_name}")),
+        cr_ready.and_then(|c| c.message.clone()),
+    ))
+}
+
+/// Where issuance stands for this chain at `now`.
+pub fn stage_of(chain: &Chain, now: Timestamp) -> Stage {
+    let ready = chain.is_ready();
+    let issuing = chain.is_issuing();
+    let bo = backoff(chain);
+    if ready && !issuing && bo.is_none() {
+        let renewal = chain
+            .certificate
+            .status
+            .as_ref()
+            .and_then(|s| s.renewal_time.as_deref())
+            .and_then(timefmt::parse);
+        return match renewal {
+            Some(t) if t <= now => stage(
+                Phase::RenewalDue,
+                format!("Renewal due {}", timefmt::relative(t, now)),
+                None,
+                None,
+            ),
+            _ => stage(Phase::Issued, "Issued".into(), None, None),
+        };
+    }
+    let deepest = blocked(chain);
+    if let Some(b) = bo.filter(|_| !issuing) {
+        let inner = deepest.clone().unwrap_or_else(|| not_ready(chain));
+        let when = if b.next_retry > now {
+            format!("retry {}", timefmt::relative(b.next_retry, now))
+        } else {
+            "retry due".to_string()
+        };
+        return Stage {
+            phase: Phase::Stuck,
+            summary: format!("Failed {}x, {when}: {}", b.failed_attempts, inner.summary),
+            ..inner
+        };
+    }
+    deepest.unwrap_or_else(|| {
+        if issuing {
+            stage(
+                Phase::Issuing,
+                "Issuing".into(),
+                None,
+                cert_condition(chain.certificate, "Issuing").and_then(|c| c.message.clone()),
+            )
+        } else {
+            not_ready(chain)
+        }
+    })
+}
+
+fn not_ready(chain: &Chain) -> Stage {
+    let c = cert_condition(chain.certificate, "Ready");
+    let reason = c
+        .and_then(|c| c.reason.clone())
+        .unwrap_or_else(|| "no Ready condition yet".into());
+    stage(
+        Phase::NotReady,
+        format!("Not ready: {reason}"),
+        None,
+        c.and_then(|c| c.message.clone()),
+    )
+}

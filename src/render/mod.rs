@@ -1,0 +1,70 @@
+//! Printers: text (tables and detail views), JSON and YAML, all over any `io::Write` and all
+//! from the same report model. Render never reads the cluster; it only formats what it is
+//! given. Text from the cluster is sanitised here, on its way to a terminal.
+
+pub mod status;
+
+use std::io::{self, Write};
+
+use colored::{ColoredString, Colorize};
+use serde::Serialize;
+
+use crate::sanitize::clean;
+
+/// Writes `value` as pretty JSON followed by a newline.
+pub fn json<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+/// Writes `value` as YAML.
+pub fn yaml<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+    let text = serde_saphyr::to_string(value).map_err(io::Error::other)?;
+    out.write_all(text.as_bytes())
+}
+
+/// Colour helpers that do nothing when colour is off, so callers never branch. `main`
+/// forces `colored` on once; whether colour is wanted is decided here, per output.
+#[derive(Debug, Clone, Copy)]
+pub struct Paint {
+    /// Whether to emit ANSI colour.
+    pub enabled: bool,
+}
+
+impl Paint {
+    fn apply(&self, s: &str, f: impl Fn(&str) -> ColoredString) -> String {
+        if self.enabled {
+            f(s).to_string()
+        } else {
+            s.to_string()
+        }
+    }
+    /// Healthy.
+    pub fn green(&self, s: &str) -> String {
+        self.apply(s, |t| t.green())
+    }
+    /// Broken.
+    pub fn red(&self, s: &str) -> String {
+        self.apply(s, |t| t.red())
+    }
+    /// Needs attention.
+    pub fn yellow(&self, s: &str) -> String {
+        self.apply(s, |t| t.yellow())
+    }
+    /// Headings.
+    pub fn bold(&self, s: &str) -> String {
+        self.apply(s, |t| t.bold())
+    }
+    /// Secondary text.
+    pub fn dim(&self, s: &str) -> String {
+        self.apply(s, |t| t.dimmed())
+    }
+}
+
+/// Sanitised cluster text, or `-` when absent or empty.
+pub fn text_or_dash(s: Option<&str>) -> String {
+    match s {
+        Some(t) if !t.is_empty() => clean(t),
+        _ => "-".to_string(),
+    }
+}
