@@ -62,11 +62,13 @@ fn main() -> ExitCode {
     let _ = rustls::crypto::ring::default_provider().install_default();
     // Whether to colour is decided per output by the printers; colored must not second-guess.
     colored::control::set_override(true);
+    // Library logs stay off unless asked for (CERTDOCTOR_LOG=debug): kube logs every failed
+    // connection attempt, and certdoctor already reports the failure once, with a hint.
     tracing_subscriber::fmt()
         .with_writer(io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("CERTDOCTOR_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off")),
         )
         .init();
 

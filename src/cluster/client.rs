@@ -26,6 +26,14 @@ fn kubeconfig_error(e: KubeconfigError, opts: &LiveOptions) -> CliError {
         |p| p.display().to_string(),
     );
     match e {
+        KubeconfigError::ReadConfig(io, _)
+            if opts.kubeconfig.is_none() && io.kind() == std::io::ErrorKind::NotFound =>
+        {
+            CliError::new(
+                "no kubeconfig found (KUBECONFIG is not set and ~/.kube/config does not exist)",
+            )
+            .hint("pass --kubeconfig PATH, or use --from-file DUMP to work offline")
+        }
         KubeconfigError::FindPath => CliError::new(
             "no kubeconfig found (KUBECONFIG is not set and ~/.kube/config does not exist)",
         )

@@ -41,13 +41,21 @@ fn flatten(v: Value, out: &mut Vec<Value>) {
     }
 }
 
+/// The first line of a multi-line parser message (serde-saphyr adds a source excerpt),
+/// without its `error: ` prefix: errors are one line.
+fn first_line(msg: &str) -> &str {
+    let line = msg.lines().next().unwrap_or("");
+    line.strip_prefix("error: ").unwrap_or(line)
+}
+
 /// Parses dump text (pure; used by [`read`] and tests).
 pub fn parse(text: &str) -> Result<RawSnapshot, String> {
     let trimmed = text.trim_start();
     let docs: Vec<Value> = if trimmed.starts_with('{') || trimmed.starts_with('[') {
         vec![serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?]
     } else {
-        serde_saphyr::from_multiple(text).map_err(|e| format!("invalid YAML: {e}"))?
+        serde_saphyr::from_multiple(text)
+            .map_err(|e| format!("invalid YAML: {}", first_line(&e.to_string())))?
     };
     let mut objects = Vec::new();
     for d in docs {

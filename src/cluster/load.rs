@@ -34,8 +34,10 @@ pub fn list_path(info: &KindInfo, namespace: Option<&str>) -> String {
 enum ListError {
     /// The API server answered with an error status.
     Api { code: u16, message: String },
-    /// No usable answer (connection, timeout, garbage).
+    /// No answer (connection refused, timeout, TLS).
     Transport(String),
+    /// An answer that is not Kubernetes JSON (a proxy page, another service).
+    BadResponse(String),
 }
 
 async fn list_kind(
@@ -64,10 +66,11 @@ async fn list_kind(
                 code: s.code,
                 message: s.message.clone(),
             },
+            kube::Error::SerdeError(e) => ListError::BadResponse(e.to_string()),
             other => ListError::Transport(transport_text(&other)),
         })?;
         let Value::Object(mut page) = page else {
-            return Err(ListError::Transport(
+            return Err(ListError::BadResponse(
                 "the response is not a JSON object".into(),
             ));
         };
@@ -135,6 +138,14 @@ pub async fn fetch(conn: &Connection, scope: &Scope) -> Result<RawSnapshot, CliE
                     "check the network and the context (`kubectl cluster-info`); the request timeout is {}s (--request-timeout)",
                     conn.timeout.as_secs_f64()
                 )));
+            }
+            Err(ListError::BadResponse(msg)) => {
+                return Err(CliError::new(format!(
+                    "the server at {} did not answer like a Kubernetes API server when listing {} ({msg})",
+                    conn.server,
+                    info.qualified()
+                ))
+                .hint("check that the kubeconfig's server URL points at the API server and not at a proxy or web page"));
             }
             Err(ListError::Api { code: 404, .. }) if *info == CERTIFICATES => {
                 return Err(CliError::new(

@@ -85,6 +85,25 @@ fn challenge_done(ch: &Challenge) -> bool {
     ch.status.as_ref().and_then(|s| s.state.as_deref()) == Some("valid")
 }
 
+/// Which unfinished challenge explains the most: a failed one, then one with a reason
+/// (a self-check error), then one being processed, then a queued one.
+fn challenge_rank(ch: &Challenge) -> u8 {
+    let st = ch.status.as_ref();
+    let state = st.and_then(|s| s.state.as_deref()).unwrap_or("");
+    if matches!(state, "invalid" | "errored" | "expired") {
+        0
+    } else if st
+        .and_then(|s| s.reason.as_deref())
+        .is_some_and(|r| !r.is_empty())
+    {
+        1
+    } else if st.is_some_and(|s| s.processing || s.presented) {
+        2
+    } else {
+        3
+    }
+}
+
 fn challenge_label(ch: &Challenge) -> String {
     let name = if ch.spec.wildcard {
         format!("*.{}", ch.spec.dns_name)
@@ -183,7 +202,12 @@ fn blocked(chain: &Chain) -> Option<Stage> {
     }
 
     // Below the request: an ACME order and its challenges.
-    if let Some(ch) = chain.challenges.iter().find(|c| !challenge_done(c)) {
+    if let Some(ch) = chain
+        .challenges
+        .iter()
+        .filter(|c| !challenge_done(c))
+        .min_by_key(|c| challenge_rank(c))
+    {
         let st = ch.status.as_ref();
         let state = st.and_then(|s| s.state.as_deref()).unwrap_or("");
         let failed = matches!(state, "invalid" | "errored" | "expired");

@@ -1,0 +1,11 @@
+//! The integration tests: one binary (fast to link on two cores), one module per command.
+//! Every test runs the real `certdoctor` binary against a fake API server on loopback or a
+//! dump file, and asserts what a user would see.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod errors;
+mod offline;
+mod snapshot;
+mod status;
