@@ -5,6 +5,13 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// Exit codes of `inspect`, shown in its help.
+pub const INSPECT_EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  every check passed (info findings allowed)
+  1  a check found an error or warning
+  2  error: unreadable input, no access; nothing was concluded";
+
 /// Exit codes, shown at the end of `--help` and in the README.
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
@@ -105,6 +112,9 @@ pub enum Command {
     /// Show one certificate's whole chain with a verdict, or a table of all certificates
     #[command(after_help = EXIT_CODES_HELP)]
     Status(StatusArgs),
+    /// Show what is really in a TLS Secret or PEM/DER file, and check it (never prints key bytes)
+    #[command(after_help = INSPECT_EXIT_CODES_HELP)]
+    Inspect(InspectArgs),
     /// Write the objects certdoctor reads to stdout as YAML, for offline use or a hand-off
     /// (private keys and non-certificate Secret data removed)
     Dump(DumpArgs),
@@ -116,6 +126,37 @@ pub struct StatusArgs {
     /// Certificate to show in detail; without it, a table of every certificate in scope
     #[arg(value_name = "NAME")]
     pub name: Option<String>,
+}
+
+/// Arguments of `inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// What to inspect.
+    #[command(subcommand)]
+    pub target: InspectTarget,
+}
+
+/// What `inspect` reads.
+#[derive(Debug, Subcommand)]
+pub enum InspectTarget {
+    /// A Secret in the cluster (or in --from-file): tls.crt, ca.crt, tls.key and annotations
+    Secret {
+        /// Secret name
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// Warn when the certificate expires within this (default: a third of its lifetime or 7d, whichever is later)
+        #[arg(long, value_name = "DURATION")]
+        warn_within: Option<String>,
+    },
+    /// PEM or DER files (`-` for stdin); a file may hold a chain, a key, or both
+    File {
+        /// Files to read
+        #[arg(value_name = "PATH", required = true)]
+        paths: Vec<String>,
+        /// Warn when the certificate expires within this (default: a third of its lifetime or 7d, whichever is later)
+        #[arg(long, value_name = "DURATION")]
+        warn_within: Option<String>,
+    },
 }
 
 /// Arguments of `dump` (it uses the global scope flags only).

@@ -11,6 +11,8 @@ pub mod cluster;
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod findings;
+pub mod inspect;
 pub mod model;
 pub mod render;
 pub mod report;

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
-use certdoctor::cli::{Cli, Command};
+use certdoctor::cli::{Cli, Command, InspectTarget};
 use certdoctor::commands;
 use certdoctor::config::Config;
 use certdoctor::error::{CliError, CliResult};
@@ -40,6 +40,21 @@ async fn run(cli: Cli) -> CliResult {
         Command::Status(args) => {
             commands::status::run(&config, args.name.as_deref(), &mut out, &mut err).await?
         }
+        Command::Inspect(args) => match &args.target {
+            InspectTarget::Secret { name, warn_within } => {
+                commands::inspect::run_secret(
+                    &config,
+                    name,
+                    warn_within.as_deref(),
+                    &mut out,
+                    &mut err,
+                )
+                .await?
+            }
+            InspectTarget::File { paths, warn_within } => {
+                commands::inspect::run_files(&config, paths, warn_within.as_deref(), &mut out)?
+            }
+        },
         Command::Dump(_) => commands::dump::run(&config, &mut out, &mut err).await?,
     };
     out.flush()?;

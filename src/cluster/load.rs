@@ -120,6 +120,57 @@ fn can_i(info: &KindInfo, scope: &Scope) -> String {
     format!("kubectl auth can-i list {}{ns}", info.qualified())
 }
 
+/// GETs one object; `Ok(None)` when it does not exist. Used where the snapshot's LIST
+/// cannot see an object (a Secret of the wrong type is not in the TLS-only LIST).
+pub async fn get_one(
+    conn: &Connection,
+    info: &KindInfo,
+    namespace: &str,
+    name: &str,
+) -> Result<Option<Value>, CliError> {
+    let req = Request::new(list_path(info, Some(namespace)))
+        .get(name, &kube::api::GetParams::default())
+        .map_err(|e| {
+            CliError::new(format!(
+                "cannot build a request for {} {name}: {e}",
+                info.kind
+            ))
+        })?;
+    match conn.client.request::<Value>(req).await {
+        Ok(mut v) => {
+            if let Value::Object(m) = &mut v {
+                m.entry("apiVersion")
+                    .or_insert_with(|| Value::String(info.api_version()));
+                m.entry("kind")
+                    .or_insert_with(|| Value::String(info.kind.to_string()));
+            }
+            Ok(Some(v))
+        }
+        Err(kube::Error::Api(s)) if s.code == 404 => Ok(None),
+        Err(kube::Error::Api(s)) if s.code == 403 => Err(CliError::new(format!(
+            "cannot get {} {namespace}/{name}: {}",
+            info.qualified(),
+            s.message
+        ))
+        .hint(format!(
+            "check the permission with `kubectl auth can-i get {} -n {namespace}`",
+            info.qualified()
+        ))),
+        Err(kube::Error::Api(s)) => Err(CliError::new(format!(
+            "getting {} {namespace}/{name} failed ({}): {}",
+            info.qualified(),
+            s.code,
+            s.message
+        ))),
+        Err(e) => Err(CliError::new(format!(
+            "cannot reach the Kubernetes API server at {}: {}",
+            conn.server,
+            transport_text(&e)
+        ))
+        .hint("check the network and the context (`kubectl cluster-info`)")),
+    }
+}
+
 /// LISTs every kind (concurrently; one request per page) and returns the raw snapshot.
 /// Certificates are essential: a failure there is an error. Other kinds the API refuses
 /// (RBAC 403, missing API) are recorded as unreadable and the command goes on.

@@ -19,6 +19,8 @@ pub struct Loaded {
     pub scope: Scope,
     /// For messages: `namespace "production"`, `all namespaces`, or the dump file.
     pub scope_label: String,
+    /// The live connection, for commands that need one more request (`None` offline).
+    pub conn: Option<client::Connection>,
 }
 
 /// Reads the snapshot the config asks for: from the cluster or from the dump file.
@@ -44,6 +46,7 @@ pub async fn load(config: &Config) -> Result<Loaded, CliError> {
                 raw,
                 scope,
                 scope_label,
+                conn: Some(conn),
             })
         }
         Source::File(path) => {
@@ -66,6 +69,7 @@ pub async fn load(config: &Config) -> Result<Loaded, CliError> {
                     selector: config.selector.clone(),
                 },
                 scope_label,
+                conn: None,
             })
         }
     }

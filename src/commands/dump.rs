@@ -18,6 +18,10 @@ use crate::render;
 /// Secret data keys a dump keeps: certificates are public; everything else may be a key.
 pub const KEPT_SECRET_KEYS: [&str; 2] = ["tls.crt", "ca.crt"];
 
+/// Annotation a dump adds to a Secret listing the data keys it removed, so offline
+/// `inspect` knows `tls.key` was there and does not report it missing.
+pub const REMOVED_KEYS_ANNOTATION: &str = "certdoctor.io/removed-keys";
+
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 fn scrub(v: &mut Value, is_secret: bool) {
@@ -29,8 +33,25 @@ fn scrub(v: &mut Value, is_secret: bool) {
     }
     if is_secret && let Some(obj) = v.as_object_mut() {
         obj.remove("stringData");
+        let mut removed: Vec<String> = Vec::new();
         if let Some(data) = obj.get_mut("data").and_then(Value::as_object_mut) {
+            removed = data
+                .keys()
+                .filter(|k| !KEPT_SECRET_KEYS.contains(&k.as_str()))
+                .cloned()
+                .collect();
             data.retain(|k, _| KEPT_SECRET_KEYS.contains(&k.as_str()));
+        }
+        if !removed.is_empty()
+            && let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut)
+        {
+            let ann = meta.entry("annotations").or_insert_with(|| json!({}));
+            if let Some(ann) = ann.as_object_mut() {
+                ann.insert(
+                    REMOVED_KEYS_ANNOTATION.into(),
+                    Value::String(removed.join(",")),
+                );
+            }
         }
     }
 }
@@ -106,12 +127,14 @@ mod tests {
         let doc = build(raw, &Scope::default());
         let text = doc.to_string();
         assert!(!text.contains("c2VjcmV0"), "{text}");
-        assert!(
-            !text.contains("keystore")
-                && !text.contains("password")
-                && !text.contains("managedFields")
+        assert!(!text.contains("password") && !text.contains("managedFields"));
+        let item = &doc["items"][0];
+        let keys: Vec<&String> = item["data"].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["ca.crt", "tls.crt"]);
+        assert_eq!(
+            item["metadata"]["annotations"][REMOVED_KEYS_ANNOTATION],
+            "keystore.p12,tls.key"
         );
-        assert!(text.contains("tls.crt") && text.contains("ca.crt"));
     }
 
     #[test]

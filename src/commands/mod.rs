@@ -2,6 +2,7 @@
 //! print it, choose the exit code.
 
 pub mod dump;
+pub mod inspect;
 pub mod status;
 
 use std::io::Write;

@@ -212,8 +212,16 @@ fn blocked(chain: &Chain) -> Option<Stage> {
         let state = st.and_then(|s| s.state.as_deref()).unwrap_or("");
         let failed = matches!(state, "invalid" | "errored" | "expired");
         let label = challenge_label(ch);
+        // A pending challenge is only stuck once the self-check reports why it waits.
+        let has_reason = st
+            .and_then(|s| s.reason.as_deref())
+            .is_some_and(|r| !r.is_empty());
         return Some(stage(
-            Phase::Stuck,
+            if failed || has_reason {
+                Phase::Stuck
+            } else {
+                Phase::Issuing
+            },
             if failed {
                 format!("Challenge {state}: {label}")
             } else {

@@ -57,7 +57,8 @@ pub enum PemError {
     },
 }
 
-fn key_algorithm(cert: &X509Certificate) -> String {
+/// `RSA 2048`, `ECDSA P-256`, `Ed25519`, or the algorithm OID.
+pub fn key_algorithm(cert: &X509Certificate) -> String {
     let spki = cert.public_key();
     let alg = &spki.algorithm.algorithm;
     if *alg == OID_PKCS1_RSAENCRYPTION {
@@ -86,7 +87,8 @@ fn key_algorithm(cert: &X509Certificate) -> String {
     }
 }
 
-fn summarize(cert: &X509Certificate) -> CertSummary {
+/// The facts `status` shows about one parsed certificate.
+pub fn summarize(cert: &X509Certificate) -> CertSummary {
     let mut s = CertSummary {
         subject: cert.subject().to_string(),
         issuer: cert.issuer().to_string(),

@@ -2,6 +2,8 @@
 //! from the same report model. Render never reads the cluster; it only formats what it is
 //! given. Text from the cluster is sanitised here, on its way to a terminal.
 
+pub mod findings;
+pub mod inspect;
 pub mod status;
 
 use std::io::{self, Write};
@@ -13,7 +15,8 @@ use crate::sanitize::clean;
 
 /// Writes `value` as pretty JSON followed by a newline.
 pub fn json<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::other)?;
+    // `io::Error::from` keeps the kind, so a closed pipe stays a quiet BrokenPipe.
+    serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::from)?;
     writeln!(out)
 }
 

@@ -6,6 +6,7 @@
 mod support;
 
 mod errors;
+mod inspect;
 mod offline;
 mod snapshot;
 mod status;

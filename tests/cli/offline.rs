@@ -96,9 +96,15 @@ fn dump_removes_private_keys_and_reads_back_as_the_same_cluster() {
     let dump = stdout(&out);
     let key_body: String = key_pem.lines().nth(1).unwrap().chars().take(40).collect();
     assert!(
-        !dump.contains("tls.key") && !dump.contains("PRIVATE KEY") && !dump.contains(&key_body)
+        !dump.contains("PRIVATE KEY") && !dump.contains(&key_body),
+        "{dump}"
     );
-    assert!(!dump.contains("keystore.p12") && !dump.contains("last-applied-configuration"));
+    // Only the names of removed keys remain, so offline `inspect` knows they existed.
+    assert!(
+        dump.contains("certdoctor.io/removed-keys: keystore.p12,tls.key"),
+        "{dump}"
+    );
+    assert!(!dump.contains("keystore.p12:") && !dump.contains("last-applied-configuration"));
     assert!(dump.contains("tls.crt"));
 
     let from_dump = certdoctor()

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod fake_apiserver;
+pub mod pki;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
