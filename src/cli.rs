@@ -115,6 +115,10 @@ pub enum Command {
     /// Show what is really in a TLS Secret or PEM/DER file, and check it (never prints key bytes)
     #[command(after_help = INSPECT_EXIT_CODES_HELP)]
     Inspect(InspectArgs),
+    /// Force re-issuance the way cert-manager expects (Issuing=True, ManuallyTriggered), for
+    /// one certificate or a fleet
+    #[command(after_help = RENEW_HELP)]
+    Renew(RenewArgs),
     /// Write the objects certdoctor reads to stdout as YAML, for offline use or a hand-off
     /// (private keys and non-certificate Secret data removed)
     Dump(DumpArgs),
@@ -157,6 +161,56 @@ pub enum InspectTarget {
         #[arg(long, value_name = "DURATION")]
         warn_within: Option<String>,
     },
+}
+
+/// Help epilogue of `renew`.
+pub const RENEW_HELP: &str = "\
+Examples:
+  certdoctor renew app-tls -n production
+  certdoctor renew --all -n staging --dry-run
+  certdoctor renew -A -l team=web --wait --timeout 10m
+
+Exit codes:
+  0  every selected certificate was renewed (or skipped as already issuing)
+  1  a renewal failed, or with --wait, a certificate failed or timed out
+  2  error: bad usage, no access; nothing was changed after the error";
+
+/// `--dry-run` values, as kubectl spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DryRunArg {
+    /// Print what would be renewed; send nothing
+    Client,
+    /// Send the writes with dryRun=All: the API server validates, stores nothing
+    Server,
+}
+
+/// Arguments of `renew`.
+#[derive(Debug, Args)]
+pub struct RenewArgs {
+    /// Certificates to renew (in the namespace of -n or the context)
+    #[arg(value_name = "NAME", conflicts_with = "all")]
+    pub names: Vec<String>,
+    /// Renew every certificate in the namespace (with -A: in every namespace)
+    #[arg(long)]
+    pub all: bool,
+    /// Renew also certificates that are already issuing
+    #[arg(long)]
+    pub force: bool,
+    /// Show what would be renewed without changing anything (`=server`: let the API server validate the writes)
+    #[arg(long, value_enum, value_name = "MODE", num_args = 0..=1, require_equals = true, default_missing_value = "client")]
+    pub dry_run: Option<DryRunArg>,
+    /// After triggering, wait until each certificate is Ready with a new revision
+    #[arg(long)]
+    pub wait: bool,
+    /// How long --wait waits in all (e.g. 5m, 90s)
+    #[arg(long, value_name = "DURATION", default_value = "5m", requires = "wait")]
+    pub timeout: String,
+    /// Do not ask for confirmation before renewing many certificates across namespaces
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// How often --wait re-reads the cluster
+    #[arg(long, value_name = "DURATION", default_value = "2s", hide = true)]
+    pub poll_interval: String,
 }
 
 /// Arguments of `dump` (it uses the global scope flags only).

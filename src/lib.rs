@@ -15,6 +15,7 @@ pub mod findings;
 pub mod inspect;
 pub mod model;
 pub mod render;
+pub mod renew;
 pub mod report;
 pub mod sanitize;
 pub mod timefmt;

@@ -171,6 +171,49 @@ pub async fn get_one(
     }
 }
 
+/// Turns a failed LIST into the error that stops the command, or `None` when the command
+/// can go on without the kind (RBAC 403 or an error status on anything but Certificates).
+fn fatal(info: &KindInfo, err: &ListError, conn: &Connection, scope: &Scope) -> Option<CliError> {
+    Some(match err {
+        ListError::Transport(msg) => CliError::new(format!("cannot reach the Kubernetes API server at {}: {msg}", conn.server)).hint(format!(
+            "check the network and the context (`kubectl cluster-info`); the request timeout is {}s (--request-timeout)",
+            conn.timeout.as_secs_f64()
+        )),
+        ListError::BadResponse(msg) => CliError::new(format!(
+            "the server at {} did not answer like a Kubernetes API server when listing {} ({msg})",
+            conn.server,
+            info.qualified()
+        ))
+        .hint("check that the kubeconfig's server URL points at the API server and not at a proxy or web page"),
+        ListError::Api { code: 401, message } => CliError::new(format!(
+            "the API server at {} rejected the credentials (401 Unauthorized): {message}",
+            conn.server
+        ))
+        .hint("refresh your credentials (log in again) or check the user in the kubeconfig"),
+        ListError::Api { code: 404, .. } if *info == CERTIFICATES => {
+            CliError::new("cert-manager is not installed in this cluster (no certificates.cert-manager.io/v1 API)").hint(format!(
+                "check the context ({}), or install cert-manager: https://cert-manager.io/docs/installation/",
+                conn.server
+            ))
+        }
+        ListError::Api { code: 403, message } if *info == CERTIFICATES => CliError::new(format!("cannot list certificates: {message}"))
+            .hint(format!("check the permission with `{}`", can_i(info, scope))),
+        ListError::Api { code, message } if *info == CERTIFICATES => {
+            CliError::new(format!("listing certificates failed at {} ({code}): {message}", conn.server))
+                .hint("retry; if it persists, check the API server's health")
+        }
+        ListError::Api { .. } => return None,
+    })
+}
+
+/// LISTs only Certificates (one paginated LIST), as raw objects: what `renew` selects from.
+pub async fn list_certificates(conn: &Connection, scope: &Scope) -> Result<Vec<Value>, CliError> {
+    list_kind(conn, &CERTIFICATES, scope).await.map_err(|e| {
+        fatal(&CERTIFICATES, &e, conn, scope)
+            .unwrap_or_else(|| CliError::new("listing certificates failed"))
+    })
+}
+
 /// LISTs every kind (concurrently; one request per page) and returns the raw snapshot.
 /// Certificates are essential: a failure there is an error. Other kinds the API refuses
 /// (RBAC 403, missing API) are recorded as unreadable and the command goes on.
@@ -180,58 +223,13 @@ pub async fn fetch(conn: &Connection, scope: &Scope) -> Result<RawSnapshot, CliE
     for (info, result) in KINDS.iter().zip(results) {
         match result {
             Ok(items) => raw.objects.extend(items),
-            Err(ListError::Transport(msg)) => {
-                return Err(CliError::new(format!(
-                    "cannot reach the Kubernetes API server at {}: {msg}",
-                    conn.server
-                ))
-                .hint(format!(
-                    "check the network and the context (`kubectl cluster-info`); the request timeout is {}s (--request-timeout)",
-                    conn.timeout.as_secs_f64()
-                )));
-            }
-            Err(ListError::BadResponse(msg)) => {
-                return Err(CliError::new(format!(
-                    "the server at {} did not answer like a Kubernetes API server when listing {} ({msg})",
-                    conn.server,
-                    info.qualified()
-                ))
-                .hint("check that the kubeconfig's server URL points at the API server and not at a proxy or web page"));
-            }
-            Err(ListError::Api { code: 404, .. }) if *info == CERTIFICATES => {
-                return Err(CliError::new(
-                    "cert-manager is not installed in this cluster (no certificates.cert-manager.io/v1 API)",
-                )
-                .hint(format!(
-                    "check the context ({}), or install cert-manager: https://cert-manager.io/docs/installation/",
-                    conn.server
-                )));
-            }
-            Err(ListError::Api { code: 401, message }) => {
-                return Err(CliError::new(format!(
-                    "the API server at {} rejected the credentials (401 Unauthorized): {message}",
-                    conn.server
-                ))
-                .hint(
-                    "refresh your credentials (log in again) or check the user in the kubeconfig",
-                ));
-            }
-            Err(ListError::Api { code: 403, message }) if *info == CERTIFICATES => {
-                return Err(
-                    CliError::new(format!("cannot list certificates: {message}")).hint(format!(
-                        "check the permission with `{}`",
-                        can_i(info, scope)
-                    )),
-                );
-            }
-            Err(ListError::Api { code, message }) if *info == CERTIFICATES => {
-                return Err(CliError::new(format!(
-                    "listing certificates failed at {} ({code}): {message}",
-                    conn.server
-                ))
-                .hint("retry; if it persists, check the API server's health"));
-            }
-            Err(ListError::Api { code, message }) => {
+            Err(e) => {
+                if let Some(fatal) = fatal(info, &e, conn, scope) {
+                    return Err(fatal);
+                }
+                let ListError::Api { code, message } = e else {
+                    unreachable!("transport errors are fatal")
+                };
                 let reason = if code == 403 {
                     format!("forbidden: {message}")
                 } else {
@@ -247,4 +245,56 @@ pub async fn fetch(conn: &Connection, scope: &Scope) -> Result<RawSnapshot, CliE
         }
     }
     Ok(raw)
+}
+
+/// How a status write failed.
+#[derive(Debug)]
+pub enum WriteError {
+    /// 409: the object changed since it was read.
+    Conflict,
+    /// 404: the object is gone.
+    NotFound,
+    /// 403, with the API server's message.
+    Forbidden(String),
+    /// Anything else, in words.
+    Other(String),
+}
+
+/// PUTs `obj` (with its resourceVersion) to the `/status` subresource; `dry_run` asks the
+/// API server to validate without storing (`dryRun=All`). Returns the stored object.
+pub async fn put_status(
+    conn: &Connection,
+    info: &KindInfo,
+    obj: &Value,
+    dry_run: bool,
+) -> Result<Value, WriteError> {
+    let ns = obj.pointer("/metadata/namespace").and_then(Value::as_str);
+    let name = obj
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let params = kube::api::PostParams {
+        dry_run,
+        ..Default::default()
+    };
+    let body = serde_json::to_vec(obj).map_err(|e| WriteError::Other(e.to_string()))?;
+    let req = Request::new(list_path(info, ns))
+        .replace_subresource("status", name, &params, body)
+        .map_err(|e| WriteError::Other(e.to_string()))?;
+    conn.client
+        .request::<Value>(req)
+        .await
+        .map_err(|e| match e {
+            kube::Error::Api(s) if s.code == 409 => WriteError::Conflict,
+            kube::Error::Api(s) if s.code == 404 => WriteError::NotFound,
+            kube::Error::Api(s) if s.code == 403 => WriteError::Forbidden(s.message.clone()),
+            kube::Error::Api(s) => {
+                WriteError::Other(format!("{} ({}): {}", s.reason, s.code, s.message))
+            }
+            other => WriteError::Other(format!(
+                "cannot reach the Kubernetes API server at {}: {}",
+                conn.server,
+                transport_text(&other)
+            )),
+        })
 }

@@ -23,20 +23,33 @@ pub struct Loaded {
     pub conn: Option<client::Connection>,
 }
 
+/// Connects to the live cluster and resolves the scope (the context's namespace unless
+/// `-n` or `-A`). Errors for offline configs: callers that write need a cluster.
+pub async fn connect_scoped(config: &Config) -> Result<(client::Connection, Scope), CliError> {
+    let Source::Live(opts) = &config.source else {
+        return Err(CliError::new(
+            "this command changes the cluster and cannot run on a dump (--from-file)",
+        )
+        .hint("drop --from-file and point --kubeconfig/--context at the cluster"));
+    };
+    let conn = client::connect(opts).await?;
+    let namespace = match &config.namespace {
+        NamespaceChoice::Explicit(ns) => Some(ns.clone()),
+        NamespaceChoice::All => None,
+        NamespaceChoice::Default => Some(conn.default_namespace.clone()),
+    };
+    let scope = Scope {
+        namespace,
+        selector: config.selector.clone(),
+    };
+    Ok((conn, scope))
+}
+
 /// Reads the snapshot the config asks for: from the cluster or from the dump file.
 pub async fn load(config: &Config) -> Result<Loaded, CliError> {
     match &config.source {
-        Source::Live(opts) => {
-            let conn = client::connect(opts).await?;
-            let namespace = match &config.namespace {
-                NamespaceChoice::Explicit(ns) => Some(ns.clone()),
-                NamespaceChoice::All => None,
-                NamespaceChoice::Default => Some(conn.default_namespace.clone()),
-            };
-            let scope = Scope {
-                namespace,
-                selector: config.selector.clone(),
-            };
+        Source::Live(_) => {
+            let (conn, scope) = connect_scoped(config).await?;
             let raw = load::fetch(&conn, &scope).await?;
             let scope_label = match &scope.namespace {
                 Some(ns) => format!("namespace {ns:?}"),

@@ -3,6 +3,7 @@
 
 pub mod dump;
 pub mod inspect;
+pub mod renew;
 pub mod status;
 
 use std::io::Write;

@@ -4,6 +4,7 @@
 
 pub mod findings;
 pub mod inspect;
+pub mod renew;
 pub mod status;
 
 use std::io::{self, Write};

@@ -8,5 +8,6 @@ mod support;
 mod errors;
 mod inspect;
 mod offline;
+mod renew;
 mod snapshot;
 mod status;
