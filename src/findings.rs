@@ -28,6 +28,59 @@ impl Severity {
     }
 }
 
+/// The object a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Subject {
+    /// `Certificate`, `Challenge`, `Secret`, `ClusterIssuer`, `File`, …
+    pub kind: String,
+    /// Namespace; `None` for cluster-scoped objects and files.
+    pub namespace: Option<String>,
+    /// Object name or file path.
+    pub name: String,
+    /// The part of the object, when it matters (`tls.crt`, `ca.crt`, a DNS name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<String>,
+}
+
+impl Subject {
+    /// A namespaced or cluster-scoped object.
+    pub fn new(kind: &str, namespace: Option<&str>, name: &str) -> Subject {
+        Subject {
+            kind: kind.to_string(),
+            namespace: namespace.map(str::to_string),
+            name: name.to_string(),
+            part: None,
+        }
+    }
+
+    /// A file given on the command line (`-` is stdin).
+    pub fn file(path: &str) -> Subject {
+        Subject::new("File", None, path)
+    }
+
+    /// The same object, narrowed to one part.
+    pub fn part(&self, part: &str) -> Subject {
+        Subject {
+            part: Some(part.to_string()),
+            ..self.clone()
+        }
+    }
+}
+
+impl std::fmt::Display for Subject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (&self.namespace, self.kind.as_str()) {
+            (_, "File") => write!(f, "{}", self.name)?,
+            (Some(ns), k) => write!(f, "{k} {ns}/{}", self.name)?,
+            (None, k) => write!(f, "{k} {}", self.name)?,
+        }
+        if let Some(p) = &self.part {
+            write!(f, " {p}")?;
+        }
+        Ok(())
+    }
+}
+
 /// One result of one check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -36,10 +89,10 @@ pub struct Finding {
     pub code: &'static str,
     /// Severity.
     pub severity: Severity,
-    /// What it is about, e.g. `Secret production/web-tls` or `tls.crt certificate 2`.
-    pub subject: String,
+    /// The object it is about.
+    pub subject: Subject,
     /// One line saying what is wrong.
-    pub summary: String,
+    pub message: String,
     /// Facts that show it (values, dates, names); never key material.
     pub evidence: Vec<String>,
     /// What to do, in a sentence or two.
@@ -53,15 +106,15 @@ impl Finding {
     pub fn new(
         code: &'static str,
         severity: Severity,
-        subject: impl Into<String>,
-        summary: impl Into<String>,
+        subject: Subject,
+        message: impl Into<String>,
         remedy: impl Into<String>,
     ) -> Self {
         Finding {
             code,
             severity,
-            subject: subject.into(),
-            summary: summary.into(),
+            subject,
+            message: message.into(),
             evidence: Vec::new(),
             remedy: remedy.into(),
             reproduce: Vec::new(),

@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::cluster::{self, load};
 use crate::config::{Config, Output, parse_duration};
 use crate::error::{CliError, CliResult, EXIT_OK, EXIT_UNHEALTHY};
-use crate::findings::{Finding, Severity};
+use crate::findings::{Finding, Severity, Subject};
 use crate::inspect::{self, CheckOptions, Inspection, SecretFacts, read_blocks, split_blocks};
 use crate::model::snapshot::{SECRETS, Snapshot};
 use crate::render::{self, Paint};
@@ -82,10 +82,11 @@ pub fn run_files(
 }
 
 fn inspect_bytes(source: &str, bytes: &[u8], opts: CheckOptions) -> Inspection {
-    let (blocks, mut findings) = read_blocks(bytes, source);
+    let subject = Subject::file(source);
+    let (blocks, mut findings) = read_blocks(bytes, &subject);
     let (certs, key, _) = split_blocks(blocks);
     let (certificates, private_key, more) =
-        inspect::check_material(&certs, key.as_ref(), source, opts);
+        inspect::check_material(&certs, key.as_ref(), &subject, opts);
     findings.extend(more);
     inspect::sort_findings(&mut findings);
     Inspection {
@@ -115,7 +116,7 @@ pub async fn run_secret(
         Found::One(ns, v) => (ns, Some(v)),
         Found::None(ns) => (ns, None),
     };
-    let subject = format!("Secret {namespace}/{name}");
+    let subject = Subject::new("Secret", Some(&namespace), name);
     let owners: Vec<_> = snapshot
         .certificates
         .iter()
@@ -126,13 +127,13 @@ pub async fn run_secret(
         .collect();
     let inspection = match secret {
         None => Inspection {
-            source: subject.clone(),
+            source: subject.to_string(),
             secret: None,
             certificates: vec![],
             ca_certificates: vec![],
             private_key: None,
             findings: vec![
-                Finding::new("SECRET_NOT_FOUND", Severity::Error, &subject, "the Secret does not exist", if owners.is_empty() {
+                Finding::new("SECRET_NOT_FOUND", Severity::Error, subject.clone(), "the Secret does not exist", if owners.is_empty() {
                     "Check the name and namespace (`kubectl get secrets -n NS`)."
                 } else {
                     "cert-manager creates it after the first successful issuance: find where issuance is stuck with `certdoctor status NAME`."
@@ -207,7 +208,7 @@ fn decode(v: &Value) -> Result<Vec<u8>, String> {
 }
 
 fn inspect_secret(
-    subject: &str,
+    subject: &Subject,
     v: &Value,
     owners: &[&crate::model::Certificate],
     opts: CheckOptions,
@@ -231,8 +232,8 @@ fn inspect_secret(
         .unwrap_or_default();
     if type_ != "kubernetes.io/tls" {
         findings.push(
-            Finding::new("SECRET_WRONG_TYPE", Severity::Error, subject, format!("the Secret has type {type_:?}, not kubernetes.io/tls"), "Ingress controllers and cert-manager expect a kubernetes.io/tls Secret. Delete it and let cert-manager re-create it (`kubectl delete secret …`, then `certdoctor renew NAME`).")
-                .reproduce(format!("kubectl get secret {} -o jsonpath='{{.type}}'", subject.rsplit('/').next().unwrap_or(""))),
+            Finding::new("SECRET_WRONG_TYPE", Severity::Error, subject.clone(), format!("the Secret has type {type_:?}, not kubernetes.io/tls"), "Ingress controllers and cert-manager expect a kubernetes.io/tls Secret. Delete it and let cert-manager re-create it (`kubectl delete secret …`, then `certdoctor renew NAME`).")
+                .reproduce(format!("kubectl get secret {} -n {} -o jsonpath='{{.type}}'", subject.name, subject.namespace.as_deref().unwrap_or(""))),
         );
     }
     let mut data: BTreeMap<String, Vec<u8>> = BTreeMap::new();
@@ -243,7 +244,7 @@ fn inspect_secret(
                     data.insert(k.clone(), bytes);
                 }
                 Err(e) => findings.push(
-                    Finding::new("PEM_INVALID", Severity::Error, format!("{subject} {k}"), format!("{k} is {e}"), "The Secret's data is corrupt; delete the key or the Secret and re-issue with `certdoctor renew`."),
+                    Finding::new("PEM_INVALID", Severity::Error, subject.part(k), format!("{k} is {e}"), "The Secret's data is corrupt; delete the key or the Secret and re-issue with `certdoctor renew`."),
                 ),
             }
         }
@@ -251,9 +252,9 @@ fn inspect_secret(
     let keys: BTreeMap<String, usize> = data.iter().map(|(k, v)| (k.clone(), v.len())).collect();
     let mut certificates = Vec::new();
     let mut private_key = None;
-    let crt_subject = format!("{subject} tls.crt");
+    let crt_subject = subject.part("tls.crt");
     match data.get("tls.crt").filter(|b| !b.is_empty()) {
-        None => findings.push(Finding::new("SECRET_MISSING_CERT", Severity::Error, subject, "tls.crt is missing or empty", "Nothing can be served. Find where issuance is stuck with `certdoctor status NAME`, then `certdoctor renew NAME`.")),
+        None => findings.push(Finding::new("SECRET_MISSING_CERT", Severity::Error, subject.clone(), "tls.crt is missing or empty", "Nothing can be served. Find where issuance is stuck with `certdoctor status NAME`, then `certdoctor renew NAME`.")),
         Some(crt) => {
             let (blocks, f) = read_blocks(crt, &crt_subject);
             findings.extend(f);
@@ -261,7 +262,7 @@ fn inspect_secret(
             let key_bytes = data.get("tls.key").filter(|b| !b.is_empty());
             let key_block = match key_bytes {
                 Some(kb) => {
-                    let (blocks, f) = read_blocks(kb, &format!("{subject} tls.key"));
+                    let (blocks, f) = read_blocks(kb, &subject.part("tls.key"));
                     findings.extend(f);
                     split_blocks(blocks).1
                 }
@@ -276,11 +277,11 @@ fn inspect_secret(
     if data.get("tls.key").is_none_or(|k| k.is_empty())
         && !removed_by_dump.iter().any(|k| k == "tls.key")
     {
-        findings.push(Finding::new("SECRET_MISSING_KEY", Severity::Error, subject, "tls.key is missing or empty", "A TLS server cannot use the certificate without its key. Re-issue with `certdoctor renew NAME`."));
+        findings.push(Finding::new("SECRET_MISSING_KEY", Severity::Error, subject.clone(), "tls.key is missing or empty", "A TLS server cannot use the certificate without its key. Re-issue with `certdoctor renew NAME`."));
     }
     let mut ca_certificates = Vec::new();
     if let Some(ca) = data.get("ca.crt").filter(|b| !b.is_empty()) {
-        let ca_subject = format!("{subject} ca.crt");
+        let ca_subject = subject.part("ca.crt");
         let (blocks, f) = read_blocks(ca, &ca_subject);
         findings.extend(f);
         let (certs, _, _) = split_blocks(blocks);

@@ -17,7 +17,7 @@ use serde::Serialize;
 use x509_parser::pem::Pem;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use crate::findings::{Finding, Severity};
+use crate::findings::{Finding, Severity, Subject};
 use crate::model::types::Certificate;
 use cert::CertDetail;
 use key::KeyInfo;
@@ -43,11 +43,11 @@ const KEY_LABELS: [&str; 4] = [
     "ENCRYPTED PRIVATE KEY",
 ];
 
-fn pem_invalid(subject: &str, what: String) -> Finding {
+fn pem_invalid(subject: &Subject, what: String) -> Finding {
     Finding::new(
         "PEM_INVALID",
         Severity::Error,
-        subject,
+        subject.clone(),
         what,
         "Replace the data with valid PEM (`-----BEGIN CERTIFICATE-----` blocks); for a cert-manager Secret, trigger re-issuance with `certdoctor renew`.",
     )
@@ -55,7 +55,7 @@ fn pem_invalid(subject: &str, what: String) -> Finding {
 
 /// Splits input into blocks: PEM (any number of blocks) or a single DER certificate/key.
 /// Anything unreadable is a `PEM_INVALID` finding naming the block and what was wrong.
-pub fn read_blocks(bytes: &[u8], subject: &str) -> (Vec<Block>, Vec<Finding>) {
+pub fn read_blocks(bytes: &[u8], subject: &Subject) -> (Vec<Block>, Vec<Finding>) {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return (
             vec![],
@@ -180,7 +180,7 @@ fn self_signed(c: &X509Certificate) -> bool {
 pub fn check_material(
     cert_blocks: &[Block],
     key_block: Option<&Block>,
-    subject: &str,
+    subject: &Subject,
     opts: CheckOptions,
 ) -> (Vec<CertDetail>, Option<KeyInfo>, Vec<Finding>) {
     let mut findings = Vec::new();
@@ -218,7 +218,7 @@ pub fn check_material(
                         Finding::new(
                             "KEY_MISMATCH",
                             Severity::Error,
-                            subject,
+                            subject.clone(),
                             "the private key does not belong to the leaf certificate",
                             "Clients will fail the TLS handshake. Re-issue so cert-manager writes a matching pair: `certdoctor renew`; if the Secret was edited by hand, restore it or delete it and let cert-manager re-create it.",
                         )
@@ -240,7 +240,7 @@ pub fn check_material(
 fn leaf_checks(
     leaf: &X509Certificate,
     d: &CertDetail,
-    subject: &str,
+    subject: &Subject,
     opts: CheckOptions,
     findings: &mut Vec<Finding>,
 ) {
@@ -250,7 +250,7 @@ fn leaf_checks(
     let check = format!("openssl x509 -noout -dates -subject  # on the leaf of {subject}");
     if na <= now {
         findings.push(
-            Finding::new("CERT_EXPIRED", Severity::Error, subject, format!("the certificate expired {}", d.time_left.trim_start_matches("expired ")), "Clients reject it. Find out why renewal did not happen (`certdoctor status NAME`), fix that, then `certdoctor renew NAME`.")
+            Finding::new("CERT_EXPIRED", Severity::Error, subject.clone(), format!("the certificate expired {}", d.time_left.trim_start_matches("expired ")), "Clients reject it. Find out why renewal did not happen (`certdoctor status NAME`), fix that, then `certdoctor renew NAME`.")
                 .evidence(format!("notAfter {}", d.not_after))
                 .reproduce(check.clone()),
         );
@@ -259,7 +259,7 @@ fn leaf_checks(
             Finding::new(
                 "CERT_NOT_YET_VALID",
                 Severity::Error,
-                subject,
+                subject.clone(),
                 format!("the certificate is not valid until {}", d.not_before),
                 "Clients reject it until then. Check the clock of the issuer and of this machine.",
             )
@@ -273,7 +273,7 @@ fn leaf_checks(
         let left = na.duration_since(now);
         if left <= within {
             findings.push(
-                Finding::new("CERT_EXPIRING_SOON", Severity::Warning, subject, format!("the certificate expires {} ({}% of its lifetime used)", d.time_left, d.lifetime_used_percent), "cert-manager should already be renewing it; check with `certdoctor status NAME`, and force it with `certdoctor renew NAME` once the cause is fixed.")
+                Finding::new("CERT_EXPIRING_SOON", Severity::Warning, subject.clone(), format!("the certificate expires {} ({}% of its lifetime used)", d.time_left, d.lifetime_used_percent), "cert-manager should already be renewing it; check with `certdoctor status NAME`, and force it with `certdoctor renew NAME` once the cause is fixed.")
                     .evidence(format!("notAfter {}; warning window {}", d.not_after, crate::timefmt::short(within)))
                     .reproduce(check),
             );
@@ -281,7 +281,7 @@ fn leaf_checks(
     }
     if is_temporary(leaf) {
         findings.push(
-            Finding::new("TEMPORARY_CERTIFICATE", Severity::Warning, subject, "this is cert-manager's temporary self-signed certificate: issuance never finished", "Clients see an untrusted certificate. Find where issuance is stuck with `certdoctor status NAME` (or `diagnose`).")
+            Finding::new("TEMPORARY_CERTIFICATE", Severity::Warning, subject.clone(), "this is cert-manager's temporary self-signed certificate: issuance never finished", "Clients see an untrusted certificate. Find where issuance is stuck with `certdoctor status NAME` (or `diagnose`).")
                 .evidence(format!("serial {} is cert-manager's fixed temporary serial", d.serial))
                 .evidence(format!("issuer {}", d.issuer)),
         );
@@ -291,7 +291,7 @@ fn leaf_checks(
 fn chain_checks(
     parsed: &[(usize, X509Certificate)],
     details: &[CertDetail],
-    subject: &str,
+    subject: &Subject,
     now: Timestamp,
     findings: &mut Vec<Finding>,
 ) {
@@ -305,7 +305,7 @@ fn chain_checks(
             order_ok = false;
             let issuer_elsewhere = parsed.iter().any(|(_, c)| c.subject() == child.issuer());
             findings.push(
-                Finding::new("CHAIN_ORDER", Severity::Error, subject, format!("certificate {bi} is not issued by the next one (block {bj})"), if issuer_elsewhere {
+                Finding::new("CHAIN_ORDER", Severity::Error, subject.clone(), format!("certificate {bi} is not issued by the next one (block {bj})"), if issuer_elsewhere {
                     "The chain is out of order: each certificate must be followed by its issuer. Some TLS servers and clients reject it; re-issue or reorder the bundle."
                 } else {
                     "The bundle holds a certificate that does not belong to this chain; remove it or re-issue."
@@ -317,7 +317,7 @@ fn chain_checks(
         } else if let Err(e) = child.verify_signature(Some(parent.public_key())) {
             order_ok = false;
             findings.push(
-                Finding::new("CHAIN_SIGNATURE_INVALID", Severity::Error, subject, format!("certificate {bi} claims certificate {bj} as issuer, but its signature does not verify"), "The chain was assembled from the wrong CA certificate (same name, different key). Re-issue, or fix the CA configured in the issuer.")
+                Finding::new("CHAIN_SIGNATURE_INVALID", Severity::Error, subject.clone(), format!("certificate {bi} claims certificate {bj} as issuer, but its signature does not verify"), "The chain was assembled from the wrong CA certificate (same name, different key). Re-issue, or fix the CA configured in the issuer.")
                     .evidence(format!("signature check: {e}"))
                     .reproduce(verify_cmd.clone()),
             );
@@ -327,7 +327,7 @@ fn chain_checks(
             let na = parent.validity().not_after.timestamp();
             if Timestamp::from_second(na).is_ok_and(|t| t <= now) {
                 findings.push(
-                    Finding::new("INTERMEDIATE_EXPIRED", Severity::Error, subject, format!("chain certificate {bj} ({}) expired {}", p.subject, p.time_left.trim_start_matches("expired ")), "Clients that build the chain from this bundle fail. Re-issue so the issuer sends its current chain, or update the CA bundle the issuer uses.")
+                    Finding::new("INTERMEDIATE_EXPIRED", Severity::Error, subject.clone(), format!("chain certificate {bj} ({}) expired {}", p.subject, p.time_left.trim_start_matches("expired ")), "Clients that build the chain from this bundle fail. Re-issue so the issuer sends its current chain, or update the CA bundle the issuer uses.")
                         .evidence(format!("notAfter {}", p.not_after)),
                 );
             }
@@ -339,14 +339,14 @@ fn chain_checks(
         let last_self_signed = self_signed(last);
         if !last_self_signed {
             findings.push(
-                Finding::new("CHAIN_INCOMPLETE", Severity::Info, subject, format!("the chain ends at certificate {bi}, whose issuer is not in the bundle"), "Normal for public CAs (clients have the root). If clients lack intermediates, add them (ACME issuers send them).")
+                Finding::new("CHAIN_INCOMPLETE", Severity::Info, subject.clone(), format!("the chain ends at certificate {bi}, whose issuer is not in the bundle"), "Normal for public CAs (clients have the root). If clients lack intermediates, add them (ACME issuers send them).")
                     .evidence(format!("last issuer: {}", details.last().map_or("-", |d| d.issuer.as_str()))),
             );
         } else if parsed.len() > 1 {
             findings.push(Finding::new(
                 "CHAIN_HAS_ROOT",
                 Severity::Info,
-                subject,
+                subject.clone(),
                 format!("the bundle includes the self-signed root (certificate {bi})"),
                 "Harmless but useless: clients must already trust the root. Some scanners flag it.",
             ));
@@ -356,7 +356,7 @@ fn chain_checks(
 
 /// Checks a cert-manager-managed Secret's leaf against the Certificate(s) that own it.
 pub fn spec_checks(
-    subject: &str,
+    subject: &Subject,
     leaf: Option<&CertDetail>,
     annotations: &BTreeMap<String, String>,
     owners: &[&Certificate],
@@ -368,7 +368,7 @@ pub fn spec_checks(
             .filter_map(|c| c.metadata.name.clone())
             .collect();
         findings.push(
-            Finding::new("CERTIFICATE_NAME_MISMATCH", Severity::Error, subject, format!("{} Certificates write this Secret: {}", names.len(), names.join(", ")), "They overwrite each other's certificate in a loop. Give each Certificate its own spec.secretName, or delete the extra one.")
+            Finding::new("CERTIFICATE_NAME_MISMATCH", Severity::Error, subject.clone(), format!("{} Certificates write this Secret: {}", names.len(), names.join(", ")), "They overwrite each other's certificate in a loop. Give each Certificate its own spec.secretName, or delete the extra one.")
                 .reproduce(format!("kubectl get certificates -n {} -o custom-columns=NAME:.metadata.name,SECRET:.spec.secretName", owners[0].metadata.namespace.as_deref().unwrap_or(""))),
         );
     }
@@ -379,7 +379,7 @@ pub fn spec_checks(
         && owners.len() == 1
     {
         findings.push(
-            Finding::new("CERTIFICATE_NAME_MISMATCH", Severity::Error, subject, format!("the Secret was issued for Certificate {ann:?}, but Certificate {owner_name:?} owns it now"), "cert-manager re-issues (reason IncorrectCertificate). If it keeps happening, two Certificates point at this Secret.")
+            Finding::new("CERTIFICATE_NAME_MISMATCH", Severity::Error, subject.clone(), format!("the Secret was issued for Certificate {ann:?}, but Certificate {owner_name:?} owns it now"), "cert-manager re-issues (reason IncorrectCertificate). If it keeps happening, two Certificates point at this Secret.")
                 .evidence(format!("annotation cert-manager.io/certificate-name={ann}")),
         );
     }
@@ -410,7 +410,7 @@ pub fn spec_checks(
         let mut f = Finding::new(
             "ISSUER_ANNOTATION_MISMATCH",
             Severity::Warning,
-            subject,
+            subject.clone(),
             "the Secret was issued by another issuer than the Certificate names",
             "cert-manager re-issues with the new issuer (reason IncorrectIssuer). If that does not happen, check the new issuer with `certdoctor status NAME`.",
         );
@@ -424,7 +424,12 @@ pub fn spec_checks(
     }
 }
 
-fn san_check(subject: &str, leaf: &CertDetail, owner: &Certificate, findings: &mut Vec<Finding>) {
+fn san_check(
+    subject: &Subject,
+    leaf: &CertDetail,
+    owner: &Certificate,
+    findings: &mut Vec<Finding>,
+) {
     let spec = &owner.spec;
     let lower =
         |v: &[String]| -> Vec<String> { v.iter().map(|s| s.to_ascii_lowercase()).collect() };
@@ -455,7 +460,7 @@ fn san_check(subject: &str, leaf: &CertDetail, owner: &Certificate, findings: &m
     let mut f = Finding::new(
         "SAN_MISMATCH",
         Severity::Error,
-        subject,
+        subject.clone(),
         "the certificate's names differ from the Certificate's spec",
         "The spec changed after issuance, or the Secret holds another certificate. cert-manager re-issues on a spec change; if it did not, run `certdoctor renew NAME`.",
     );

@@ -24,8 +24,8 @@ pub fn finding(out: &mut dyn Write, f: &Finding, indent: usize, p: Paint) -> io:
         "{pad}{} {} {}: {}",
         mark(f.severity, p),
         p.bold(f.code),
-        clean(&f.subject),
-        clean(&f.summary)
+        clean(&f.subject.to_string()),
+        clean(&f.message)
     )?;
     for e in &f.evidence {
         writeln!(out, "{pad}    {}", clean(e))?;
