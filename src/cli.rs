@@ -109,6 +109,9 @@ pub enum ColorArg {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Find the root cause: walk the chain, probe DNS and HTTP-01 from here, and say what to do
+    #[command(after_help = DIAGNOSE_HELP)]
+    Diagnose(DiagnoseArgs),
     /// Show one certificate's whole chain with a verdict, or a table of all certificates
     #[command(after_help = EXIT_CODES_HELP)]
     Status(StatusArgs),
@@ -211,6 +214,42 @@ pub struct RenewArgs {
     /// How often --wait re-reads the cluster
     #[arg(long, value_name = "DURATION", default_value = "2s", hide = true)]
     pub poll_interval: String,
+}
+
+/// Help epilogue of `diagnose`.
+pub const DIAGNOSE_HELP: &str = "\
+Probes run from this machine, not from the cluster: a public CA may see something else.
+Use --nameserver and --connect-to to look the way the CA or the ingress would.
+
+Exit codes:
+  0  every certificate looked at is healthy
+  1  a certificate has an error finding (its root cause leads the report)
+  2  error: bad usage, no access, unreadable input; nothing was concluded";
+
+/// Arguments of `diagnose`.
+#[derive(Debug, Args)]
+pub struct DiagnoseArgs {
+    /// Certificate to diagnose; without it, every certificate in scope
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+    /// Skip the network probes (DNS, HTTP-01, CAA): cluster state only
+    #[arg(long)]
+    pub offline: bool,
+    /// Recursive resolver to use instead of the system's (repeatable), e.g. 1.1.1.1 or 10.0.0.2:5353
+    #[arg(long, value_name = "IP[:PORT]")]
+    pub nameserver: Vec<String>,
+    /// Send the HTTP-01 request for HOST:PORT to ADDR:PORT instead (curl's --connect-to; repeatable)
+    #[arg(long, value_name = "HOST:PORT:ADDR:PORT")]
+    pub connect_to: Vec<String>,
+    /// Give up on one DNS query or HTTP request after this long
+    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    pub probe_timeout: String,
+    /// Probes in flight at once
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=512))]
+    pub concurrency: u16,
+    /// Port queried on authoritative nameservers (53; a test seam for servers on high ports)
+    #[arg(long, value_name = "PORT", default_value_t = 53, hide = true)]
+    pub dns_port: u16,
 }
 
 /// Arguments of `dump` (it uses the global scope flags only).

@@ -55,6 +55,9 @@ async fn run(cli: Cli) -> CliResult {
                 commands::inspect::run_files(&config, paths, warn_within.as_deref(), &mut out)?
             }
         },
+        Command::Diagnose(args) => {
+            commands::diagnose::run(&config, args, &mut out, &mut err).await?
+        }
         Command::Renew(args) => commands::renew::run(&config, args, &mut out, &mut err).await?,
         Command::Dump(_) => commands::dump::run(&config, &mut out, &mut err).await?,
     };

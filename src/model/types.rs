@@ -345,6 +345,17 @@ pub struct Authorization {
     /// Whether this is a wildcard authorization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wildcard: Option<bool>,
+    /// Challenge types the ACME server offers for it (what solver selection chooses from).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub challenges: Vec<OfferedChallenge>,
+}
+
+/// A challenge the ACME server offers for an authorization.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+pub struct OfferedChallenge {
+    /// `http-01`, `dns-01`, `tls-alpn-01`.
+    #[serde(default, rename = "type")]
+    pub type_: String,
 }
 
 /// Observed state of an Order.

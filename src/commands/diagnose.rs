@@ -1,0 +1,142 @@
+//! `certdoctor diagnose [NAME]`: load the snapshot, probe DNS and HTTP-01 from this machine
+//! (unless `--offline`), walk the decision tree per Certificate, and lead the report with
+//! the root cause. Exit 0 when every certificate is healthy, 1 when any has an error.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::cli::DiagnoseArgs;
+use crate::cluster;
+use crate::config::{Config, Output};
+use crate::diagnose::probes::ProbeResults;
+use crate::diagnose::{CertificateDiagnosis, tree};
+use crate::error::{CliError, CliResult, EXIT_OK, EXIT_UNHEALTHY};
+use crate::model::chain::ChainIndex;
+use crate::model::snapshot::{Note, Snapshot, Unreadable};
+use crate::probe::{self, ProbeOptions};
+use crate::render::{self, Paint};
+
+/// `diagnose -o json|yaml` document.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiagnoseReport {
+    /// Always `certdoctor/v1`.
+    pub schema_version: &'static str,
+    /// Always `DiagnoseReport`.
+    pub kind: &'static str,
+    /// Instant of the diagnosis.
+    pub generated_at: String,
+    /// What the probes were and where they ran from.
+    pub probes: String,
+    /// Unhealthy first, then by namespace and name.
+    pub certificates: Vec<CertificateDiagnosis>,
+    /// Malformed objects and similar.
+    pub warnings: Vec<Note>,
+    /// Kinds that could not be read.
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// Runs `diagnose`.
+pub async fn run(
+    config: &Config,
+    args: &DiagnoseArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> CliResult {
+    let probe_opts = ProbeOptions::from_args(args)?;
+    let loaded = cluster::load(config).await?;
+    let snapshot = Snapshot::from_raw(loaded.raw, &loaded.scope);
+    super::warn_about(&snapshot, err);
+    let index = ChainIndex::new(&snapshot);
+
+    let certs: Vec<_> = match args.name.as_deref() {
+        None => snapshot.certificates.iter().collect(),
+        Some(name) => {
+            let m: Vec<_> = snapshot
+                .certificates
+                .iter()
+                .filter(|c| c.metadata.name.as_deref() == Some(name))
+                .collect();
+            match m.len() {
+                1 => m,
+                0 => {
+                    let what = match &loaded.scope.namespace {
+                        Some(ns) => format!("certificate {ns}/{name} not found"),
+                        None => format!("certificate {name} not found in {}", loaded.scope_label),
+                    };
+                    return Err(CliError::new(what).hint("list the certificates with `certdoctor status` (add -A for every namespace)"));
+                }
+                _ => {
+                    let nss: Vec<_> = m
+                        .iter()
+                        .filter_map(|c| c.metadata.namespace.clone())
+                        .collect();
+                    return Err(CliError::new(format!(
+                        "certificate {name} exists in more than one namespace ({})",
+                        nss.join(", ")
+                    ))
+                    .hint("choose one with -n NAMESPACE"));
+                }
+            }
+        }
+    };
+    let chains: Vec<_> = certs.iter().map(|c| index.chain(c)).collect();
+
+    let (probes, probe_note) = if args.offline {
+        (
+            ProbeResults::default(),
+            "skipped (--offline): cluster state only".to_string(),
+        )
+    } else {
+        let plan = probe::plan(&chains, &snapshot, config.now);
+        let results = probe::run(plan, &probe_opts, config.now).await;
+        (
+            results,
+            format!(
+                "DNS, HTTP-01 and CAA probes ran from this machine ({}), not from the cluster or the CA",
+                probe::host_label()
+            ),
+        )
+    };
+
+    let mut certificates: Vec<CertificateDiagnosis> = chains
+        .iter()
+        .map(|ch| tree::diagnose(&index, ch, &snapshot, &probes, config.now))
+        .collect();
+    certificates.sort_by(|a, b| {
+        (a.healthy, &a.namespace, &a.name).cmp(&(b.healthy, &b.namespace, &b.name))
+    });
+    let report = DiagnoseReport {
+        schema_version: crate::report::SCHEMA_VERSION,
+        kind: "DiagnoseReport",
+        generated_at: crate::timefmt::rfc3339(config.now),
+        probes: probe_note,
+        certificates,
+        warnings: snapshot.notes.clone(),
+        unreadable: snapshot.unreadable.clone(),
+    };
+    match config.output {
+        Output::Json => render::json(out, &report)?,
+        Output::Yaml => render::yaml(out, &report)?,
+        Output::Text | Output::Wide => {
+            if report.certificates.is_empty() {
+                writeln!(err, "No certificates found in {}.", loaded.scope_label)?;
+            } else {
+                render::diagnose::text(
+                    out,
+                    &report,
+                    args.name.is_some() || config.output == Output::Wide,
+                    Paint {
+                        enabled: config.color,
+                    },
+                )?;
+            }
+        }
+    }
+    Ok(if report.certificates.iter().all(|c| c.healthy) {
+        EXIT_OK
+    } else {
+        EXIT_UNHEALTHY
+    })
+}

@@ -1,0 +1,98 @@
+//! `diagnose`: the troubleshooting decision tree. Pure functions walk one Certificate's
+//! chain — Certificate → Issuer → CertificateRequest → Order → Challenges → Secret — classify
+//! every failing object by cert-manager's exact reasons and messages, fold in what the
+//! network probes observed, and pick the root cause. No I/O happens here: the probes ran
+//! before, and their observations arrive as [`probes::ProbeResults`].
+
+pub mod classify;
+pub mod probes;
+pub mod solver;
+pub mod tree;
+
+use serde::Serialize;
+
+use crate::findings::{Finding, Severity};
+
+/// Where a finding sits in the walk; deeper levels explain shallower ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Level {
+    /// The Certificate itself.
+    Certificate,
+    /// The issued Secret.
+    Secret,
+    /// The CertificateRequest.
+    Request,
+    /// The ACME Order.
+    Order,
+    /// A Challenge's status.
+    Challenge,
+    /// A network probe (DNS, HTTP, CAA) that explains a Challenge.
+    Probe,
+    /// The issuer: when it is broken, nothing under it can work.
+    Issuer,
+}
+
+/// One step of the walk, for the tree view: the object and how it looked.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Step {
+    /// Object kind.
+    pub kind: String,
+    /// Object name (with `*.` for wildcard challenges).
+    pub name: String,
+    /// `ok`, `failed` or `unknown`.
+    pub state: &'static str,
+    /// A few words: `Ready`, `pending`, `not found`, …
+    pub summary: String,
+    /// Indices into the certificate's findings that belong to this step.
+    pub findings: Vec<usize>,
+}
+
+/// The diagnosis of one Certificate.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CertificateDiagnosis {
+    /// Namespace.
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+    /// No error findings.
+    pub healthy: bool,
+    /// The most specific error, or `None` when healthy.
+    pub root_cause: Option<RootCause>,
+    /// Every finding, in walk order.
+    pub findings: Vec<Finding>,
+    /// The walk, for the tree view.
+    pub path: Vec<Step>,
+    /// Level of each finding (parallel to `findings`), for root-cause selection.
+    #[serde(skip)]
+    pub levels: Vec<Level>,
+}
+
+/// The root cause as the JSON model names it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RootCause {
+    /// Finding code.
+    pub code: &'static str,
+    /// Severity (always `error`).
+    pub severity: Severity,
+    /// Its message.
+    pub message: String,
+}
+
+/// Picks the root cause: the error finding at the deepest level (the issuer outranks
+/// everything under it, a probe outranks the Challenge status it explains); the first
+/// one wins ties, so the walk order decides among siblings.
+pub fn root_cause(findings: &[Finding], levels: &[Level]) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    for (i, f) in findings.iter().enumerate() {
+        if f.severity != Severity::Error {
+            continue;
+        }
+        if best.is_none_or(|b| levels[i] > levels[b]) {
+            best = Some(i);
+        }
+    }
+    best
+}
