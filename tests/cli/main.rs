@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod diagnose;
 mod errors;
 mod inspect;
 mod offline;
