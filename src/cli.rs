@@ -250,6 +250,9 @@ pub struct DiagnoseArgs {
     /// Port queried on authoritative nameservers (53; a test seam for servers on high ports)
     #[arg(long, value_name = "PORT", default_value_t = 53, hide = true)]
     pub dns_port: u16,
+    /// Port the HTTP-01 fetch connects to on each resolved address (80; a test seam)
+    #[arg(long, value_name = "PORT", default_value_t = 80, hide = true)]
+    pub http_port: u16,
 }
 
 /// Arguments of `dump` (it uses the global scope flags only).

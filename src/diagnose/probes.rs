@@ -197,10 +197,12 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation) -> Vec<Finding> 
         );
     }
     let mut seen = Vec::new();
-    let v4_ok = o
+    // Let's Encrypt falls back to IPv4 when IPv6 does not connect: broken IPv6 next to a
+    // reachable IPv4 address is a warning, and the IPv4 answer decides.
+    let v4_reachable = o
         .fetches
         .iter()
-        .any(|f| !f.ipv6 && matches!(&f.end, FetchEnd::Body(b) if *b == t.expected));
+        .any(|f| !f.ipv6 && !matches!(f.end, FetchEnd::Unreachable(_)));
     for f in &o.fetches {
         let resolve = format!(
             "curl -sv --connect-to {}:80:{} {url}",
@@ -219,8 +221,8 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation) -> Vec<Finding> 
             }),
             FetchEnd::BadRedirect(why) => Finding::new("HTTP01_BAD_REDIRECT", Severity::Error, t.subject.clone(), format!("{}: {why}", f.address), "The CA follows at most 10 redirects, only to http/https on ports 80/443, only 301/302/307/308, and never a loop; fix the redirect or exempt the challenge path from it."),
             FetchEnd::Unreachable(why) => {
-                if f.ipv6 && v4_ok {
-                    Finding::new("HTTP01_IPV6_BROKEN", Severity::Warning, t.subject.clone(), format!("IPv6 address {} does not answer ({why}) while IPv4 works", f.address), "Let's Encrypt tries IPv6 first: remove the AAAA record or make the service reachable over IPv6.")
+                if f.ipv6 && v4_reachable {
+                    Finding::new("HTTP01_IPV6_BROKEN", Severity::Warning, t.subject.clone(), format!("IPv6 address {} does not answer ({why}) while IPv4 does", f.address), "Let's Encrypt tries IPv6 first and only falls back to IPv4 on connection failure: remove the AAAA record or make the service reachable over IPv6.")
                 } else {
                     Finding::new("HTTP01_UNREACHABLE", Severity::Error, t.subject.clone(), format!("{} over {}: {why}", f.address, if f.ipv6 { "IPv6" } else { "IPv4" }), "Nothing accepts connections on port 80 there: check the load balancer, firewall and security groups (port 80 must be open to the internet for HTTP-01).")
                 }

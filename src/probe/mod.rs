@@ -52,6 +52,8 @@ pub struct ProbeOptions {
     pub concurrency: usize,
     /// Port of authoritative nameservers (53 in real life).
     pub dns_port: u16,
+    /// Port HTTP-01 fetches connect to on resolved addresses (80 in real life).
+    pub http_port: u16,
 }
 
 fn socket(text: &str, default_port: u16) -> Option<SocketAddr> {
@@ -102,6 +104,7 @@ impl ProbeOptions {
             timeout,
             concurrency: a.concurrency as usize,
             dns_port: a.dns_port,
+            http_port: a.http_port,
         })
     }
 
@@ -291,6 +294,11 @@ impl http::Route for Router<'_> {
         } else {
             v4.first().or(v6.first())
         };
+        let port = if port == 80 {
+            self.opts.http_port
+        } else {
+            port
+        };
         pick.map(|ip| SocketAddr::new(*ip, port))
     }
 }
@@ -329,7 +337,9 @@ async fn probe_http(
                 .unwrap_or_default()
                 .into_iter()
                 .take(ADDRESSES_PER_FAMILY);
-            v6.chain(v4).map(|ip| SocketAddr::new(ip, 80)).collect()
+            v6.chain(v4)
+                .map(|ip| SocketAddr::new(ip, opts.http_port))
+                .collect()
         }
     };
     let mut fetches = Vec::new();

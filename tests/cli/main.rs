@@ -9,6 +9,7 @@ mod diagnose;
 mod errors;
 mod inspect;
 mod offline;
+mod probes;
 mod renew;
 mod snapshot;
 mod status;

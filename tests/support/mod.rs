@@ -3,7 +3,9 @@
 
 #![allow(dead_code)]
 
+pub mod dns;
 pub mod fake_apiserver;
+pub mod http01;
 pub mod pki;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,427 @@
+//! `diagnose` network probes against real servers on loopback: an authoritative DNS server
+//! (several, that can disagree) and an HTTP server scripted per path. The binary reaches
+//! them through its documented seams: `--nameserver`, the hidden `--dns-port` (the port of
+//! authoritative servers) and `--http-port` (the port HTTP-01 fetches use).
+
+use std::net::Ipv4Addr;
+
+use serde_json::{Value, json};
+
+use crate::diagnose::{codes, edit, root};
+use crate::support::dns::DnsServer;
+use crate::support::http01::{HttpServer, Reply};
+use crate::support::{certdoctor, fixture_objects, stderr, stdout};
+
+const SOA: &str = "$TTL 60\n@ IN SOA ns1.example.com. hostmaster.example.com. 1 3600 600 604800 60\n@ IN NS ns1.example.com.\n@ IN NS ns2.example.com.\nns1 IN A 127.0.0.1\nns2 IN A 127.0.0.2\n";
+
+fn zone(extra: &str) -> String {
+    format!("{SOA}{extra}")
+}
+
+fn diagnose_live(objects: &[Value], dns_port: u16, extra: &[&str]) -> (Value, i32, String) {
+    let list = json!({"apiVersion": "v1", "kind": "List", "items": objects});
+    let out = certdoctor()
+        .args([
+            "diagnose",
+            "-A",
+            "-o",
+            "json",
+            "--probe-timeout",
+            "2s",
+            "--from-file",
+            "-",
+        ])
+        .args([
+            "--nameserver",
+            &format!("127.0.0.1:{dns_port}"),
+            "--dns-port",
+            &dns_port.to_string(),
+        ])
+        .args(extra)
+        .write_stdin(list.to_string())
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&out), stderr(&out)));
+    (v, out.status.code().unwrap(), stderr(&out))
+}
+
+fn challenge(objects: &[Value]) -> (String, String) {
+    let ch = objects.iter().find(|o| o["kind"] == "Challenge").unwrap();
+    (
+        ch["spec"]["token"].as_str().unwrap().to_string(),
+        ch["spec"]["key"].as_str().unwrap().to_string(),
+    )
+}
+
+fn http_case(reply: impl Fn(&str, &str) -> Vec<(String, Reply)>) -> (Value, i32) {
+    let objs = fixture_objects("stuck-http01.yaml");
+    let (token, key) = challenge(&objs);
+    let http = HttpServer::start(reply(&token, &key));
+    let dns = DnsServer::start(&[(
+        "example.com.",
+        &zone("app IN A 127.0.0.1\napp IN AAAA ::1\n@ IN CAA 0 issue \"letsencrypt.org\"\n"),
+    )]);
+    let (r, code, _) = diagnose_live(
+        &objs,
+        dns.port(),
+        &["--http-port", &http.port().to_string()],
+    );
+    (r, code)
+}
+
+fn path(token: &str) -> String {
+    format!("/.well-known/acme-challenge/{token}")
+}
+
+/// The IPv4 (127.0.0.1) finding of a code, when both address families report one.
+fn finding_v4<'a>(r: &'a Value, code: &str) -> &'a Value {
+    r["certificates"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["code"] == code
+                && f["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("127.0.0.1"))
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "{code} for 127.0.0.1 not in {}",
+                r["certificates"][0]["findings"]
+            )
+        })
+}
+
+fn finding<'a>(r: &'a Value, code: &str) -> &'a Value {
+    r["certificates"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == code)
+        .unwrap_or_else(|| panic!("{code} not in {}", r["certificates"][0]["findings"]))
+}
+
+#[test]
+fn a_correct_answer_is_not_blamed_and_broken_ipv6_is_flagged() {
+    let (r, _) = http_case(|t, k| vec![(path(t), Reply::Body(format!("{k}\n")))]);
+    let c = codes(&r, "app-tls");
+    assert!(
+        !c.iter().any(|c| matches!(
+            c.as_str(),
+            "HTTP01_WRONG_BODY" | "HTTP01_WRONG_STATUS" | "HTTP01_UNREACHABLE"
+        )),
+        "{c:?}"
+    );
+    // ::1 has nothing listening on the port while 127.0.0.1 works.
+    assert!(c.contains(&"HTTP01_IPV6_BROKEN".to_string()), "{c:?}");
+    assert!(
+        c.contains(&"HTTP01_PRIVATE_ADDRESS".to_string()),
+        "loopback is flagged: {c:?}"
+    );
+    assert!(
+        c.contains(&"HTTP01_DNS_NOT_INGRESS".to_string()),
+        "the Ingress says 203.0.113.10: {c:?}"
+    );
+    assert_eq!(root(&r, "app-tls"), "CHALLENGE_NOT_PROPAGATED");
+}
+
+#[test]
+fn a_404_is_the_root_cause_with_the_request_shown() {
+    let (r, code) = http_case(|_, _| vec![]);
+    assert_eq!(code, 1);
+    assert_eq!(root(&r, "app-tls"), "HTTP01_WRONG_STATUS");
+    let f = finding(&r, "HTTP01_WRONG_STATUS");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("answers 404 for the challenge path"),
+        "{f}"
+    );
+    assert!(f["reproduce"].to_string().contains("curl -sv"), "{f}");
+}
+
+#[test]
+fn a_wrong_body_and_a_huge_body_are_wrong_bodies() {
+    let (r, _) =
+        http_case(|t, _| vec![(path(t), Reply::Body("<html>default backend</html>".into()))]);
+    assert_eq!(root(&r, "app-tls"), "HTTP01_WRONG_BODY");
+    assert!(
+        finding(&r, "HTTP01_WRONG_BODY")["evidence"][0]
+            .as_str()
+            .unwrap()
+            .contains("default backend")
+    );
+    let (r, _) = http_case(|t, _| vec![(path(t), Reply::Huge(10 * 1024 * 1024))]);
+    assert_eq!(root(&r, "app-tls"), "HTTP01_WRONG_BODY");
+}
+
+#[test]
+fn redirects_are_followed_by_the_cas_rules() {
+    let (r, _) = http_case(|t, _| vec![(path(t), Reply::Redirect(302, path(t)))]);
+    assert_eq!(root(&r, "app-tls"), "HTTP01_BAD_REDIRECT");
+    assert!(
+        finding(&r, "HTTP01_BAD_REDIRECT")["message"]
+            .as_str()
+            .unwrap()
+            .contains("redirect loop")
+    );
+    let (r, _) = http_case(|t, _| {
+        vec![(
+            path(t),
+            Reply::Redirect(301, "http://app.example.com:8080/x".into()),
+        )]
+    });
+    assert!(
+        finding(&r, "HTTP01_BAD_REDIRECT")["message"]
+            .as_str()
+            .unwrap()
+            .contains("port 8080 (only 80 and 443 are followed)")
+    );
+    let (r, _) = http_case(|t, _| vec![(path(t), Reply::Redirect(303, "/elsewhere".into()))]);
+    assert!(
+        finding(&r, "HTTP01_BAD_REDIRECT")["message"]
+            .as_str()
+            .unwrap()
+            .contains("status 303 is not a redirect the CA follows")
+    );
+    // A redirect to HTTPS is followed; nothing listens on 443 here, and the chain is shown.
+    let (r, _) = http_case(|t, _| {
+        vec![(
+            path(t),
+            Reply::Redirect(301, format!("https://app.example.com{}", path(t))),
+        )]
+    });
+    let f = finding_v4(&r, "HTTP01_UNREACHABLE");
+    assert!(
+        f["evidence"][0]
+            .as_str()
+            .unwrap()
+            .contains("→ 301 Location: https://app.example.com/"),
+        "{f}"
+    );
+}
+
+#[test]
+fn a_server_that_hangs_times_out() {
+    let (r, _) = http_case(|t, _| vec![(path(t), Reply::Hang)]);
+    let f = finding_v4(&r, "HTTP01_UNREACHABLE");
+    assert!(f["message"].as_str().unwrap().ends_with("timed out"), "{f}");
+}
+
+#[test]
+fn no_address_is_a_finding_and_connect_to_checks_an_ingress_before_dns() {
+    let objs = fixture_objects("stuck-http01.yaml");
+    let (token, key) = challenge(&objs);
+    let dns = DnsServer::start(&[("example.com.", &zone(""))]);
+    let (r, _, _) = diagnose_live(&objs, dns.port(), &[]);
+    assert_eq!(root(&r, "app-tls"), "HTTP01_NO_ADDRESS");
+    assert!(
+        finding(&r, "HTTP01_NO_ADDRESS")["evidence"][0]
+            .as_str()
+            .unwrap()
+            .contains("NXDOMAIN")
+    );
+    let http = HttpServer::start(vec![(path(&token), Reply::Body(key))]);
+    let (r, _, _) = diagnose_live(
+        &objs,
+        dns.port(),
+        &[
+            "--connect-to",
+            &format!("app.example.com:80:{}", http.addr()),
+        ],
+    );
+    let c = codes(&r, "app-tls");
+    assert!(!c.iter().any(|c| c.starts_with("HTTP01_")), "{c:?}");
+}
+
+fn dns01_objects() -> (Vec<Value>, String) {
+    let objs = fixture_objects("stuck-dns01.yaml");
+    let key = objs
+        .iter()
+        .find(|o| o["kind"] == "Challenge" && o["spec"]["wildcard"] == true)
+        .unwrap()["spec"]["key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (objs, key)
+}
+
+fn two_nameservers(txt_a: &[&str], txt_b: &[&str]) -> (DnsServer, DnsServer) {
+    let a = DnsServer::start(&[("example.com.", &zone(""))]);
+    let b = DnsServer::start_at(
+        Ipv4Addr::new(127, 0, 0, 2),
+        a.port(),
+        &[("example.com.", &zone(""))],
+    );
+    a.set_txt("example.com.", "_acme-challenge.example.com.", txt_a);
+    b.set_txt("example.com.", "_acme-challenge.example.com.", txt_b);
+    (a, b)
+}
+
+#[test]
+fn the_txt_record_is_checked_at_every_authoritative_nameserver() {
+    let (objs, key) = dns01_objects();
+    let (a, _b) = two_nameservers(&[], &[]);
+    let (r, _, _) = diagnose_live(&objs, a.port(), &[]);
+    assert_eq!(root(&r, "api-tls"), "DNS01_TXT_MISSING");
+
+    let (a, _b) = two_nameservers(&[&key], &[]);
+    let (r, _, _) = diagnose_live(&objs, a.port(), &[]);
+    assert_eq!(root(&r, "api-tls"), "DNS01_TXT_PARTIAL");
+    let f = finding(&r, "DNS01_TXT_PARTIAL");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("missing on ns2.example.com."),
+        "{f}"
+    );
+    assert!(
+        f["reproduce"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("dig @ns2.example.com +norecurse TXT _acme-challenge.example.com."),
+        "{f}"
+    );
+
+    let (a, _b) = two_nameservers(&["stale-value"], &["stale-value"]);
+    let (r, _, _) = diagnose_live(&objs, a.port(), &[]);
+    assert_eq!(root(&r, "api-tls"), "DNS01_TXT_WRONG_VALUE");
+
+    let (a, _b) = two_nameservers(&[&key, "other"], &[&key]);
+    let (r, _, _) = diagnose_live(&objs, a.port(), &[]);
+    assert!(
+        !codes(&r, "api-tls").iter().any(|c| c.starts_with("DNS01_")),
+        "{:?}",
+        codes(&r, "api-tls")
+    );
+}
+
+#[test]
+fn a_failing_nameserver_is_named() {
+    let (objs, key) = dns01_objects();
+    let a = DnsServer::start(&[("example.com.", &zone(""))]);
+    a.set_txt("example.com.", "_acme-challenge.example.com.", &[&key]);
+    let _b = DnsServer::start_rcode_at(
+        Ipv4Addr::new(127, 0, 0, 2),
+        a.port(),
+        hickory_server::proto::op::ResponseCode::ServFail,
+    );
+    let (r, _, _) = diagnose_live(&objs, a.port(), &[]);
+    assert_eq!(root(&r, "api-tls"), "DNS01_NAMESERVER_FAILED");
+    assert!(
+        finding(&r, "DNS01_NAMESERVER_FAILED")["evidence"][0]
+            .as_str()
+            .unwrap()
+            .contains("ns2.example.com. (127.0.0.2:"),
+        "{r}"
+    );
+    assert!(
+        finding(&r, "DNS01_NAMESERVER_FAILED")["evidence"][0]
+            .as_str()
+            .unwrap()
+            .ends_with("SERVFAIL")
+    );
+}
+
+#[test]
+fn a_cname_at_acme_challenge_without_follow_is_a_mismatch() {
+    let (objs, _) = dns01_objects();
+    let a = DnsServer::start(&[(
+        "example.com.",
+        &zone("_acme-challenge IN CNAME _acme-challenge.delegated.example.com.\n"),
+    )]);
+    let _b = DnsServer::start_at(
+        Ipv4Addr::new(127, 0, 0, 2),
+        a.port(),
+        &[("example.com.", &zone(""))],
+    );
+    let (r, _, _) = diagnose_live(&objs, a.port(), &[]);
+    let f = finding(&r, "DNS01_CNAME_MISMATCH");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("is a CNAME to _acme-challenge.delegated.example.com."),
+        "{f}"
+    );
+}
+
+#[test]
+fn a_name_outside_any_zone_has_no_zone() {
+    let (mut objs, _) = dns01_objects();
+    edit(&mut objs, "Challenge", "api-tls", |c| {
+        c["spec"]["dnsName"] = json!("nowhere.test")
+    });
+    let a = DnsServer::start(&[("example.com.", &zone(""))]);
+    let (r, _, _) = diagnose_live(&objs, a.port(), &[]);
+    assert_eq!(root(&r, "api-tls"), "DNS01_ZONE_NOT_FOUND");
+}
+
+#[test]
+fn caa_records_that_forbid_the_ca_are_found_by_climbing() {
+    let objs = fixture_objects("stuck-http01.yaml");
+    let dns = DnsServer::start(&[("example.com.", &zone("@ IN CAA 0 issue \"pki.goog\"\n"))]);
+    let (r, _, _) = diagnose_live(&objs, dns.port(), &["--http-port", "9"]);
+    let f = finding(&r, "CAA_FORBIDS_CA");
+    assert!(
+        f["message"].as_str().unwrap().contains(
+            "CAA records at example.com do not allow letsencrypt.org to issue for app.example.com"
+        ),
+        "{f}"
+    );
+}
+
+#[test]
+fn a_servfailing_resolver_gives_findings_not_a_crash() {
+    let objs = fixture_objects("stuck-http01.yaml");
+    let bad = DnsServer::start_servfail();
+    let (r, code, err) = diagnose_live(&objs, bad.port(), &[]);
+    assert_eq!(code, 1, "{err}");
+    let c = codes(&r, "app-tls");
+    assert!(
+        c.contains(&"HTTP01_NO_ADDRESS".to_string())
+            && c.contains(&"CAA_LOOKUP_FAILED".to_string()),
+        "{c:?}"
+    );
+    assert!(
+        finding(&r, "HTTP01_NO_ADDRESS")["evidence"][0]
+            .as_str()
+            .unwrap()
+            .contains("SERVFAIL")
+    );
+}
+
+#[test]
+fn the_text_report_says_where_the_probes_ran() {
+    let objs = fixture_objects("stuck-http01.yaml");
+    let dns = DnsServer::start(&[("example.com.", &zone(""))]);
+    let list = json!({"apiVersion": "v1", "kind": "List", "items": objs});
+    let out = certdoctor()
+        .args([
+            "diagnose",
+            "-A",
+            "--probe-timeout",
+            "2s",
+            "--from-file",
+            "-",
+        ])
+        .args(["--nameserver", &format!("127.0.0.1:{}", dns.port())])
+        .write_stdin(list.to_string())
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(
+            "✗ production/app-tls: HTTP01_NO_ADDRESS app.example.com has no A or AAAA record"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("note: probes DNS, HTTP-01 and CAA probes ran from this machine"),
+        "{text}"
+    );
+}
