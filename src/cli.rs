@@ -122,6 +122,11 @@ pub enum Command {
     /// one certificate or a fleet
     #[command(after_help = RENEW_HELP)]
     Renew(RenewArgs),
+    /// Print the shell completion script for SHELL
+    Completion(CompletionArgs),
+    /// Write the completion scripts and man pages into DIR (for packagers and the repository)
+    #[command(hide = true)]
+    GenerateAssets(GenerateAssetsArgs),
     /// Write the objects certdoctor reads to stdout as YAML, for offline use or a hand-off
     /// (private keys and non-certificate Secret data removed)
     Dump(DumpArgs),
@@ -253,6 +258,22 @@ pub struct DiagnoseArgs {
     /// Port the HTTP-01 fetch connects to on each resolved address (80; a test seam)
     #[arg(long, value_name = "PORT", default_value_t = 80, hide = true)]
     pub http_port: u16,
+}
+
+/// Arguments of `completion`.
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    /// The shell to print the script for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `generate-assets`.
+#[derive(Debug, Args)]
+pub struct GenerateAssetsArgs {
+    /// Directory to write `completions/` and `docs/man/` under (the repository root)
+    #[arg(value_name = "DIR")]
+    pub dir: std::path::PathBuf,
 }
 
 /// Arguments of `dump` (it uses the global scope flags only).

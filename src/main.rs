@@ -59,6 +59,8 @@ async fn run(cli: Cli) -> CliResult {
             commands::diagnose::run(&config, args, &mut out, &mut err).await?
         }
         Command::Renew(args) => commands::renew::run(&config, args, &mut out, &mut err).await?,
+        Command::Completion(args) => commands::assets::completion(args.shell, &mut out)?,
+        Command::GenerateAssets(args) => commands::assets::generate(&args.dir)?,
         Command::Dump(_) => commands::dump::run(&config, &mut out, &mut err).await?,
     };
     out.flush()?;

@@ -1,6 +1,7 @@
 //! One file per subcommand, each a short sentence: load the snapshot, build the report,
 //! print it, choose the exit code.
 
+pub mod assets;
 pub mod diagnose;
 pub mod dump;
 pub mod inspect;

@@ -6,6 +6,7 @@
 mod support;
 
 mod diagnose;
+mod ecosystem;
 mod errors;
 mod inspect;
 mod offline;

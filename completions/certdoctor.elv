@@ -1,0 +1,293 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[certdoctor] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'certdoctor'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'certdoctor'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace to look in (default: the context''s namespace)'
+            cand --namespace 'Namespace to look in (default: the context''s namespace)'
+            cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --selector 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --as 'Impersonate this user for every API request, as kubectl --as'
+            cand --request-timeout 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand -A 'Look in every namespace'
+            cand --all-namespaces 'Look in every namespace'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand diagnose 'Find the root cause: walk the chain, probe DNS and HTTP-01 from here, and say what to do'
+            cand status 'Show one certificate''s whole chain with a verdict, or a table of all certificates'
+            cand inspect 'Show what is really in a TLS Secret or PEM/DER file, and check it (never prints key bytes)'
+            cand renew 'Force re-issuance the way cert-manager expects (Issuing=True, ManuallyTriggered), for one certificate or a fleet'
+            cand completion 'Print the shell completion script for SHELL'
+            cand generate-assets 'Write the completion scripts and man pages into DIR (for packagers and the repository)'
+            cand dump 'Write the objects certdoctor reads to stdout as YAML, for offline use or a hand-off (private keys and non-certificate Secret data removed)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'certdoctor;diagnose'= {
+            cand --nameserver 'Recursive resolver to use instead of the system''s (repeatable), e.g. 1.1.1.1 or 10.0.0.2:5353'
+            cand --connect-to 'Send the HTTP-01 request for HOST:PORT to ADDR:PORT instead (curl''s --connect-to; repeatable)'
+            cand --probe-timeout 'Give up on one DNS query or HTTP request after this long'
+            cand --concurrency 'Probes in flight at once'
+            cand --dns-port 'Port queried on authoritative nameservers (53; a test seam for servers on high ports)'
+            cand --http-port 'Port the HTTP-01 fetch connects to on each resolved address (80; a test seam)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace to look in (default: the context''s namespace)'
+            cand --namespace 'Namespace to look in (default: the context''s namespace)'
+            cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --selector 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --as 'Impersonate this user for every API request, as kubectl --as'
+            cand --request-timeout 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand --offline 'Skip the network probes (DNS, HTTP-01, CAA): cluster state only'
+            cand -A 'Look in every namespace'
+            cand --all-namespaces 'Look in every namespace'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certdoctor;status'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace to look in (default: the context''s namespace)'
+            cand --namespace 'Namespace to look in (default: the context''s namespace)'
+            cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --selector 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --as 'Impersonate this user for every API request, as kubectl --as'
+            cand --request-timeout 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand -A 'Look in every namespace'
+            cand --all-namespaces 'Look in every namespace'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certdoctor;inspect'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace to look in (default: the context''s namespace)'
+            cand --namespace 'Namespace to look in (default: the context''s namespace)'
+            cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --selector 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --as 'Impersonate this user for every API request, as kubectl --as'
+            cand --request-timeout 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand -A 'Look in every namespace'
+            cand --all-namespaces 'Look in every namespace'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand secret 'A Secret in the cluster (or in --from-file): tls.crt, ca.crt, tls.key and annotations'
+            cand file 'PEM or DER files (`-` for stdin); a file may hold a chain, a key, or both'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'certdoctor;inspect;secret'= {
+            cand --warn-within 'Warn when the certificate expires within this (default: a third of its lifetime or 7d, whichever is later)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace to look in (default: the context''s namespace)'
+            cand --namespace 'Namespace to look in (default: the context''s namespace)'
+            cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --selector 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --as 'Impersonate this user for every API request, as kubectl --as'
+            cand --request-timeout 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand -A 'Look in every namespace'
+            cand --all-namespaces 'Look in every namespace'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certdoctor;inspect;file'= {
+            cand --warn-within 'Warn when the certificate expires within this (default: a third of its lifetime or 7d, whichever is later)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace to look in (default: the context''s namespace)'
+            cand --namespace 'Namespace to look in (default: the context''s namespace)'
+            cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --selector 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --as 'Impersonate this user for every API request, as kubectl --as'
+            cand --request-timeout 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand -A 'Look in every namespace'
+            cand --all-namespaces 'Look in every namespace'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certdoctor;inspect;help'= {
+            cand secret 'A Secret in the cluster (or in --from-file): tls.crt, ca.crt, tls.key and annotations'
+            cand file 'PEM or DER files (`-` for stdin); a file may hold a chain, a key, or both'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'certdoctor;inspect;help;secret'= {
+        }
+        &'certdoctor;inspect;help;file'= {
+        }
+        &'certdoctor;inspect;help;help'= {
+        }
+        &'certdoctor;renew'= {
+            cand --dry-run 'Show what would be renewed without changing anything (`=server`: let the API server validate the writes)'
+            cand --timeout 'How long --wait waits in all (e.g. 5m, 90s)'
+            cand --poll-interval 'How often --wait re-reads the cluster'
+            cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace to look in (default: the context''s namespace)'
+            cand --namespace 'Namespace to look in (default: the context''s namespace)'
+            cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --selector 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --as 'Impersonate this user for every API request, as kubectl --as'
+            cand --request-timeout 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand --all 'Renew every certificate in the namespace (with -A: in every namespace)'
+            cand --force 'Renew also certificates that are already issuing'
+            cand --wait 'After triggering, wait until each certificate is Ready with a new revision'
+            cand -y 'Do not ask for confirmation before renewing many certificates across namespaces'
+            cand --yes 'Do not ask for confirmation before renewing many certificates across namespaces'
+            cand -A 'Look in every namespace'
+            cand --all-namespaces 'Look in every namespace'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certdoctor;completion'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace to look in (default: the context''s namespace)'
+            cand --namespace 'Namespace to look in (default: the context''s namespace)'
+            cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --selector 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --as 'Impersonate this user for every API request, as kubectl --as'
+            cand --request-timeout 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand -A 'Look in every namespace'
+            cand --all-namespaces 'Look in every namespace'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certdoctor;generate-assets'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace to look in (default: the context''s namespace)'
+            cand --namespace 'Namespace to look in (default: the context''s namespace)'
+            cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --selector 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --as 'Impersonate this user for every API request, as kubectl --as'
+            cand --request-timeout 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand -A 'Look in every namespace'
+            cand --all-namespaces 'Look in every namespace'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certdoctor;dump'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace to look in (default: the context''s namespace)'
+            cand --namespace 'Namespace to look in (default: the context''s namespace)'
+            cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --selector 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --as 'Impersonate this user for every API request, as kubectl --as'
+            cand --request-timeout 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand -A 'Look in every namespace'
+            cand --all-namespaces 'Look in every namespace'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certdoctor;help'= {
+            cand diagnose 'Find the root cause: walk the chain, probe DNS and HTTP-01 from here, and say what to do'
+            cand status 'Show one certificate''s whole chain with a verdict, or a table of all certificates'
+            cand inspect 'Show what is really in a TLS Secret or PEM/DER file, and check it (never prints key bytes)'
+            cand renew 'Force re-issuance the way cert-manager expects (Issuing=True, ManuallyTriggered), for one certificate or a fleet'
+            cand completion 'Print the shell completion script for SHELL'
+            cand generate-assets 'Write the completion scripts and man pages into DIR (for packagers and the repository)'
+            cand dump 'Write the objects certdoctor reads to stdout as YAML, for offline use or a hand-off (private keys and non-certificate Secret data removed)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'certdoctor;help;diagnose'= {
+        }
+        &'certdoctor;help;status'= {
+        }
+        &'certdoctor;help;inspect'= {
+            cand secret 'A Secret in the cluster (or in --from-file): tls.crt, ca.crt, tls.key and annotations'
+            cand file 'PEM or DER files (`-` for stdin); a file may hold a chain, a key, or both'
+        }
+        &'certdoctor;help;inspect;secret'= {
+        }
+        &'certdoctor;help;inspect;file'= {
+        }
+        &'certdoctor;help;renew'= {
+        }
+        &'certdoctor;help;completion'= {
+        }
+        &'certdoctor;help;generate-assets'= {
+        }
+        &'certdoctor;help;dump'= {
+        }
+        &'certdoctor;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,237 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_certdoctor_global_optspecs
+    string join \n kubeconfig= context= n/namespace= A/all-namespaces l/selector= as= request-timeout= o/output= color= from-file= h/help V/version
+end
+
+function __fish_certdoctor_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_certdoctor_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_certdoctor_using_subcommand
+    set -l cmd (__fish_certdoctor_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c certdoctor -n "__fish_certdoctor_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)' -r -F
+complete -c certdoctor -n "__fish_certdoctor_needs_command" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c certdoctor -n "__fish_certdoctor_needs_command" -s n -l namespace -d 'Namespace to look in (default: the context\'s namespace)' -r
+complete -c certdoctor -n "__fish_certdoctor_needs_command" -s l -l selector -d 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)' -r
+complete -c certdoctor -n "__fish_certdoctor_needs_command" -l as -d 'Impersonate this user for every API request, as kubectl --as' -r
+complete -c certdoctor -n "__fish_certdoctor_needs_command" -l request-timeout -d 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)' -r
+complete -c certdoctor -n "__fish_certdoctor_needs_command" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+wide\t'Text with extra table columns'
+json\t'The documented JSON model (docs/output.md)'
+yaml\t'The same model as YAML'"
+complete -c certdoctor -n "__fish_certdoctor_needs_command" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
+always\t'Always colour (also when piped)'
+never\t'Never colour'"
+complete -c certdoctor -n "__fish_certdoctor_needs_command" -l from-file -d 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it' -r
+complete -c certdoctor -n "__fish_certdoctor_needs_command" -s A -l all-namespaces -d 'Look in every namespace'
+complete -c certdoctor -n "__fish_certdoctor_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certdoctor -n "__fish_certdoctor_needs_command" -s V -l version -d 'Print version'
+complete -c certdoctor -n "__fish_certdoctor_needs_command" -f -a "diagnose" -d 'Find the root cause: walk the chain, probe DNS and HTTP-01 from here, and say what to do'
+complete -c certdoctor -n "__fish_certdoctor_needs_command" -f -a "status" -d 'Show one certificate\'s whole chain with a verdict, or a table of all certificates'
+complete -c certdoctor -n "__fish_certdoctor_needs_command" -f -a "inspect" -d 'Show what is really in a TLS Secret or PEM/DER file, and check it (never prints key bytes)'
+complete -c certdoctor -n "__fish_certdoctor_needs_command" -f -a "renew" -d 'Force re-issuance the way cert-manager expects (Issuing=True, ManuallyTriggered), for one certificate or a fleet'
+complete -c certdoctor -n "__fish_certdoctor_needs_command" -f -a "completion" -d 'Print the shell completion script for SHELL'
+complete -c certdoctor -n "__fish_certdoctor_needs_command" -f -a "generate-assets" -d 'Write the completion scripts and man pages into DIR (for packagers and the repository)'
+complete -c certdoctor -n "__fish_certdoctor_needs_command" -f -a "dump" -d 'Write the objects certdoctor reads to stdout as YAML, for offline use or a hand-off (private keys and non-certificate Secret data removed)'
+complete -c certdoctor -n "__fish_certdoctor_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l nameserver -d 'Recursive resolver to use instead of the system\'s (repeatable), e.g. 1.1.1.1 or 10.0.0.2:5353' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l connect-to -d 'Send the HTTP-01 request for HOST:PORT to ADDR:PORT instead (curl\'s --connect-to; repeatable)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l probe-timeout -d 'Give up on one DNS query or HTTP request after this long' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l concurrency -d 'Probes in flight at once' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l dns-port -d 'Port queried on authoritative nameservers (53; a test seam for servers on high ports)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l http-port -d 'Port the HTTP-01 fetch connects to on each resolved address (80; a test seam)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l kubeconfig -d 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)' -r -F
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -s n -l namespace -d 'Namespace to look in (default: the context\'s namespace)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -s l -l selector -d 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l as -d 'Impersonate this user for every API request, as kubectl --as' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l request-timeout -d 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+wide\t'Text with extra table columns'
+json\t'The documented JSON model (docs/output.md)'
+yaml\t'The same model as YAML'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
+always\t'Always colour (also when piped)'
+never\t'Never colour'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l from-file -d 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l offline -d 'Skip the network probes (DNS, HTTP-01, CAA): cluster state only'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -s A -l all-namespaces -d 'Look in every namespace'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -s V -l version -d 'Print version'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand status" -l kubeconfig -d 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)' -r -F
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand status" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand status" -s n -l namespace -d 'Namespace to look in (default: the context\'s namespace)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand status" -s l -l selector -d 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand status" -l as -d 'Impersonate this user for every API request, as kubectl --as' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand status" -l request-timeout -d 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+wide\t'Text with extra table columns'
+json\t'The documented JSON model (docs/output.md)'
+yaml\t'The same model as YAML'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand status" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
+always\t'Always colour (also when piped)'
+never\t'Never colour'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand status" -l from-file -d 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand status" -s A -l all-namespaces -d 'Look in every namespace'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand status" -s V -l version -d 'Print version'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -l kubeconfig -d 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)' -r -F
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -s n -l namespace -d 'Namespace to look in (default: the context\'s namespace)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -s l -l selector -d 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -l as -d 'Impersonate this user for every API request, as kubectl --as' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -l request-timeout -d 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+wide\t'Text with extra table columns'
+json\t'The documented JSON model (docs/output.md)'
+yaml\t'The same model as YAML'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
+always\t'Always colour (also when piped)'
+never\t'Never colour'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -l from-file -d 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -s A -l all-namespaces -d 'Look in every namespace'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -s V -l version -d 'Print version'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -f -a "secret" -d 'A Secret in the cluster (or in --from-file): tls.crt, ca.crt, tls.key and annotations'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -f -a "file" -d 'PEM or DER files (`-` for stdin); a file may hold a chain, a key, or both'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from secret" -l warn-within -d 'Warn when the certificate expires within this (default: a third of its lifetime or 7d, whichever is later)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from secret" -l kubeconfig -d 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)' -r -F
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from secret" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from secret" -s n -l namespace -d 'Namespace to look in (default: the context\'s namespace)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from secret" -s l -l selector -d 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from secret" -l as -d 'Impersonate this user for every API request, as kubectl --as' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from secret" -l request-timeout -d 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from secret" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+wide\t'Text with extra table columns'
+json\t'The documented JSON model (docs/output.md)'
+yaml\t'The same model as YAML'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from secret" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
+always\t'Always colour (also when piped)'
+never\t'Never colour'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from secret" -l from-file -d 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from secret" -s A -l all-namespaces -d 'Look in every namespace'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from secret" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from secret" -s V -l version -d 'Print version'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from file" -l warn-within -d 'Warn when the certificate expires within this (default: a third of its lifetime or 7d, whichever is later)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from file" -l kubeconfig -d 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)' -r -F
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from file" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from file" -s n -l namespace -d 'Namespace to look in (default: the context\'s namespace)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from file" -s l -l selector -d 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from file" -l as -d 'Impersonate this user for every API request, as kubectl --as' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from file" -l request-timeout -d 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from file" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+wide\t'Text with extra table columns'
+json\t'The documented JSON model (docs/output.md)'
+yaml\t'The same model as YAML'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from file" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
+always\t'Always colour (also when piped)'
+never\t'Never colour'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from file" -l from-file -d 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from file" -s A -l all-namespaces -d 'Look in every namespace'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from file" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from file" -s V -l version -d 'Print version'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from help" -f -a "secret" -d 'A Secret in the cluster (or in --from-file): tls.crt, ca.crt, tls.key and annotations'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from help" -f -a "file" -d 'PEM or DER files (`-` for stdin); a file may hold a chain, a key, or both'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -l dry-run -d 'Show what would be renewed without changing anything (`=server`: let the API server validate the writes)' -r -f -a "client\t'Print what would be renewed; send nothing'
+server\t'Send the writes with dryRun=All: the API server validates, stores nothing'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -l timeout -d 'How long --wait waits in all (e.g. 5m, 90s)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -l poll-interval -d 'How often --wait re-reads the cluster' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -l kubeconfig -d 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)' -r -F
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -s n -l namespace -d 'Namespace to look in (default: the context\'s namespace)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -s l -l selector -d 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -l as -d 'Impersonate this user for every API request, as kubectl --as' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -l request-timeout -d 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+wide\t'Text with extra table columns'
+json\t'The documented JSON model (docs/output.md)'
+yaml\t'The same model as YAML'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
+always\t'Always colour (also when piped)'
+never\t'Never colour'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -l from-file -d 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -l all -d 'Renew every certificate in the namespace (with -A: in every namespace)'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -l force -d 'Renew also certificates that are already issuing'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -l wait -d 'After triggering, wait until each certificate is Ready with a new revision'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -s y -l yes -d 'Do not ask for confirmation before renewing many certificates across namespaces'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -s A -l all-namespaces -d 'Look in every namespace'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -s V -l version -d 'Print version'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand completion" -l kubeconfig -d 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)' -r -F
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand completion" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand completion" -s n -l namespace -d 'Namespace to look in (default: the context\'s namespace)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand completion" -s l -l selector -d 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand completion" -l as -d 'Impersonate this user for every API request, as kubectl --as' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand completion" -l request-timeout -d 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand completion" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+wide\t'Text with extra table columns'
+json\t'The documented JSON model (docs/output.md)'
+yaml\t'The same model as YAML'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand completion" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
+always\t'Always colour (also when piped)'
+never\t'Never colour'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand completion" -l from-file -d 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand completion" -s A -l all-namespaces -d 'Look in every namespace'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand completion" -s V -l version -d 'Print version'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand generate-assets" -l kubeconfig -d 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)' -r -F
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand generate-assets" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand generate-assets" -s n -l namespace -d 'Namespace to look in (default: the context\'s namespace)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand generate-assets" -s l -l selector -d 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand generate-assets" -l as -d 'Impersonate this user for every API request, as kubectl --as' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand generate-assets" -l request-timeout -d 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand generate-assets" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+wide\t'Text with extra table columns'
+json\t'The documented JSON model (docs/output.md)'
+yaml\t'The same model as YAML'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand generate-assets" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
+always\t'Always colour (also when piped)'
+never\t'Never colour'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand generate-assets" -l from-file -d 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand generate-assets" -s A -l all-namespaces -d 'Look in every namespace'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand generate-assets" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand generate-assets" -s V -l version -d 'Print version'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -l kubeconfig -d 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)' -r -F
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -s n -l namespace -d 'Namespace to look in (default: the context\'s namespace)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -s l -l selector -d 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -l as -d 'Impersonate this user for every API request, as kubectl --as' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -l request-timeout -d 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+wide\t'Text with extra table columns'
+json\t'The documented JSON model (docs/output.md)'
+yaml\t'The same model as YAML'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
+always\t'Always colour (also when piped)'
+never\t'Never colour'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -l from-file -d 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -s A -l all-namespaces -d 'Look in every namespace'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -s V -l version -d 'Print version'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump help" -f -a "diagnose" -d 'Find the root cause: walk the chain, probe DNS and HTTP-01 from here, and say what to do'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump help" -f -a "status" -d 'Show one certificate\'s whole chain with a verdict, or a table of all certificates'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump help" -f -a "inspect" -d 'Show what is really in a TLS Secret or PEM/DER file, and check it (never prints key bytes)'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump help" -f -a "renew" -d 'Force re-issuance the way cert-manager expects (Issuing=True, ManuallyTriggered), for one certificate or a fleet'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump help" -f -a "completion" -d 'Print the shell completion script for SHELL'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump help" -f -a "generate-assets" -d 'Write the completion scripts and man pages into DIR (for packagers and the repository)'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump help" -f -a "dump" -d 'Write the objects certdoctor reads to stdout as YAML, for offline use or a hand-off (private keys and non-certificate Secret data removed)'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and __fish_seen_subcommand_from inspect" -f -a "secret" -d 'A Secret in the cluster (or in --from-file): tls.crt, ca.crt, tls.key and annotations'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and __fish_seen_subcommand_from inspect" -f -a "file" -d 'PEM or DER files (`-` for stdin); a file may hold a chain, a key, or both'
