@@ -32,7 +32,9 @@ pub fn completion(shell: Shell, out: &mut dyn Write) -> CliResult {
 }
 
 fn man_pages() -> Result<Vec<(String, Vec<u8>)>, std::io::Error> {
-    let cmd = Cli::command();
+    // The release version only: the commit in `--version` would make the committed pages
+    // stale with every commit.
+    let cmd = Cli::command().version(env!("CARGO_PKG_VERSION"));
     let mut pages = Vec::new();
     let mut buf = Vec::new();
     clap_mangen::Man::new(cmd.clone()).render(&mut buf)?;
