@@ -259,12 +259,21 @@ fn inspect_secret(
             let (blocks, f) = read_blocks(crt, &crt_subject);
             findings.extend(f);
             let (certs, _, _) = split_blocks(blocks);
+            if certs.is_empty() && !findings.iter().any(|f| f.code == "PEM_INVALID") {
+                findings.push(Finding::new("PEM_INVALID", Severity::Error, crt_subject.clone(), "tls.crt holds no CERTIFICATE block", "Put the certificate chain (leaf first) in tls.crt, or re-issue with `certdoctor renew`."));
+            }
             let key_bytes = data.get("tls.key").filter(|b| !b.is_empty());
             let key_block = match key_bytes {
                 Some(kb) => {
-                    let (blocks, f) = read_blocks(kb, &subject.part("tls.key"));
+                    let key_subject = subject.part("tls.key");
+                    let (blocks, f) = read_blocks(kb, &key_subject);
+                    let no_finding = f.is_empty();
                     findings.extend(f);
-                    split_blocks(blocks).1
+                    let key = split_blocks(blocks).1;
+                    if key.is_none() && no_finding {
+                        findings.push(Finding::new("PEM_INVALID", Severity::Error, key_subject, "tls.key holds no private key block", "Put the private key in tls.key, or re-issue with `certdoctor renew`."));
+                    }
+                    key
                 }
                 None => None,
             };
@@ -286,8 +295,12 @@ fn inspect_secret(
         findings.extend(f);
         let (certs, _, _) = split_blocks(blocks);
         let (details, _, f) = inspect::check_material(&certs, None, &ca_subject, opts);
-        // Expiry of the CA bundle matters; chain-shape notes about it do not.
-        findings.extend(f.into_iter().filter(|f| !f.code.starts_with("CHAIN_")));
+        // Expiry of the CA bundle matters; chain-shape notes and the leaf's renewal window
+        // (a third of a ten-year root is years) do not.
+        findings.extend(
+            f.into_iter()
+                .filter(|f| !f.code.starts_with("CHAIN_") && f.code != "CERT_EXPIRING_SOON"),
+        );
         ca_certificates = details;
     }
     inspect::spec_checks(

@@ -164,11 +164,23 @@ pub struct CheckOptions {
     pub warn_within: Option<SignedDuration>,
 }
 
-/// Serial of cert-manager's temporary certificate: 1234567890 (current releases), or
-/// 0x1234567890 (before v0.16).
+/// cert-manager's temporary certificate: current releases put `serialNumber=1234567890`
+/// in the subject and sign with a throw-away CA `CN=cert-manager.local`; releases before
+/// v0.15 used the certificate serial 1234567890 or 0x1234567890.
 fn is_temporary(cert: &X509Certificate) -> bool {
+    use x509_parser::oid_registry::OID_X509_SERIALNUMBER;
+    let subject_marker = cert.subject().iter_attributes().any(|a| {
+        a.attr_type() == &OID_X509_SERIALNUMBER && a.as_str().is_ok_and(|v| v == "1234567890")
+    });
+    let issuer_marker = cert
+        .issuer()
+        .iter_common_name()
+        .any(|a| a.as_str().is_ok_and(|v| v == "cert-manager.local"));
     let serial = crate::inspect::der::unsigned(cert.raw_serial());
-    serial == [0x49, 0x96, 0x02, 0xd2] || serial == [0x12, 0x34, 0x56, 0x78, 0x90]
+    subject_marker
+        || issuer_marker
+        || serial == [0x49, 0x96, 0x02, 0xd2]
+        || serial == [0x12, 0x34, 0x56, 0x78, 0x90]
 }
 
 fn self_signed(c: &X509Certificate) -> bool {

@@ -415,6 +415,9 @@ fn secret_problems_have_their_own_codes() {
             ..LeafOptions::default()
         },
     );
+    // Current cert-manager signs its temporary certificate with a throw-away CA of this name.
+    let throwaway = pki::root("cert-manager.local");
+    let temp_now = pki::leaf(&throwaway, LeafOptions::default());
     let cluster = Cluster::with_fixtures(Some("production"), &[]);
     let crt = leaf.cert_pem.as_bytes();
     let key = leaf.key_pem.as_bytes();
@@ -452,6 +455,21 @@ fn secret_problems_have_their_own_codes() {
             &[("tls.crt", crt), ("tls.key", key)],
             annotations("a", "letsencrypt-prod"),
         ),
+        secret(
+            "temp-now",
+            "kubernetes.io/tls",
+            &[
+                ("tls.crt", temp_now.cert_pem.as_bytes()),
+                ("tls.key", temp_now.key_pem.as_bytes()),
+            ],
+            json!({}),
+        ),
+        secret(
+            "key-as-cert",
+            "kubernetes.io/tls",
+            &[("tls.crt", key), ("tls.key", key)],
+            json!({}),
+        ),
         certificate("a", "shared", &["web.example.com"]),
         certificate("b", "shared", &["web.example.com"]),
     ]);
@@ -461,6 +479,8 @@ fn secret_problems_have_their_own_codes() {
         ("no-cert", "SECRET_MISSING_CERT"),
         ("no-key", "SECRET_MISSING_KEY"),
         ("temp", "TEMPORARY_CERTIFICATE"),
+        ("temp-now", "TEMPORARY_CERTIFICATE"),
+        ("key-as-cert", "PEM_INVALID"),
         ("shared", "CERTIFICATE_NAME_MISMATCH"),
     ] {
         let out = cluster
