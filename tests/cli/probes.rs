@@ -425,3 +425,42 @@ fn the_text_report_says_where_the_probes_ran() {
         "{text}"
     );
 }
+
+#[test]
+fn a_resolver_that_never_answers_times_out_into_findings() {
+    let objs = fixture_objects("stuck-http01.yaml");
+    let silent = DnsServer::start_silent();
+    let list = json!({"apiVersion": "v1", "kind": "List", "items": objs});
+    let out = certdoctor()
+        .args([
+            "diagnose",
+            "-A",
+            "-o",
+            "json",
+            "--probe-timeout",
+            "1s",
+            "--from-file",
+            "-",
+        ])
+        .args(["--nameserver", &silent.addr().to_string()])
+        .write_stdin(list.to_string())
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(root(&r, "app-tls"), "HTTP01_NO_ADDRESS");
+    assert!(
+        finding(&r, "HTTP01_NO_ADDRESS")["evidence"][0]
+            .as_str()
+            .unwrap()
+            .contains("timed out"),
+        "{r}"
+    );
+    assert!(
+        finding(&r, "CAA_LOOKUP_FAILED")["message"]
+            .as_str()
+            .unwrap()
+            .contains("timed out")
+    );
+}
