@@ -148,6 +148,28 @@ fn key_encodings_and_algorithms_are_recognised() {
 }
 
 #[test]
+fn rsa_keys_in_pkcs1_and_pkcs8_are_matched() {
+    let root = pki::root("Test Root");
+    let rsa = pki::rsa_leaf(&root);
+    for (key, encoding) in [(&rsa.pkcs1_pem, "PKCS#1"), (&rsa.pkcs8_pem, "PKCS#8")] {
+        let out = inspect_file(format!("{}{key}", rsa.cert_pem).as_bytes(), &[]);
+        let text = stdout(&out);
+        assert!(
+            text.contains(&format!("present, RSA 2048 ({encoding}), matches the leaf")),
+            "{text}"
+        );
+        assert!(text.contains("Public key:    RSA 2048"), "{text}");
+        assert!(!text.contains("PRIVATE KEY"));
+    }
+    let ec = pki::leaf(&root, LeafOptions::default());
+    let out = inspect_file(
+        format!("{}{}", ec.cert_pem, rsa.pkcs1_pem).as_bytes(),
+        &["-o", "json"],
+    );
+    assert!(codes(&out).contains(&"KEY_MISMATCH".to_string()));
+}
+
+#[test]
 fn a_key_of_another_certificate_is_a_key_mismatch() {
     let root = pki::root("Test Root");
     let leaf = pki::leaf(&root, LeafOptions::default());

@@ -127,3 +127,40 @@ pub fn sec1_pem(key: &KeyPair) -> String {
     let items = certdoctor::inspect::der::sequence(&pkcs8).unwrap();
     pem("EC PRIVATE KEY", items[2].content)
 }
+
+/// An RSA leaf (cert-manager's default key type), with its key as PKCS#1 and PKCS#8 PEM.
+/// The key comes from the pure-Rust `rsa` crate; rcgen signs with it through ring, so the
+/// shipped binary keeps one crypto backend.
+pub struct RsaLeaf {
+    /// PEM certificate.
+    pub cert_pem: String,
+    /// `RSA PRIVATE KEY` (PKCS#1), cert-manager's default encoding.
+    pub pkcs1_pem: String,
+    /// `PRIVATE KEY` (PKCS#8).
+    pub pkcs8_pem: String,
+}
+
+/// A 2048-bit RSA leaf for `web.example.com`, signed by `ca`.
+pub fn rsa_leaf(ca: &Ca) -> RsaLeaf {
+    use rsa::pkcs1::EncodeRsaPrivateKey;
+    use rsa::pkcs8::EncodePrivateKey;
+    let private = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048).unwrap();
+    let pkcs8 = private.to_pkcs8_der().unwrap();
+    let pkcs8_pem = pem("PRIVATE KEY", pkcs8.as_bytes());
+    let key = KeyPair::from_pkcs8_pem_and_sign_algo(&pkcs8_pem, &rcgen::PKCS_RSA_SHA256).unwrap();
+    let mut params = CertificateParams::new(vec!["web.example.com".to_string()]).unwrap();
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "web.example.com");
+    params.not_before = date_time_ymd(2026, 10, 15);
+    params.not_after = date_time_ymd(2027, 1, 13);
+    let cert = params.signed_by(&key, &ca.issuer).unwrap();
+    RsaLeaf {
+        cert_pem: cert.pem(),
+        pkcs1_pem: private
+            .to_pkcs1_pem(rsa::pkcs1::LineEnding::LF)
+            .unwrap()
+            .to_string(),
+        pkcs8_pem,
+    }
+}
