@@ -11,7 +11,7 @@ use crate::cluster;
 use crate::config::{Config, Output};
 use crate::diagnose::probes::ProbeResults;
 use crate::diagnose::{CertificateDiagnosis, tree};
-use crate::error::{CliError, CliResult, EXIT_OK, EXIT_UNHEALTHY};
+use crate::error::{CliResult, EXIT_OK, EXIT_UNHEALTHY};
 use crate::model::chain::ChainIndex;
 use crate::model::snapshot::{Note, Snapshot, Unreadable};
 use crate::probe::{self, ProbeOptions};
@@ -52,34 +52,12 @@ pub async fn run(
 
     let certs: Vec<_> = match args.name.as_deref() {
         None => snapshot.certificates.iter().collect(),
-        Some(name) => {
-            let m: Vec<_> = snapshot
-                .certificates
-                .iter()
-                .filter(|c| c.metadata.name.as_deref() == Some(name))
-                .collect();
-            match m.len() {
-                1 => m,
-                0 => {
-                    let what = match &loaded.scope.namespace {
-                        Some(ns) => format!("certificate {ns}/{name} not found"),
-                        None => format!("certificate {name} not found in {}", loaded.scope_label),
-                    };
-                    return Err(CliError::new(what).hint("list the certificates with `certdoctor status` (add -A for every namespace)"));
-                }
-                _ => {
-                    let nss: Vec<_> = m
-                        .iter()
-                        .filter_map(|c| c.metadata.namespace.clone())
-                        .collect();
-                    return Err(CliError::new(format!(
-                        "certificate {name} exists in more than one namespace ({})",
-                        nss.join(", ")
-                    ))
-                    .hint("choose one with -n NAMESPACE"));
-                }
-            }
-        }
+        Some(name) => vec![super::find_certificate(
+            &snapshot,
+            &loaded.scope,
+            &loaded.scope_label,
+            name,
+        )?],
     };
     let chains: Vec<_> = certs.iter().map(|c| index.chain(c)).collect();
 

@@ -10,7 +10,47 @@ pub mod status;
 
 use std::io::Write;
 
-use crate::model::snapshot::Snapshot;
+use crate::error::CliError;
+use crate::model::Certificate;
+use crate::model::snapshot::{Scope, Snapshot};
+
+/// The one Certificate called `name` in the loaded scope: an error naming the namespace
+/// when there is none, and asking for `-n` when the scope holds several of that name.
+pub fn find_certificate<'a>(
+    snapshot: &'a Snapshot,
+    scope: &Scope,
+    scope_label: &str,
+    name: &str,
+) -> Result<&'a Certificate, CliError> {
+    let matches: Vec<&Certificate> = snapshot
+        .certificates
+        .iter()
+        .filter(|c| c.metadata.name.as_deref() == Some(name))
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(one),
+        [] => {
+            let what = match &scope.namespace {
+                Some(ns) => format!("certificate {ns}/{name} not found"),
+                None => format!("certificate {name} not found in {scope_label}"),
+            };
+            Err(CliError::new(what).hint(
+                "list the certificates with `certdoctor status` (add -A for every namespace)",
+            ))
+        }
+        many => {
+            let nss: Vec<_> = many
+                .iter()
+                .filter_map(|c| c.metadata.namespace.clone())
+                .collect();
+            Err(CliError::new(format!(
+                "certificate {name} exists in more than one namespace ({})",
+                nss.join(", ")
+            ))
+            .hint("choose one with -n NAMESPACE"))
+        }
+    }
+}
 
 /// Tells the user on stderr what the snapshot is missing (unreadable kinds, malformed
 /// objects), so a short table is never mistaken for the whole truth.

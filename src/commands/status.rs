@@ -26,32 +26,8 @@ pub async fn run(
 
     let report = match name {
         Some(name) => {
-            let matches: Vec<_> = snapshot
-                .certificates
-                .iter()
-                .filter(|c| c.metadata.name.as_deref() == Some(name))
-                .collect();
-            let cert = match matches.as_slice() {
-                [one] => *one,
-                [] => {
-                    let what = match &loaded.scope.namespace {
-                        Some(ns) => format!("certificate {ns}/{name} not found"),
-                        None => format!("certificate {name} not found in {}", loaded.scope_label),
-                    };
-                    return Err(CliError::new(what).hint("list the certificates with `certdoctor status` (add -A for every namespace)"));
-                }
-                many => {
-                    let nss: Vec<_> = many
-                        .iter()
-                        .filter_map(|c| c.metadata.namespace.clone())
-                        .collect();
-                    return Err(CliError::new(format!(
-                        "certificate {name} exists in more than one namespace ({})",
-                        nss.join(", ")
-                    ))
-                    .hint("choose one with -n NAMESPACE"));
-                }
-            };
+            let cert =
+                super::find_certificate(&snapshot, &loaded.scope, &loaded.scope_label, name)?;
             report::status_report(&snapshot, Some(&cert.metadata), config.now)
         }
         None => report::status_report(&snapshot, None, config.now),

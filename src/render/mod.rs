@@ -66,6 +66,28 @@ impl Paint {
     }
 }
 
+/// A table in kubectl's style: no borders, two spaces between columns, no wrapping.
+pub fn kubectl_table(header: Vec<&str>) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_style(comfy_table::presets::NOTHING);
+    t.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
+    t.set_header(header.into_iter().map(comfy_table::Cell::new));
+    for i in 0..t.column_count() {
+        if let Some(col) = t.column_mut(i) {
+            col.set_padding((0, 2));
+        }
+    }
+    t
+}
+
+/// Writes a table without the trailing padding comfy-table leaves on each line.
+pub fn write_table(out: &mut dyn Write, t: &comfy_table::Table) -> io::Result<()> {
+    for line in t.to_string().lines() {
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
 /// Sanitised cluster text, or `-` when absent or empty.
 pub fn text_or_dash(s: Option<&str>) -> String {
     match s {

@@ -2,8 +2,6 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{Cell, ContentArrangement, Table, presets};
-
 use super::Paint;
 use crate::commands::renew::RenewReport;
 use crate::sanitize::clean;
@@ -23,20 +21,12 @@ pub fn text(
     all_namespaces: bool,
     p: Paint,
 ) -> io::Result<()> {
-    let mut t = Table::new();
-    t.load_style(presets::NOTHING);
-    t.set_content_arrangement(ContentArrangement::Disabled);
     let mut header = vec![];
     if all_namespaces {
         header.push("NAMESPACE");
     }
     header.extend(["NAME", "RESULT", "DETAIL"]);
-    t.set_header(header.into_iter().map(Cell::new));
-    for i in 0..t.column_count() {
-        if let Some(col) = t.column_mut(i) {
-            col.set_padding((0, 2));
-        }
-    }
+    let mut t = super::kubectl_table(header);
     for r in &report.results {
         let mut row = vec![];
         if all_namespaces {
@@ -62,9 +52,7 @@ pub fn text(
         });
         t.add_row(row);
     }
-    for line in t.to_string().lines() {
-        writeln!(out, "{}", line.trim_end())?;
-    }
+    super::write_table(out, &t)?;
     let count = |k: &[&str]| {
         report
             .results

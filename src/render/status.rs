@@ -3,7 +3,6 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{Cell, ContentArrangement, Table, presets};
 use jiff::Timestamp;
 
 use super::{Paint, text_or_dash};
@@ -67,9 +66,6 @@ pub fn table(
     now: Timestamp,
     p: Paint,
 ) -> io::Result<()> {
-    let mut t = Table::new();
-    t.load_style(presets::NOTHING);
-    t.set_content_arrangement(ContentArrangement::Disabled);
     let mut header = vec![];
     if all_namespaces {
         header.push("NAMESPACE");
@@ -80,12 +76,7 @@ pub fn table(
     if width == Width::Wide {
         header.extend(["DNS NAMES", "REVISION", "AGE"]);
     }
-    t.set_header(header.into_iter().map(Cell::new));
-    for i in 0..t.column_count() {
-        if let Some(col) = t.column_mut(i) {
-            col.set_padding((0, 2));
-        }
-    }
+    let mut t = super::kubectl_table(header);
     for c in &report.certificates {
         let mut row = vec![];
         if all_namespaces {
@@ -111,10 +102,7 @@ pub fn table(
         }
         t.add_row(row);
     }
-    // comfy-table pads the last column too; kubectl does not.
-    for line in t.to_string().lines() {
-        writeln!(out, "{}", line.trim_end())?;
-    }
+    super::write_table(out, &t)?;
     Ok(())
 }
 
