@@ -34,7 +34,6 @@ pub const CONCURRENCY: usize = 8;
 #[derive(Debug, Clone)]
 pub struct RenewOptions {
     names: Vec<String>,
-    all: bool,
     force: bool,
     dry_run: Option<DryRunArg>,
     wait: Option<Duration>,
@@ -69,7 +68,6 @@ impl RenewOptions {
         };
         Ok(RenewOptions {
             names: args.names.clone(),
-            all: args.all,
             force: args.force,
             dry_run: args.dry_run,
             wait: if args.wait {
@@ -140,7 +138,8 @@ fn forbidden(ns: &str, message: &str) -> CliError {
 
 enum Outcome {
     Done(RenewResult),
-    Forbidden(CliError),
+    /// 403 on the write: namespace, name and the error naming the RBAC rule.
+    Forbidden(String, String, CliError),
 }
 
 async fn renew_one(
@@ -212,7 +211,11 @@ async fn renew_one(
                 return result("failed", Some("the certificate no longer exists".into()));
             }
             Err(load::WriteError::Forbidden(m)) => {
-                return Outcome::Forbidden(forbidden(&namespace, &m));
+                return Outcome::Forbidden(
+                    namespace.clone(),
+                    name.clone(),
+                    forbidden(&namespace, &m),
+                );
             }
             Err(load::WriteError::Other(m)) => return result("failed", Some(m)),
         }
@@ -271,7 +274,6 @@ pub async fn run(
         return Ok(EXIT_OK);
     }
     if scope.namespace.is_none()
-        && opts.all
         && selected.len() > CONFIRM_ABOVE
         && !opts.yes
         && opts.dry_run.is_none()
@@ -280,19 +282,32 @@ pub async fn run(
     }
 
     let now = config.now;
-    let outcomes: Vec<Outcome> = stream::iter(
-        selected
-            .into_iter()
-            .map(|obj| renew_one(&conn, obj, &opts, now)),
-    )
-    .buffered(CONCURRENCY)
-    .collect()
-    .await;
+    // The first write goes alone: when RBAC forbids it, nothing else is sent and the run
+    // stops with the rule to add. A later 403 (RBAC differing per namespace) fails only
+    // that certificate.
+    let mut rest = selected.into_iter();
     let mut results = Vec::new();
+    if let Some(first) = rest.next() {
+        match renew_one(&conn, first, &opts, now).await {
+            Outcome::Done(r) => results.push(r),
+            Outcome::Forbidden(_, _, e) => return Err(e),
+        }
+    }
+    let outcomes: Vec<Outcome> = stream::iter(rest.map(|obj| renew_one(&conn, obj, &opts, now)))
+        .buffered(CONCURRENCY)
+        .collect()
+        .await;
     for o in outcomes {
         match o {
             Outcome::Done(r) => results.push(r),
-            Outcome::Forbidden(e) => return Err(e),
+            Outcome::Forbidden(namespace, name, e) => results.push(RenewResult {
+                namespace,
+                name,
+                result: "failed".into(),
+                detail: Some(format!("{}; {}", e.message, e.hint.unwrap_or_default())),
+                previous_revision: None,
+                revision: None,
+            }),
         }
     }
 

@@ -292,7 +292,11 @@ fn issuer_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot) {
             );
         }
         IssuerLink::Unknown => {
-            let step = w.step(kind, &r.name, "could not be read (no permission)");
+            let step = w.step(
+                kind,
+                &r.name,
+                "could not be read (see the warning on stderr)",
+            );
             w.unknown(step);
         }
         IssuerLink::Missing => {
@@ -814,7 +818,11 @@ fn secret_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot, now: Timestam
     let secret_name = &cert.spec.secret_name;
     match chain.secret {
         SecretLink::Unknown => {
-            let step = w.step("Secret", secret_name, "could not be read (no permission)");
+            let step = w.step(
+                "Secret",
+                secret_name,
+                "could not be read (see the warning on stderr)",
+            );
             w.unknown(step);
         }
         SecretLink::Missing => {

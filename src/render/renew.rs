@@ -65,9 +65,14 @@ pub fn text(
         "server" => " (server dry run: validated, nothing stored)",
         _ => "",
     };
+    let renewed = if report.dry_run == "none" {
+        "renewed"
+    } else {
+        "would be renewed"
+    };
     writeln!(
         out,
-        "\n{} renewed, {} skipped, {} failed{dry}",
+        "\n{} {renewed}, {} skipped, {} failed{dry}",
         count(&["renewed", "issued", "wouldRenew"]),
         count(&["skipped"]),
         count(&["failed", "timedOut"])

@@ -122,9 +122,14 @@ pub fn verdict(c: &CertificateReport, now: Timestamp, p: Paint) -> String {
         if let (Some(n), Some(next)) =
             (c.failed_issuance_attempts, ts(c.next_retry_time.as_deref()))
         {
+            let retry = if next > now {
+                format!("next automatic retry {}", timefmt::relative(next, now))
+            } else {
+                format!("automatic retry was due {}", timefmt::relative(next, now))
+            };
             line.push_str(&format!(
-                " (failed {n} times; next automatic retry {})",
-                timefmt::relative(next, now)
+                " (failed {n} time{}; {retry})",
+                if n == 1 { "" } else { "s" }
             ));
         }
         return line;
@@ -175,16 +180,18 @@ fn conditions(
     }
     writeln!(out, "  Conditions:")?;
     for c in cs {
+        // Pad before colouring: ANSI codes must not count towards the column width.
+        let padded = format!("{:<5}", clean(&c.status));
         let status = match c.status.as_str() {
-            "True" => p.green("True"),
-            "False" => p.red("False"),
-            other => p.yellow(&clean(other)),
+            "True" => p.green(&padded),
+            "False" => p.red(&padded),
+            _ => p.yellow(&padded),
         };
         let age =
             ts(c.last_transition_time.as_deref()).map_or("-".into(), |t| timefmt::age(t, now));
         writeln!(
             out,
-            "    {:<8} {status:<5} {:<22} {age:>5}  {}",
+            "    {:<8} {status} {:<22} {age:>5}  {}",
             clean(&c.type_),
             text_or_dash(c.reason.as_deref()),
             text_or_dash(c.message.as_deref())
@@ -375,7 +382,7 @@ pub fn detail(
         )?,
         _ => writeln!(
             out,
-            "{} {} {}: could not be read (no permission)",
+            "{} {} {}: could not be read (see the warning on stderr)",
             mark(None, p),
             p.bold("Issuer"),
             issuer_name

@@ -271,7 +271,12 @@ fn dry_run_writes_nothing_and_server_dry_run_sends_dry_run_all() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("would renew"), "{}", stdout(&out));
-    assert!(stdout(&out).contains("(dry run: nothing was sent)"));
+    assert!(
+        stdout(&out)
+            .contains("1 would be renewed, 0 skipped, 0 failed (dry run: nothing was sent)"),
+        "{}",
+        stdout(&out)
+    );
     assert!(writes(&c).is_empty(), "{:?}", writes(&c));
     let out = c
         .certdoctor()
@@ -474,4 +479,40 @@ fn renew_refuses_to_run_on_a_dump() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("cannot run on a dump (--from-file)"));
+}
+
+#[test]
+fn a_forbidden_first_write_stops_the_fleet_before_anything_else_is_sent() {
+    let c = cluster_with(
+        (0..5)
+            .map(|i| certificate("production", &format!("web-{i}"), json!({}), ready_status()))
+            .collect(),
+    );
+    c.server.forbid("update", "certificates/status");
+    let out = c.certdoctor().args(["renew", "--all"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(writes(&c).len(), 1, "only the first write was tried");
+}
+
+#[test]
+fn a_large_selection_across_namespaces_by_label_needs_confirmation_too() {
+    let certs = (0..21)
+        .map(|i| {
+            certificate(
+                &format!("ns-{i}"),
+                "web",
+                json!({"team": "web"}),
+                ready_status(),
+            )
+        })
+        .collect();
+    let c = cluster_with(certs);
+    let out = c
+        .certdoctor()
+        .args(["renew", "-A", "-l", "team=web"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("refusing to renew 21 certificates across all namespaces"));
+    assert!(writes(&c).is_empty());
 }
