@@ -64,7 +64,7 @@ pub async fn run(
     let (probes, probe_note) = if args.offline {
         (
             ProbeResults::default(),
-            "skipped (--offline): cluster state only".to_string(),
+            "network probes skipped (--offline): cluster state only".to_string(),
         )
     } else {
         let plan = probe::plan(&chains, &snapshot, config.now);

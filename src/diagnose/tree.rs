@@ -229,7 +229,7 @@ fn certificate_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot, now: Tim
         .filter(|c| {
             c.metadata.namespace == cert.metadata.namespace
                 && c.spec.secret_name == cert.spec.secret_name
-                && c.metadata.uid != cert.metadata.uid
+                && c.metadata.name != cert.metadata.name
         })
         .filter_map(|c| c.metadata.name.as_deref())
         .collect();
@@ -404,7 +404,7 @@ fn issuer_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot) {
                     }
                     f
                 } else {
-                    Finding::new("ISSUER_NOT_READY", Severity::Error, subject.clone(), format!("{label} is not Ready: {reason}: {message}"), "Every request to this issuer waits until it is Ready. Fix the issuer's configuration or the Secret it references, per the message.")
+                    Finding::new("ISSUER_NOT_READY", Severity::Error, subject.clone(), if reason.is_empty() { format!("{label} is not Ready: {message}") } else { format!("{label} is not Ready: {reason}: {message}") }, "Every request to this issuer waits until it is Ready. Fix the issuer's configuration or the Secret it references, per the message.")
                         .evidence(format!("Ready={} {reason}: {message}", ready.map_or("(none)", |c| c.status.as_str())))
                 };
                 f = f.reproduce(check.clone());
@@ -429,7 +429,7 @@ fn issuer_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot) {
                         format!("a ClusterIssuer reads its Secrets ({}) from the cluster resource namespace, not from namespace {ns}", refs.join(", ")),
                         "Create the Secret in cert-manager's cluster resource namespace (the controller's --cluster-resource-namespace; with the Helm chart, the namespace cert-manager runs in), or use a namespaced Issuer.",
                     )
-                    .reproduce(format!("kubectl get secret {} -n cert-manager", refs[0]));
+                    .reproduce(format!("kubectl get secret {} -n cert-manager  # or the namespace cert-manager runs in", refs[0]));
                     if let Some(m) = challenge_msg.or(Some(issuer_msg).filter(|m| !m.is_empty())) {
                         f = f.evidence(m.to_string());
                     }
@@ -841,8 +841,10 @@ fn secret_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot, now: Timestam
         SecretLink::Found(secret) => {
             let step = w.step("Secret", secret_name, "present");
             for f in secret_findings(secret, cert, snapshot, now) {
-                // The Certificate-level checks already cover expiry from status.
-                if w.findings.iter().any(|g| g.code == f.code) {
+                // The Certificate-level checks already cover expiry from status; every other
+                // Secret finding stands, even when its code repeats.
+                let expiry = matches!(f.code, "CERT_EXPIRED" | "CERT_EXPIRING_SOON");
+                if expiry && w.findings.iter().any(|g| g.code == f.code) {
                     continue;
                 }
                 w.add(step, Level::Secret, f);

@@ -294,7 +294,7 @@ fn leaf_checks(
     if is_temporary(leaf) {
         findings.push(
             Finding::new("TEMPORARY_CERTIFICATE", Severity::Warning, subject.clone(), "this is cert-manager's temporary self-signed certificate: issuance never finished", "Clients see an untrusted certificate. Find where issuance is stuck with `certdoctor status NAME` (or `diagnose`).")
-                .evidence(format!("serial {} is cert-manager's fixed temporary serial", d.serial))
+                .evidence(format!("subject {}; serial {}", d.subject, d.serial))
                 .evidence(format!("issuer {}", d.issuer)),
         );
     }

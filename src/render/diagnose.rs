@@ -80,10 +80,5 @@ pub fn text(out: &mut dyn Write, report: &DiagnoseReport, full: bool, p: Paint) 
             report.certificates.len() - unhealthy
         )?;
     }
-    writeln!(
-        out,
-        "{} {}",
-        p.dim("note:"),
-        p.dim(&format!("probes {}", report.probes))
-    )
+    writeln!(out, "{} {}", p.dim("note:"), p.dim(&report.probes))
 }
