@@ -97,7 +97,7 @@ pub fn diagnose(
         order_checks(&mut w, chain, index);
         challenge_checks(&mut w, chain, probes);
     }
-    secret_checks(&mut w, chain, snapshot, now);
+    secret_checks(&mut w, chain, now);
 
     let root = root_cause(&w.findings, &w.levels).map(|i| RootCause {
         code: w.findings[i].code,
@@ -812,7 +812,7 @@ fn challenge_checks(w: &mut Walk, chain: &Chain, probes: &ProbeResults) {
     }
 }
 
-fn secret_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot, now: Timestamp) {
+fn secret_checks(w: &mut Walk, chain: &Chain, now: Timestamp) {
     let cert = chain.certificate;
     let ns = cert.metadata.namespace.as_deref().unwrap_or("");
     let secret_name = &cert.spec.secret_name;
@@ -840,7 +840,7 @@ fn secret_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot, now: Timestam
         }
         SecretLink::Found(secret) => {
             let step = w.step("Secret", secret_name, "present");
-            for f in secret_findings(secret, cert, snapshot, now) {
+            for f in secret_findings(secret, cert, now) {
                 // The Certificate-level checks already cover expiry from status; every other
                 // Secret finding stands, even when its code repeats.
                 let expiry = matches!(f.code, "CERT_EXPIRED" | "CERT_EXPIRING_SOON");
@@ -853,12 +853,7 @@ fn secret_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot, now: Timestam
     }
 }
 
-fn secret_findings(
-    secret: &Secret,
-    cert: &Certificate,
-    snapshot: &Snapshot,
-    now: Timestamp,
-) -> Vec<Finding> {
+fn secret_findings(secret: &Secret, cert: &Certificate, now: Timestamp) -> Vec<Finding> {
     let subject = subject_of("Secret", &secret.metadata);
     let data = secret.data.as_ref();
     let get = |k: &str| {
@@ -907,16 +902,9 @@ fn secret_findings(
     if get("tls.key").is_none() && !removed.split(',').any(|k| k == "tls.key") {
         findings.push(Finding::new("SECRET_MISSING_KEY", Severity::Error, subject.clone(), "tls.key is missing or empty", "A TLS server cannot use the certificate without its key. Re-issue with `certdoctor renew`."));
     }
-    let owners: Vec<&Certificate> = snapshot
-        .certificates
-        .iter()
-        .filter(|c| {
-            c.metadata.namespace == cert.metadata.namespace
-                && c.spec.secret_name == cert.spec.secret_name
-        })
-        .collect();
-    // Two owners are reported once, as SECRET_SHARED on the Certificate.
-    let owners: Vec<&Certificate> = if owners.len() > 1 { vec![cert] } else { owners };
+    // Checked against this Certificate only: a second owner is reported once, as
+    // SECRET_SHARED on the Certificate.
+    let owners: Vec<&Certificate> = vec![cert];
     inspect::spec_checks(
         &subject,
         leaf.as_ref(),
