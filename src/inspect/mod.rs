@@ -183,8 +183,21 @@ fn is_temporary(cert: &X509Certificate) -> bool {
         || serial == [0x12, 0x34, 0x56, 0x78, 0x90]
 }
 
+/// Whether `child`'s signature verifies with `key`; `None` when the algorithm is one ring
+/// cannot verify (e.g. ECDSA P-521), which proves nothing either way.
+fn signature_ok(
+    child: &X509Certificate,
+    key: Option<&x509_parser::x509::SubjectPublicKeyInfo>,
+) -> Option<bool> {
+    match child.verify_signature(key) {
+        Ok(()) => Some(true),
+        Err(x509_parser::error::X509Error::SignatureUnsupportedAlgorithm) => None,
+        Err(_) => Some(false),
+    }
+}
+
 fn self_signed(c: &X509Certificate) -> bool {
-    c.subject() == c.issuer() && c.verify_signature(None).is_ok()
+    c.subject() == c.issuer() && signature_ok(c, None) != Some(false)
 }
 
 /// Checks a certificate list (leaf first) and an optional key; returns what to show and
@@ -326,7 +339,8 @@ fn chain_checks(
                 .evidence(format!("certificate {bj} subject: {}", details[i + 1].subject))
                 .reproduce(verify_cmd.clone()),
             );
-        } else if let Err(e) = child.verify_signature(Some(parent.public_key())) {
+        } else if signature_ok(child, Some(parent.public_key())) == Some(false) {
+            let e = "the signature does not match the issuer's public key";
             order_ok = false;
             findings.push(
                 Finding::new("CHAIN_SIGNATURE_INVALID", Severity::Error, subject.clone(), format!("certificate {bi} claims certificate {bj} as issuer, but its signature does not verify"), "The chain was assembled from the wrong CA certificate (same name, different key). Re-issue, or fix the CA configured in the issuer.")
