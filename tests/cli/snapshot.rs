@@ -251,3 +251,20 @@ fn a_server_error_on_an_optional_kind_is_reported_and_the_command_goes_on() {
     );
     assert!(stdout(&out).contains("stuck at Challenge app.example.com"));
 }
+
+#[test]
+fn as_impersonates_the_user_on_every_request() {
+    let cluster = cluster_with(1);
+    cluster
+        .certdoctor()
+        .args(["status", "--as", "jane@example.com"])
+        .assert()
+        .success();
+    let reqs = cluster.server.requests();
+    assert_eq!(reqs.len(), 9);
+    assert!(
+        reqs.iter()
+            .all(|r| r.impersonate.as_deref() == Some("jane@example.com")),
+        "{reqs:?}"
+    );
+}

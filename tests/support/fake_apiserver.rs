@@ -45,6 +45,8 @@ pub struct RecordedRequest {
     pub query: String,
     /// HTTP status code of the answer.
     pub status: u16,
+    /// The `Impersonate-User` header (kubectl `--as`), if sent.
+    pub impersonate: Option<String>,
 }
 
 impl RecordedRequest {
@@ -655,6 +657,10 @@ async fn handle(
         path,
         query,
         status,
+        impersonate: headers
+            .get("impersonate-user")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
     });
     Response::builder()
         .status(status)
