@@ -6,6 +6,8 @@
 //! (types, snapshot, chain, stage); `render` prints a report to any `io::Write`; `commands`
 //! holds one file per subcommand. Lower layers never call higher ones.
 
+#![warn(missing_docs)]
+
 pub mod cli;
 pub mod cluster;
 pub mod commands;
