@@ -90,7 +90,7 @@ pub fn diagnose(
         path: vec![],
     };
 
-    certificate_checks(&mut w, chain, snapshot, now);
+    certificate_checks(&mut w, chain, index, now);
     issuer_checks(&mut w, chain, snapshot);
     if chain.is_issuing() || !chain.is_ready() || stage::backoff(chain).is_some() {
         request_checks(&mut w, chain);
@@ -115,7 +115,7 @@ pub fn diagnose(
     }
 }
 
-fn certificate_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot, now: Timestamp) {
+fn certificate_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex, now: Timestamp) {
     let cert = chain.certificate;
     let ns = cert.metadata.namespace.as_deref().unwrap_or("");
     let name = cert.metadata.name.as_deref().unwrap_or("");
@@ -223,14 +223,10 @@ fn certificate_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot, now: Tim
                 .evidence(format!("status.renewalTime: {}", timefmt::rfc3339(renewal))),
         );
     }
-    let sharing: Vec<&str> = snapshot
-        .certificates
+    let sharing: Vec<&str> = index
+        .certificates_for_secret(ns, &cert.spec.secret_name)
         .iter()
-        .filter(|c| {
-            c.metadata.namespace == cert.metadata.namespace
-                && c.spec.secret_name == cert.spec.secret_name
-                && c.metadata.name != cert.metadata.name
-        })
+        .filter(|c| c.metadata.name != cert.metadata.name)
         .filter_map(|c| c.metadata.name.as_deref())
         .collect();
     if !sharing.is_empty() {

@@ -165,6 +165,7 @@ pub struct ChainIndex<'a> {
     secrets: HashMap<Key<'a>, &'a Secret>,
     ingresses: HashMap<Key<'a>, &'a Ingress>,
     events_by_uid: HashMap<&'a str, Vec<&'a Event>>,
+    certificates_by_secret: HashMap<Key<'a>, Vec<&'a Certificate>>,
 }
 
 impl<'a> ChainIndex<'a> {
@@ -221,8 +222,17 @@ impl<'a> ChainIndex<'a> {
         for events in events_by_uid.values_mut() {
             events.sort_by_key(|e| event_time(e));
         }
+        let mut certificates_by_secret: HashMap<Key, Vec<&Certificate>> = HashMap::new();
+        for c in &snapshot.certificates {
+            let ns = c.metadata.namespace.as_deref().unwrap_or("");
+            certificates_by_secret
+                .entry((ns, c.spec.secret_name.as_str()))
+                .or_default()
+                .push(c);
+        }
         ChainIndex {
             snapshot,
+            certificates_by_secret,
             requests_by_owner,
             orphan_requests_by_cert,
             orders_by_owner,
@@ -251,6 +261,18 @@ impl<'a> ChainIndex<'a> {
                 .collect(),
             events_by_uid,
         }
+    }
+
+    /// Every Certificate in `namespace` whose `spec.secretName` is `secret` (more than one
+    /// means they overwrite each other).
+    pub fn certificates_for_secret(
+        &self,
+        namespace: &'a str,
+        secret: &'a str,
+    ) -> &[&'a Certificate] {
+        self.certificates_by_secret
+            .get(&(namespace, secret))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Events about the object with this uid, oldest first.
