@@ -97,6 +97,7 @@ pub fn diagnose(
         order_checks(&mut w, chain, index);
         challenge_checks(&mut w, chain, probes);
     }
+    caa_checks(&mut w, chain, probes);
     secret_checks(&mut w, chain, now);
 
     let root = root_cause(&w.findings, &w.levels).map(|i| RootCause {
@@ -798,7 +799,11 @@ fn challenge_checks(w: &mut Walk, chain: &Chain, probes: &ProbeResults) {
             w.add(step, Level::Probe, f.clone());
         }
     }
-    // CAA findings for the certificate's names.
+}
+
+/// CAA findings for the Certificate's names: checked for every ACME Certificate, since a
+/// CAA record added after the last issuance breaks the next renewal.
+fn caa_checks(w: &mut Walk, chain: &Chain, probes: &ProbeResults) {
     let mut caa_step = None;
     for n in &chain.certificate.spec.dns_names {
         for f in probes.for_name(n) {

@@ -179,18 +179,16 @@ fn ingress_addresses(snapshot: &Snapshot, ns: &str, host: &str) -> Vec<IpAddr> {
     out
 }
 
-/// Picks what to probe (pure): every Challenge still in play (not valid, not queued), and
-/// CAA for the names of ACME Certificates whose issuance matters now.
+/// Picks what to probe (pure): every Challenge still in play (not valid, not queued) of
+/// Certificates being issued, and CAA for the names of every ACME Certificate — a CAA
+/// record added since the last issuance breaks the next renewal of a healthy one.
 pub fn plan(chains: &[Chain], snapshot: &Snapshot, _now: Timestamp) -> ProbePlan {
     let mut p = ProbePlan::default();
     for chain in chains {
         let needs_issuance = chain.is_issuing()
             || !chain.is_ready()
             || crate::model::stage::backoff(chain).is_some();
-        if !needs_issuance {
-            continue;
-        }
-        for ch in &chain.challenges {
+        for ch in chain.challenges.iter().filter(|_| needs_issuance) {
             let st = ch.status.as_ref();
             let state = st.and_then(|s| s.state.as_deref()).unwrap_or("");
             let queued = state.is_empty()

@@ -464,3 +464,18 @@ fn a_resolver_that_never_answers_times_out_into_findings() {
             .contains("timed out")
     );
 }
+
+#[test]
+fn caa_is_checked_for_healthy_certificates_too_since_it_breaks_the_next_renewal() {
+    let objs = fixture_objects("healthy.yaml");
+    let dns = DnsServer::start(&[("example.com.", &zone("@ IN CAA 0 issue \"pki.goog\"\n"))]);
+    let (r, code, _) = diagnose_live(&objs, dns.port(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(root(&r, "web-tls"), "CAA_FORBIDS_CA");
+    let dns = DnsServer::start(&[(
+        "example.com.",
+        &zone("@ IN CAA 0 issue \"letsencrypt.org\"\n"),
+    )]);
+    let (r, code, _) = diagnose_live(&objs, dns.port(), &[]);
+    assert_eq!((code, root(&r, "web-tls").as_str()), (0, "none"));
+}
