@@ -32,14 +32,6 @@ pub fn controller_of(meta: &ObjectMeta) -> Option<&OwnerReference> {
         .find(|o| o.controller == Some(true))
 }
 
-/// `namespace/name` of an object (or just the name when cluster-scoped).
-pub fn ns_name(meta: &ObjectMeta) -> String {
-    match &meta.namespace {
-        Some(ns) => format!("{ns}/{}", meta.name.as_deref().unwrap_or("")),
-        None => meta.name.clone().unwrap_or_default(),
-    }
-}
-
 /// A CertificateRequest's revision from its annotation.
 pub fn request_revision(cr: &CertificateRequest) -> Option<i64> {
     cr.metadata
