@@ -103,7 +103,11 @@ pub async fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> C
         )?;
     }
     let doc = build(loaded.raw, &loaded.scope);
-    render::yaml(out, &doc)?;
+    // A dump is data: `-o json` gives a JSON List, every other format YAML.
+    match config.output {
+        crate::config::Output::Json => render::json(out, &doc)?,
+        _ => render::yaml(out, &doc)?,
+    }
     Ok(EXIT_OK)
 }
 

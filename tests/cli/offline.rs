@@ -186,3 +186,22 @@ fn an_empty_scope_says_so_and_is_healthy() {
         stderr(&out)
     );
 }
+
+#[test]
+fn dump_as_json_reads_back_too() {
+    let cluster = Cluster::with_fixtures(Some("production"), &["healthy.yaml"]);
+    let out = cluster
+        .certdoctor()
+        .args(["dump", "-o", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["kind"], "List");
+    let back = certdoctor()
+        .args(["status", "-o", "json", "--from-file", "-"])
+        .write_stdin(out.stdout)
+        .output()
+        .unwrap();
+    let r: Value = serde_json::from_slice(&back.stdout).unwrap();
+    assert_eq!(r["certificates"][0]["name"], "web-tls");
+}
