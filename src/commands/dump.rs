@@ -18,9 +18,7 @@ use crate::render;
 /// Secret data keys a dump keeps: certificates are public; everything else may be a key.
 pub const KEPT_SECRET_KEYS: [&str; 2] = ["tls.crt", "ca.crt"];
 
-/// Annotation a dump adds to a Secret listing the data keys it removed, so offline
-/// `inspect` knows `tls.key` was there and does not report it missing.
-pub const REMOVED_KEYS_ANNOTATION: &str = "certdoctor.io/removed-keys";
+pub use crate::inspect::REMOVED_KEYS_ANNOTATION;
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 

@@ -18,7 +18,7 @@ use crate::inspect::{self, CheckOptions, Inspection, SecretFacts, read_blocks, s
 use crate::model::snapshot::{SECRETS, Snapshot};
 use crate::render::{self, Paint};
 
-use super::dump::REMOVED_KEYS_ANNOTATION;
+use crate::inspect::REMOVED_KEYS_ANNOTATION;
 
 /// `inspect` output document.
 #[derive(Debug, Serialize)]
@@ -226,10 +226,7 @@ fn inspect_secret(
                 .collect()
         })
         .unwrap_or_default();
-    let removed_by_dump: Vec<String> = annotations
-        .get(REMOVED_KEYS_ANNOTATION)
-        .map(|s| s.split(',').map(str::to_string).collect())
-        .unwrap_or_default();
+    let removed_by_dump = inspect::removed_keys(&annotations);
     if type_ != "kubernetes.io/tls" {
         findings.push(
             Finding::new("SECRET_WRONG_TYPE", Severity::Error, subject.clone(), format!("the Secret has type {type_:?}, not kubernetes.io/tls"), "Ingress controllers and cert-manager expect a kubernetes.io/tls Secret. Delete it and let cert-manager re-create it (`kubectl delete secret …`, then `certdoctor renew NAME`).")
@@ -250,44 +247,16 @@ fn inspect_secret(
         }
     }
     let keys: BTreeMap<String, usize> = data.iter().map(|(k, v)| (k.clone(), v.len())).collect();
-    let mut certificates = Vec::new();
-    let mut private_key = None;
-    let crt_subject = subject.part("tls.crt");
-    match data.get("tls.crt").filter(|b| !b.is_empty()) {
-        None => findings.push(Finding::new("SECRET_MISSING_CERT", Severity::Error, subject.clone(), "tls.crt is missing or empty", "Nothing can be served. Find where issuance is stuck with `certdoctor status NAME`, then `certdoctor renew NAME`.")),
-        Some(crt) => {
-            let (blocks, f) = read_blocks(crt, &crt_subject);
-            findings.extend(f);
-            let (certs, _, _) = split_blocks(blocks);
-            if certs.is_empty() && !findings.iter().any(|f| f.code == "PEM_INVALID") {
-                findings.push(Finding::new("PEM_INVALID", Severity::Error, crt_subject.clone(), "tls.crt holds no CERTIFICATE block", "Put the certificate chain (leaf first) in tls.crt, or re-issue with `certdoctor renew`."));
-            }
-            let key_bytes = data.get("tls.key").filter(|b| !b.is_empty());
-            let key_block = match key_bytes {
-                Some(kb) => {
-                    let key_subject = subject.part("tls.key");
-                    let (blocks, f) = read_blocks(kb, &key_subject);
-                    let no_finding = f.is_empty();
-                    findings.extend(f);
-                    let key = split_blocks(blocks).1;
-                    if key.is_none() && no_finding {
-                        findings.push(Finding::new("PEM_INVALID", Severity::Error, key_subject, "tls.key holds no private key block", "Put the private key in tls.key, or re-issue with `certdoctor renew`."));
-                    }
-                    key
-                }
-                None => None,
-            };
-            let (details, key, f) = inspect::check_material(&certs, key_block.as_ref(), &crt_subject, opts);
-            findings.extend(f);
-            certificates = details;
-            private_key = key;
-        }
-    }
-    if data.get("tls.key").is_none_or(|k| k.is_empty())
-        && !removed_by_dump.iter().any(|k| k == "tls.key")
-    {
-        findings.push(Finding::new("SECRET_MISSING_KEY", Severity::Error, subject.clone(), "tls.key is missing or empty", "A TLS server cannot use the certificate without its key. Re-issue with `certdoctor renew NAME`."));
-    }
+    let key_removed = removed_by_dump.iter().any(|k| k == "tls.key");
+    let pair = inspect::check_tls_pair(
+        subject,
+        data.get("tls.crt").map(Vec::as_slice),
+        data.get("tls.key").map(Vec::as_slice),
+        key_removed,
+        opts,
+    );
+    findings.extend(pair.findings);
+    let (certificates, private_key) = (pair.certificates, pair.private_key);
     let mut ca_certificates = Vec::new();
     if let Some(ca) = data.get("ca.crt").filter(|b| !b.is_empty()) {
         let ca_subject = subject.part("ca.crt");

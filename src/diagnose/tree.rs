@@ -9,7 +9,7 @@ use super::probes::ProbeResults;
 use super::solver;
 use super::{CertificateDiagnosis, Level, RootCause, Step, root_cause};
 use crate::findings::{Finding, Severity, Subject};
-use crate::inspect::{self, Block, CheckOptions};
+use crate::inspect::{self, CheckOptions};
 use crate::model::chain::{
     Chain, ChainIndex, IssuerLink, SecretLink, cert_condition, request_revision,
 };
@@ -856,13 +856,13 @@ fn secret_checks(w: &mut Walk, chain: &Chain, now: Timestamp) {
 
 fn secret_findings(secret: &Secret, cert: &Certificate, now: Timestamp) -> Vec<Finding> {
     let subject = subject_of("Secret", &secret.metadata);
-    let data = secret.data.as_ref();
     let get = |k: &str| {
-        data.and_then(|d| d.get(k))
+        secret
+            .data
+            .as_ref()
+            .and_then(|d| d.get(k))
             .map(|b| b.0.as_slice())
-            .filter(|b| !b.is_empty())
     };
-    let mut findings = Vec::new();
     let annotations: std::collections::BTreeMap<String, String> = secret
         .metadata
         .annotations
@@ -870,39 +870,20 @@ fn secret_findings(secret: &Secret, cert: &Certificate, now: Timestamp) -> Vec<F
         .unwrap_or_default()
         .into_iter()
         .collect();
-    let removed = annotations
-        .get(crate::commands::dump::REMOVED_KEYS_ANNOTATION)
-        .cloned()
-        .unwrap_or_default();
+    let key_removed = inspect::removed_keys(&annotations)
+        .iter()
+        .any(|k| k == "tls.key");
     let opts = CheckOptions {
         now,
         warn_within: None,
     };
-    let mut leaf = None;
-    match get("tls.crt") {
-        None => findings.push(Finding::new(
-            "SECRET_MISSING_CERT",
-            Severity::Error,
-            subject.clone(),
-            "tls.crt is missing or empty",
-            "Nothing can be served. Re-issue with `certdoctor renew`.",
-        )),
-        Some(crt) => {
-            let part = subject.part("tls.crt");
-            let (blocks, f) = inspect::read_blocks(crt, &part);
-            findings.extend(f);
-            let (certs, _, _) = inspect::split_blocks(blocks);
-            let key: Option<Block> = get("tls.key").and_then(|k| {
-                inspect::split_blocks(inspect::read_blocks(k, &subject.part("tls.key")).0).1
-            });
-            let (details, _, f) = inspect::check_material(&certs, key.as_ref(), &part, opts);
-            findings.extend(f.into_iter().filter(|f| f.code != "CHAIN_INCOMPLETE"));
-            leaf = details.into_iter().next();
-        }
-    }
-    if get("tls.key").is_none() && !removed.split(',').any(|k| k == "tls.key") {
-        findings.push(Finding::new("SECRET_MISSING_KEY", Severity::Error, subject.clone(), "tls.key is missing or empty", "A TLS server cannot use the certificate without its key. Re-issue with `certdoctor renew`."));
-    }
+    let pair = inspect::check_tls_pair(&subject, get("tls.crt"), get("tls.key"), key_removed, opts);
+    let mut findings: Vec<Finding> = pair
+        .findings
+        .into_iter()
+        .filter(|f| f.code != "CHAIN_INCOMPLETE")
+        .collect();
+    let leaf = pair.certificates.into_iter().next();
     // Checked against this Certificate only: a second owner is reported once, as
     // SECRET_SHARED on the Certificate.
     let owners: Vec<&Certificate> = vec![cert];

@@ -22,6 +22,93 @@ use crate::model::types::Certificate;
 use cert::CertDetail;
 use key::KeyInfo;
 
+/// Annotation a dump adds to a Secret listing the data keys it removed, so offline
+/// `inspect` and `diagnose` know `tls.key` was there and do not report it missing.
+pub const REMOVED_KEYS_ANNOTATION: &str = "certdoctor.io/removed-keys";
+
+/// The data keys a dump removed from a Secret, from its annotations.
+pub fn removed_keys<'a>(
+    annotations: impl IntoIterator<Item = (&'a String, &'a String)>,
+) -> Vec<String> {
+    annotations
+        .into_iter()
+        .find(|(k, _)| k.as_str() == REMOVED_KEYS_ANNOTATION)
+        .map(|(_, v)| {
+            v.split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// What a TLS Secret's `tls.crt` and `tls.key` hold, and what the checks found.
+#[derive(Debug, Clone, Default)]
+pub struct TlsPair {
+    /// Certificates of `tls.crt`, leaf first.
+    pub certificates: Vec<CertDetail>,
+    /// The private key's type and match.
+    pub private_key: Option<KeyInfo>,
+    /// Findings (unsorted).
+    pub findings: Vec<Finding>,
+}
+
+/// Checks the certificate and key of a TLS Secret — shared by `inspect secret` and
+/// `diagnose` so both report the same problems: a missing or block-less `tls.crt` or
+/// `tls.key`, unreadable PEM, the key match, validity and chain. `key_removed` says a dump
+/// removed `tls.key`, so its absence is not a finding.
+pub fn check_tls_pair(
+    subject: &Subject,
+    crt: Option<&[u8]>,
+    key: Option<&[u8]>,
+    key_removed: bool,
+    opts: CheckOptions,
+) -> TlsPair {
+    let mut findings = Vec::new();
+    let crt = crt.filter(|b| !b.is_empty());
+    let key = key.filter(|b| !b.is_empty());
+    let key_block = key.and_then(|kb| {
+        let key_subject = subject.part("tls.key");
+        let (blocks, f) = read_blocks(kb, &key_subject);
+        let no_finding = f.is_empty();
+        findings.extend(f);
+        let block = split_blocks(blocks).1;
+        if block.is_none() && no_finding {
+            findings.push(Finding::new(
+                "PEM_INVALID",
+                Severity::Error,
+                key_subject,
+                "tls.key holds no private key block",
+                "Put the private key in tls.key, or re-issue with `certdoctor renew`.",
+            ));
+        }
+        block
+    });
+    let mut pair = TlsPair::default();
+    match crt {
+        None => findings.push(Finding::new("SECRET_MISSING_CERT", Severity::Error, subject.clone(), "tls.crt is missing or empty", "Nothing can be served. Find where issuance is stuck with `certdoctor status NAME`, then `certdoctor renew NAME`.")),
+        Some(crt) => {
+            let crt_subject = subject.part("tls.crt");
+            let (blocks, f) = read_blocks(crt, &crt_subject);
+            let no_finding = f.is_empty();
+            findings.extend(f);
+            let (certs, _, _) = split_blocks(blocks);
+            if certs.is_empty() && no_finding {
+                findings.push(Finding::new("PEM_INVALID", Severity::Error, crt_subject.clone(), "tls.crt holds no CERTIFICATE block", "Put the certificate chain (leaf first) in tls.crt, or re-issue with `certdoctor renew`."));
+            }
+            let (details, private_key, f) = check_material(&certs, key_block.as_ref(), &crt_subject, opts);
+            findings.extend(f);
+            pair.certificates = details;
+            pair.private_key = private_key;
+        }
+    }
+    if key.is_none() && !key_removed {
+        findings.push(Finding::new("SECRET_MISSING_KEY", Severity::Error, subject.clone(), "tls.key is missing or empty", "A TLS server cannot use the certificate without its key. Re-issue with `certdoctor renew NAME`."));
+    }
+    pair.findings = findings;
+    pair
+}
+
 /// Largest input read (file, stdin or Secret value); a 1,000-certificate bundle is ~2 MB.
 pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
 
