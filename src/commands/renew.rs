@@ -405,11 +405,7 @@ async fn wait(
                         .unwrap_or(triggered_at)
                 });
             let stage = stage::stage_of(&chain, now);
-            let where_ = match (&stage.stuck_at, &stage.message) {
-                (Some(at), Some(m)) => format!("stuck at {at}: {m}"),
-                (Some(at), None) => format!("stuck at {at}"),
-                _ => stage.summary.clone(),
-            };
+            let where_ = stage.describe();
             if failed_since && !chain.is_issuing() {
                 r.result = "failed".into();
                 r.detail = Some(format!("issuance failed: {where_}"));

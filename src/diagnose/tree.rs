@@ -709,14 +709,9 @@ fn challenge_checks(w: &mut Walk, chain: &Chain, probes: &ProbeResults) {
         let reason = st
             .and_then(|s| s.reason.clone())
             .filter(|r| !r.trim().is_empty());
-        let processing = st.is_some_and(|s| s.processing);
         let presented = st.is_some_and(|s| s.presented);
-        let dns_name = if ch.spec.wildcard {
-            format!("*.{}", ch.spec.dns_name)
-        } else {
-            ch.spec.dns_name.clone()
-        };
-        let queued = state.is_empty() && !processing && reason.is_none();
+        let dns_name = ch.display_name();
+        let queued = ch.is_queued();
         let step = w.step(
             "Challenge",
             &format!("{} {dns_name}", ch.spec.type_),

@@ -57,6 +57,19 @@ fn stage(
     }
 }
 
+impl Stage {
+    /// Where issuance stands in one phrase: `stuck at Challenge x (HTTP-01): <message>`, or
+    /// the summary with the message. Used by the `status` verdict and by `renew --wait`.
+    pub fn describe(&self) -> String {
+        match (&self.stuck_at, &self.message) {
+            (Some(at), Some(m)) => format!("stuck at {at}: {m}"),
+            (Some(at), None) => format!("stuck at {at}"),
+            (None, Some(m)) => format!("{}: {m}", self.summary),
+            (None, None) => self.summary.clone(),
+        }
+    }
+}
+
 /// Backoff state of a Certificate whose last issuance failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Backoff {
@@ -105,12 +118,7 @@ fn challenge_rank(ch: &Challenge) -> u8 {
 }
 
 fn challenge_label(ch: &Challenge) -> String {
-    let name = if ch.spec.wildcard {
-        format!("*.{}", ch.spec.dns_name)
-    } else {
-        ch.spec.dns_name.clone()
-    };
-    format!("{} {}", ch.spec.type_, name)
+    format!("{} {}", ch.spec.type_, ch.display_name())
 }
 
 fn request_condition<'a>(cr: &'a CertificateRequest, t: &str) -> Option<&'a super::Condition> {
@@ -229,11 +237,7 @@ fn blocked(chain: &Chain) -> Option<Stage> {
             },
             Some(format!(
                 "Challenge {} ({})",
-                if ch.spec.wildcard {
-                    format!("*.{}", ch.spec.dns_name)
-                } else {
-                    ch.spec.dns_name.clone()
-                },
+                ch.display_name(),
                 ch.spec.type_
             )),
             st.and_then(|s| s.reason.clone()),

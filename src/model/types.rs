@@ -434,3 +434,26 @@ pub struct ChallengeStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
+
+impl Challenge {
+    /// The name as the Certificate spells it: `*.example.com` for a wildcard challenge.
+    pub fn display_name(&self) -> String {
+        if self.spec.wildcard {
+            format!("*.{}", self.spec.dns_name)
+        } else {
+            self.spec.dns_name.clone()
+        }
+    }
+
+    /// Queued behind another challenge of the same name and type (cert-manager never runs
+    /// two at once): no state, not processing, no reason. Not an error, and not probed.
+    pub fn is_queued(&self) -> bool {
+        let st = self.status.as_ref();
+        st.and_then(|s| s.state.as_deref())
+            .is_none_or(str::is_empty)
+            && !st.is_some_and(|s| s.processing)
+            && st
+                .and_then(|s| s.reason.as_deref())
+                .is_none_or(|r| r.trim().is_empty())
+    }
+}

@@ -189,22 +189,12 @@ pub fn plan(chains: &[Chain], snapshot: &Snapshot, _now: Timestamp) -> ProbePlan
             || !chain.is_ready()
             || crate::model::stage::backoff(chain).is_some();
         for ch in chain.challenges.iter().filter(|_| needs_issuance) {
-            let st = ch.status.as_ref();
-            let state = st.and_then(|s| s.state.as_deref()).unwrap_or("");
-            let queued = state.is_empty()
-                && !st.is_some_and(|s| s.processing)
-                && st
-                    .and_then(|s| s.reason.as_deref())
-                    .is_none_or(str::is_empty);
-            if state == "valid" || queued {
+            let state = ch.status.as_ref().and_then(|s| s.state.as_deref());
+            if state == Some("valid") || ch.is_queued() {
                 continue;
             }
             let ns = ch.metadata.namespace.as_deref().unwrap_or("");
-            let shown = if ch.spec.wildcard {
-                format!("*.{}", ch.spec.dns_name)
-            } else {
-                ch.spec.dns_name.clone()
-            };
+            let shown = ch.display_name();
             let subject = Subject::new(
                 "Challenge",
                 Some(ns),

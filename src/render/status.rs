@@ -110,12 +110,7 @@ pub fn table(
 pub fn verdict(c: &CertificateReport, now: Timestamp, p: Paint) -> String {
     let who = format!("{}/{}", clean(&c.namespace), clean(&c.name));
     let stage = &c.stage_detail;
-    let at = |s: &crate::model::stage::Stage| match (&s.stuck_at, &s.message) {
-        (Some(at), Some(m)) => format!("stuck at {}: {}", clean(at), clean(m)),
-        (Some(at), None) => format!("stuck at {}", clean(at)),
-        (None, Some(m)) => format!("{}: {}", clean(&s.summary), clean(m)),
-        (None, None) => clean(&s.summary),
-    };
+    let at = |s: &crate::model::stage::Stage| clean(&s.describe());
     if !c.ready {
         let mark = p.red("✗");
         let mut line = format!("{mark} {who} is not Ready: {}", at(stage));
