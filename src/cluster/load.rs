@@ -30,6 +30,17 @@ pub fn list_path(info: &KindInfo, namespace: Option<&str>) -> String {
     }
 }
 
+/// Sets `apiVersion` and `kind` where the API server left them out (core LIST items), so
+/// every raw object says what it is.
+fn stamp(obj: &mut Value, info: &KindInfo) {
+    if let Value::Object(m) = obj {
+        m.entry("apiVersion")
+            .or_insert_with(|| Value::String(info.api_version()));
+        m.entry("kind")
+            .or_insert_with(|| Value::String(info.kind.to_string()));
+    }
+}
+
 /// How a LIST failed.
 enum ListError {
     /// The API server answered with an error status.
@@ -76,12 +87,7 @@ async fn list_kind(
         };
         if let Some(Value::Array(page_items)) = page.remove("items") {
             for mut item in page_items {
-                if let Value::Object(m) = &mut item {
-                    m.entry("apiVersion")
-                        .or_insert_with(|| Value::String(info.api_version()));
-                    m.entry("kind")
-                        .or_insert_with(|| Value::String(info.kind.to_string()));
-                }
+                stamp(&mut item, info);
                 items.push(item);
             }
         }
@@ -138,12 +144,7 @@ pub async fn get_one(
         })?;
     match conn.client.request::<Value>(req).await {
         Ok(mut v) => {
-            if let Value::Object(m) = &mut v {
-                m.entry("apiVersion")
-                    .or_insert_with(|| Value::String(info.api_version()));
-                m.entry("kind")
-                    .or_insert_with(|| Value::String(info.kind.to_string()));
-            }
+            stamp(&mut v, info);
             Ok(Some(v))
         }
         Err(kube::Error::Api(s)) if s.code == 404 => Ok(None),
