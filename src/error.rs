@@ -67,3 +67,13 @@ impl From<std::io::Error> for CliError {
 
 /// Result of a command: the exit code it chose, or an error.
 pub type CliResult = Result<i32, CliError>;
+
+/// The text of the innermost cause of an error chain. Client libraries wrap the useful
+/// part ("Connection refused", "deadline has elapsed") in layers that say little to a user.
+pub fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut last: &dyn std::error::Error = e;
+    while let Some(s) = last.source() {
+        last = s;
+    }
+    last.to_string()
+}

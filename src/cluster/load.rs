@@ -104,13 +104,7 @@ async fn list_kind(
 }
 
 fn transport_text(e: &kube::Error) -> String {
-    // Walk to the innermost cause: kube's own wrapper texts say little to a user.
-    let mut msg = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        msg = s.to_string();
-        source = s.source();
-    }
+    let msg = crate::error::innermost(e);
     if msg.contains("deadline has elapsed") || msg.to_lowercase().contains("timed out") {
         "timed out".to_string()
     } else {

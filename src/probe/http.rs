@@ -79,12 +79,7 @@ fn error_text(e: &reqwest::Error) -> String {
     if e.is_timeout() {
         return "timed out".into();
     }
-    let mut msg = e.to_string();
-    let mut src = std::error::Error::source(e);
-    while let Some(s) = src {
-        msg = s.to_string();
-        src = s.source();
-    }
+    let msg = crate::error::innermost(e);
     if msg.contains("Connection refused") {
         "connection refused".into()
     } else {
