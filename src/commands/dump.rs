@@ -91,15 +91,7 @@ pub fn build(raw: RawSnapshot, scope: &Scope) -> Value {
 /// Runs `dump`.
 pub async fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     let loaded = cluster::load(config).await?;
-    for u in &loaded.raw.unreadable {
-        writeln!(
-            err,
-            "certdoctor: warning: could not read {} ({}); the dump has none of them\nhint: check the permission with `{}`",
-            u.resource,
-            crate::sanitize::clean(&u.reason),
-            u.check
-        )?;
-    }
+    super::warn_unreadable(&loaded.raw.unreadable, "the dump has none of them", err);
     let doc = build(loaded.raw, &loaded.scope);
     // A dump is data: `-o json` gives a JSON List, every other format YAML.
     match config.output {

@@ -12,7 +12,21 @@ use std::io::Write;
 
 use crate::error::CliError;
 use crate::model::Certificate;
-use crate::model::snapshot::{Scope, Snapshot};
+use crate::model::snapshot::{Scope, Snapshot, Unreadable};
+
+/// One warning and hint per kind that could not be read; `consequence` says what that
+/// means for this command.
+pub fn warn_unreadable(unreadable: &[Unreadable], consequence: &str, err: &mut dyn Write) {
+    for u in unreadable {
+        let _ = writeln!(
+            err,
+            "certdoctor: warning: could not read {} ({}); {consequence}\nhint: check the permission with `{}`",
+            u.resource,
+            crate::sanitize::clean(&u.reason),
+            u.check
+        );
+    }
+}
 
 /// The one Certificate called `name` in the loaded scope: an error naming the namespace
 /// when there is none, and asking for `-n` when the scope holds several of that name.
@@ -55,15 +69,7 @@ pub fn find_certificate<'a>(
 /// Tells the user on stderr what the snapshot is missing (unreadable kinds, malformed
 /// objects), so a short table is never mistaken for the whole truth.
 pub fn warn_about(snapshot: &Snapshot, err: &mut dyn Write) {
-    for u in &snapshot.unreadable {
-        let _ = writeln!(
-            err,
-            "certdoctor: warning: could not read {} ({}); going on without them\nhint: check the permission with `{}`",
-            u.resource,
-            crate::sanitize::clean(&u.reason),
-            u.check
-        );
-    }
+    warn_unreadable(&snapshot.unreadable, "going on without them", err);
     for n in &snapshot.notes {
         let _ = writeln!(
             err,
