@@ -11,7 +11,7 @@ pub mod tree;
 
 use serde::Serialize;
 
-use crate::findings::{Finding, Severity};
+use crate::findings::{Code, Finding, Severity};
 
 /// Where a finding sits in the walk; deeper levels explain shallower ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -74,7 +74,7 @@ pub struct CertificateDiagnosis {
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct RootCause {
     /// Finding code.
-    pub code: &'static str,
+    pub code: Code,
     /// Severity (always `error`).
     pub severity: Severity,
     /// Its message.

@@ -7,7 +7,7 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use crate::findings::{Finding, Severity, Subject};
+use crate::findings::{Code, Finding, Severity, Subject};
 
 /// Findings of the probes, keyed by Challenge `namespace/name` and by certificate DNS name.
 #[derive(Debug, Default, Clone)]
@@ -167,7 +167,7 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation) -> Vec<Finding> 
     all.extend(o.aaaa.clone().unwrap_or_default());
     if all.is_empty() && o.connect_to.is_none() {
         out.push(
-            Finding::new("HTTP01_NO_ADDRESS", Severity::Error, t.subject.clone(), format!("{} has no A or AAAA record, so the CA cannot connect", t.dns_name), "Create the DNS record pointing at the ingress or load balancer that serves this host.")
+            Finding::new(Code::Http01NoAddress, Severity::Error, t.subject.clone(), format!("{} has no A or AAAA record, so the CA cannot connect", t.dns_name), "Create the DNS record pointing at the ingress or load balancer that serves this host.")
                 .evidence(format!("A: {}", addrs_text(&o.a)))
                 .evidence(format!("AAAA: {}", addrs_text(&o.aaaa)))
                 .reproduce(dig.clone()),
@@ -181,7 +181,7 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation) -> Vec<Finding> 
         .collect();
     if !reserved.is_empty() {
         out.push(
-            Finding::new("HTTP01_PRIVATE_ADDRESS", Severity::Warning, t.subject.clone(), format!("{} resolves to reserved or private addresses ({}) that a public CA cannot reach", t.dns_name, reserved.join(", ")), "A public CA validates from the internet: publish a public address, or use DNS-01. (A private ACME CA inside your network may reach it.)")
+            Finding::new(Code::Http01PrivateAddress, Severity::Warning, t.subject.clone(), format!("{} resolves to reserved or private addresses ({}) that a public CA cannot reach", t.dns_name, reserved.join(", ")), "A public CA validates from the internet: publish a public address, or use DNS-01. (A private ACME CA inside your network may reach it.)")
                 .reproduce(dig.clone()),
         );
     }
@@ -190,7 +190,7 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation) -> Vec<Finding> 
         && !all.iter().any(|ip| t.ingress_addresses.contains(ip))
     {
         out.push(
-            Finding::new("HTTP01_DNS_NOT_INGRESS", Severity::Warning, t.subject.clone(), format!("{} does not resolve to the load balancer of the Ingress that serves it", t.dns_name), "Point the DNS record at the Ingress's load-balancer address, or check with --connect-to that the ingress answers before changing DNS. (A CDN or proxy in front explains a difference.)")
+            Finding::new(Code::Http01DnsNotIngress, Severity::Warning, t.subject.clone(), format!("{} does not resolve to the load balancer of the Ingress that serves it", t.dns_name), "Point the DNS record at the Ingress's load-balancer address, or check with --connect-to that the ingress answers before changing DNS. (A CDN or proxy in front explains a difference.)")
                 .evidence(format!("DNS: {}", all.iter().map(IpAddr::to_string).collect::<Vec<_>>().join(", ")))
                 .evidence(format!("Ingress load balancer: {}", t.ingress_addresses.iter().map(IpAddr::to_string).collect::<Vec<_>>().join(", ")))
                 .reproduce(dig.clone()),
@@ -210,21 +210,21 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation) -> Vec<Finding> 
         );
         let finding = match &f.end {
             FetchEnd::Body(b) if *b == t.expected => continue,
-            FetchEnd::Body(b) => Finding::new("HTTP01_WRONG_BODY", Severity::Error, t.subject.clone(), format!("{} serves a body that is not the key authorization", f.address), "Another backend answers for this path: check that the solver's Ingress/HTTPRoute wins over the app's routes (ingress class, path precedence, a catch-all or auth middleware).")
+            FetchEnd::Body(b) => Finding::new(Code::Http01WrongBody, Severity::Error, t.subject.clone(), format!("{} serves a body that is not the key authorization", f.address), "Another backend answers for this path: check that the solver's Ingress/HTTPRoute wins over the app's routes (ingress class, path precedence, a catch-all or auth middleware).")
                 .evidence(format!("got: {:?}", crate::sanitize::clean(&b.chars().take(120).collect::<String>())))
                 .evidence(format!("expected: {:?}", t.expected)),
-            FetchEnd::Status(s) => Finding::new("HTTP01_WRONG_STATUS", Severity::Error, t.subject.clone(), format!("{} answers {s} for the challenge path, not 200", f.address), match s {
+            FetchEnd::Status(s) => Finding::new(Code::Http01WrongStatus, Severity::Error, t.subject.clone(), format!("{} answers {s} for the challenge path, not 200", f.address), match s {
                 404 => "The request reaches a server that does not route the challenge path to cert-manager's solver: check the solver Ingress's class and that the ingress controller serving this address picks it up.",
                 503 | 502 => "The route exists but the solver pod or Service behind it is not ready: check the cm-acme-http-solver pod and its Service endpoints.",
                 401 | 403 => "Something in front (auth, WAF, IP allow-list) blocks the challenge path; exempt /.well-known/acme-challenge/.",
                 _ => "Make the challenge path answer 200 with the key authorization.",
             }),
-            FetchEnd::BadRedirect(why) => Finding::new("HTTP01_BAD_REDIRECT", Severity::Error, t.subject.clone(), format!("{}: {why}", f.address), "The CA follows at most 10 redirects, only to http/https on ports 80/443, only 301/302/307/308, and never a loop; fix the redirect or exempt the challenge path from it."),
+            FetchEnd::BadRedirect(why) => Finding::new(Code::Http01BadRedirect, Severity::Error, t.subject.clone(), format!("{}: {why}", f.address), "The CA follows at most 10 redirects, only to http/https on ports 80/443, only 301/302/307/308, and never a loop; fix the redirect or exempt the challenge path from it."),
             FetchEnd::Unreachable(why) => {
                 if f.ipv6 && v4_reachable {
-                    Finding::new("HTTP01_IPV6_BROKEN", Severity::Warning, t.subject.clone(), format!("IPv6 address {} does not answer ({why}) while IPv4 does", f.address), "Let's Encrypt tries IPv6 first and only falls back to IPv4 on connection failure: remove the AAAA record or make the service reachable over IPv6.")
+                    Finding::new(Code::Http01Ipv6Broken, Severity::Warning, t.subject.clone(), format!("IPv6 address {} does not answer ({why}) while IPv4 does", f.address), "Let's Encrypt tries IPv6 first and only falls back to IPv4 on connection failure: remove the AAAA record or make the service reachable over IPv6.")
                 } else {
-                    Finding::new("HTTP01_UNREACHABLE", Severity::Error, t.subject.clone(), format!("{} over {}: {why}", f.address, if f.ipv6 { "IPv6" } else { "IPv4" }), "Nothing accepts connections on port 80 there: check the load balancer, firewall and security groups (port 80 must be open to the internet for HTTP-01).")
+                    Finding::new(Code::Http01Unreachable, Severity::Error, t.subject.clone(), format!("{} over {}: {why}", f.address, if f.ipv6 { "IPv6" } else { "IPv4" }), "Nothing accepts connections on port 80 there: check the load balancer, firewall and security groups (port 80 must be open to the internet for HTTP-01).")
                 }
             }
         };
@@ -292,10 +292,10 @@ pub fn dns01_findings(t: &Dns01Target, o: &Dns01Observation) -> Vec<Finding> {
     let mut out = Vec::new();
     let target = o.cnames.last().cloned().unwrap_or_else(|| o.fqdn.clone());
     if let Some(e) = &o.cname_error {
-        out.push(Finding::new("DNS01_CNAME_MISMATCH", Severity::Error, t.subject.clone(), format!("the CNAME chain at {} is broken: {e}", o.fqdn), "Fix the CNAME records at _acme-challenge so they end at a name that can hold the TXT record.").reproduce(format!("dig CNAME {}", o.fqdn)));
+        out.push(Finding::new(Code::Dns01CnameMismatch, Severity::Error, t.subject.clone(), format!("the CNAME chain at {} is broken: {e}", o.fqdn), "Fix the CNAME records at _acme-challenge so they end at a name that can hold the TXT record.").reproduce(format!("dig CNAME {}", o.fqdn)));
     } else if !o.cnames.is_empty() && !t.follow_cname {
         out.push(
-            Finding::new("DNS01_CNAME_MISMATCH", Severity::Error, t.subject.clone(), format!("{} is a CNAME to {target}, but the solver's cnameStrategy is not Follow: cert-manager writes the TXT at {} and checks {target}", o.fqdn, o.fqdn), "Set cnameStrategy: Follow on the dns01 solver (with credentials for the target zone), or remove the CNAME at _acme-challenge (beware of wildcard CNAMEs, which also match it).")
+            Finding::new(Code::Dns01CnameMismatch, Severity::Error, t.subject.clone(), format!("{} is a CNAME to {target}, but the solver's cnameStrategy is not Follow: cert-manager writes the TXT at {} and checks {target}", o.fqdn, o.fqdn), "Set cnameStrategy: Follow on the dns01 solver (with credentials for the target zone), or remove the CNAME at _acme-challenge (beware of wildcard CNAMEs, which also match it).")
                 .evidence(format!("CNAME chain: {} → {}", o.fqdn, o.cnames.join(" → ")))
                 .reproduce(format!("dig CNAME {}", o.fqdn)),
         );
@@ -303,14 +303,14 @@ pub fn dns01_findings(t: &Dns01Target, o: &Dns01Observation) -> Vec<Finding> {
     let zone = match &o.zone {
         Ok(z) => z.clone(),
         Err(e) => {
-            out.push(Finding::new("DNS01_ZONE_NOT_FOUND", Severity::Error, t.subject.clone(), format!("no zone (SOA) found for {target}: {e}"), "cert-manager cannot find where to write or check the record: check that the domain is delegated and that the resolver does not filter SOA records (dnsmasq filterwin2k).").reproduce(format!("dig SOA {target}")));
+            out.push(Finding::new(Code::Dns01ZoneNotFound, Severity::Error, t.subject.clone(), format!("no zone (SOA) found for {target}: {e}"), "cert-manager cannot find where to write or check the record: check that the domain is delegated and that the resolver does not filter SOA records (dnsmasq filterwin2k).").reproduce(format!("dig SOA {target}")));
             return out;
         }
     };
     if let Some(e) = &o.ns_error {
         out.push(
             Finding::new(
-                "DNS01_ZONE_NOT_FOUND",
+                Code::Dns01ZoneNotFound,
                 Severity::Error,
                 t.subject.clone(),
                 format!("the nameservers of zone {zone} could not be found: {e}"),
@@ -364,7 +364,7 @@ pub fn dns01_findings(t: &Dns01Target, o: &Dns01Observation) -> Vec<Finding> {
     };
     if !failed.is_empty() {
         let mut f = Finding::new(
-            "DNS01_NAMESERVER_FAILED",
+            Code::Dns01NameserverFailed,
             Severity::Error,
             t.subject.clone(),
             format!(
@@ -381,13 +381,13 @@ pub fn dns01_findings(t: &Dns01Target, o: &Dns01Observation) -> Vec<Finding> {
     if has.is_empty() && !lacking.is_empty() {
         let (code, msg, remedy) = if others.is_empty() {
             (
-                "DNS01_TXT_MISSING",
+                Code::Dns01TxtMissing,
                 format!("no authoritative nameserver of {zone} has the TXT record at {target}"),
                 "The solver did not write the record (or wrote it in another zone): check the PresentError events, the solver's credentials and zone, and cnameStrategy.",
             )
         } else {
             (
-                "DNS01_TXT_WRONG_VALUE",
+                Code::Dns01TxtWrongValue,
                 format!(
                     "the TXT record at {target} exists but holds other values than this challenge's key"
                 ),
@@ -403,7 +403,7 @@ pub fn dns01_findings(t: &Dns01Target, o: &Dns01Observation) -> Vec<Finding> {
     } else if !has.is_empty() && !lacking.is_empty() {
         let names: Vec<&str> = lacking.iter().map(|a| a.server.as_str()).collect();
         let mut f = Finding::new(
-            "DNS01_TXT_PARTIAL",
+            Code::Dns01TxtPartial,
             Severity::Error,
             t.subject.clone(),
             format!(
@@ -502,7 +502,7 @@ pub fn caa_findings(subject: &Subject, o: &CaaObservation) -> Vec<Finding> {
         match r {
             Err(e) => {
                 return vec![
-                    Finding::new("CAA_LOOKUP_FAILED", Severity::Error, subject.clone(), format!("the CAA lookup for {name} failed ({e}); the CA refuses to issue when it cannot rule out CAA records"), "Make the nameservers answer CAA queries (NOERROR with no records is fine): SERVFAIL usually means broken DNSSEC, a timeout a firewall dropping unknown query types.")
+                    Finding::new(Code::CaaLookupFailed, Severity::Error, subject.clone(), format!("the CAA lookup for {name} failed ({e}); the CA refuses to issue when it cannot rule out CAA records"), "Make the nameservers answer CAA queries (NOERROR with no records is fine): SERVFAIL usually means broken DNSSEC, a timeout a firewall dropping unknown query types.")
                         .reproduce(dig(name)),
                 ];
             }
@@ -531,7 +531,7 @@ pub fn caa_findings(subject: &Subject, o: &CaaObservation) -> Vec<Finding> {
         .iter()
         .find(|r| r.critical && !known.contains(&r.tag.as_str()))
     {
-        return vec![evidence(Finding::new("CAA_FORBIDS_CA", Severity::Error, subject.clone(), format!("a critical CAA record with unknown tag {:?} at {found_at} forbids all issuance for {}", r.tag, o.name), "Remove the critical flag or the unknown tag.")).reproduce(dig(found_at))];
+        return vec![evidence(Finding::new(Code::CaaForbidsCa, Severity::Error, subject.clone(), format!("a critical CAA record with unknown tag {:?} at {found_at} forbids all issuance for {}", r.tag, o.name), "Remove the critical flag or the unknown tag.")).reproduce(dig(found_at))];
     }
     let issuewild: Vec<&CaaRecord> = records.iter().filter(|r| r.tag == "issuewild").collect();
     let selected: Vec<&CaaRecord> = if wildcard && !issuewild.is_empty() {
@@ -547,7 +547,7 @@ pub fn caa_findings(subject: &Subject, o: &CaaObservation) -> Vec<Finding> {
         return vec![];
     }
     vec![evidence(
-        Finding::new("CAA_FORBIDS_CA", Severity::Error, subject.clone(), format!("CAA records at {found_at} do not allow {ca} to issue for {}", o.name), format!("Add `0 {} \"{ca}\"` at {found_at} (mind accounturi and validationmethods parameters), or the CA refuses with urn:ietf:params:acme:error:caa.", if wildcard { "issuewild" } else { "issue" })),
+        Finding::new(Code::CaaForbidsCa, Severity::Error, subject.clone(), format!("CAA records at {found_at} do not allow {ca} to issue for {}", o.name), format!("Add `0 {} \"{ca}\"` at {found_at} (mind accounturi and validationmethods parameters), or the CA refuses with urn:ietf:params:acme:error:caa.", if wildcard { "issuewild" } else { "issue" })),
     )
     .reproduce(dig(found_at))]
 }
@@ -600,7 +600,7 @@ mod tests {
     fn codes(o: &CaaObservation) -> Vec<&'static str> {
         caa_findings(&Subject::new("Certificate", Some("a"), "c"), o)
             .iter()
-            .map(|f| f.code)
+            .map(|f| f.code.as_str())
             .collect()
     }
 

@@ -15,7 +15,7 @@ fn headline(c: &CertificateDiagnosis, p: Paint) -> String {
         Some(rc) => format!(
             "{} {who}: {} {}",
             p.red("✗"),
-            p.bold(rc.code),
+            p.bold(rc.code.as_str()),
             clean(&rc.message)
         ),
         None => {
