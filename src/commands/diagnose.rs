@@ -4,8 +4,6 @@
 
 use std::io::Write;
 
-use serde::Serialize;
-
 use crate::cli::DiagnoseArgs;
 use crate::cluster;
 use crate::config::{Config, Output};
@@ -13,29 +11,10 @@ use crate::diagnose::probes::ProbeResults;
 use crate::diagnose::{CertificateDiagnosis, tree};
 use crate::error::{CliResult, EXIT_OK, EXIT_UNHEALTHY};
 use crate::model::chain::ChainIndex;
-use crate::model::snapshot::{Note, Snapshot, Unreadable};
+use crate::model::snapshot::Snapshot;
 use crate::probe::{self, ProbeOptions};
 use crate::render::{self, Paint};
-
-/// `diagnose -o json|yaml` document.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DiagnoseReport {
-    /// Always `certdoctor/v1`.
-    pub schema_version: &'static str,
-    /// Always `DiagnoseReport`.
-    pub kind: &'static str,
-    /// Instant of the diagnosis.
-    pub generated_at: String,
-    /// What the probes were and where they ran from.
-    pub probes: String,
-    /// Unhealthy first, then by namespace and name.
-    pub certificates: Vec<CertificateDiagnosis>,
-    /// Malformed objects and similar.
-    pub warnings: Vec<Note>,
-    /// Kinds that could not be read.
-    pub unreadable: Vec<Unreadable>,
-}
+use crate::report::DiagnoseReport;
 
 /// Runs `diagnose`.
 pub async fn run(

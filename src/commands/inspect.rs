@@ -7,7 +7,6 @@ use std::io::{Read, Write};
 
 use base64::Engine;
 use jiff::SignedDuration;
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::cluster::{self, load};
@@ -19,20 +18,9 @@ use crate::inspect::{
 };
 use crate::model::snapshot::{SECRETS, Snapshot};
 use crate::render::{self, Paint};
+use crate::report::InspectReport;
 
 use crate::inspect::REMOVED_KEYS_ANNOTATION;
-
-/// `inspect` output document.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct InspectReport {
-    /// Always `certdoctor/v1`.
-    pub schema_version: &'static str,
-    /// Always `InspectReport`.
-    pub kind: &'static str,
-    /// One entry per Secret or file.
-    pub inputs: Vec<Inspection>,
-}
 
 fn options(config: &Config, warn_within: Option<&str>) -> Result<CheckOptions, CliError> {
     let warn_within = warn_within

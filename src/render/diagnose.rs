@@ -5,8 +5,8 @@
 use std::io::{self, Write};
 
 use super::{Paint, findings};
-use crate::commands::diagnose::DiagnoseReport;
 use crate::diagnose::CertificateDiagnosis;
+use crate::report::DiagnoseReport;
 use crate::sanitize::clean;
 
 fn headline(c: &CertificateDiagnosis, p: Paint) -> String {
