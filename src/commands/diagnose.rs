@@ -7,10 +7,10 @@ use std::io::Write;
 use crate::cli::DiagnoseArgs;
 use crate::cluster;
 use crate::config::{Config, Output};
-use crate::diagnose::probes::ProbeResults;
-use crate::diagnose::{CertificateDiagnosis, tree};
+use crate::diagnose::{CertificateDiagnosis, plan, tree};
 use crate::error::{CliResult, EXIT_OK, EXIT_UNHEALTHY};
 use crate::model::chain::ChainIndex;
+use crate::model::observation::Observations;
 use crate::model::snapshot::Snapshot;
 use crate::probe::{self, ProbeOptions};
 use crate::render::{self, Paint};
@@ -42,12 +42,12 @@ pub async fn run(
 
     let (probes, probe_note) = if args.offline {
         (
-            ProbeResults::default(),
+            Observations::default(),
             "network probes skipped (--offline): cluster state only".to_string(),
         )
     } else {
-        let plan = probe::plan(&chains, &snapshot, config.now);
-        let results = probe::run(plan, &probe_opts, config.now).await;
+        let plan = plan::plan(&chains);
+        let results = probe::run(&plan, &probe_opts).await;
         (
             results,
             format!(

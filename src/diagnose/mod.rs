@@ -2,10 +2,12 @@
 //! chain — Certificate → Issuer → CertificateRequest → Order → Challenges → Secret — classify
 //! every failing object by cert-manager's exact reasons and messages, fold in what the
 //! network probes observed, and pick the root cause. No I/O happens here: the probes ran
-//! before, and their observations arrive as [`probes::ProbeResults`].
+//! before (`probe::run` over the plan from [`plan`]), and their observations arrive as
+//! [`crate::model::observation::Observations`]; [`network`] judges them.
 
 pub mod classify;
-pub mod probes;
+pub mod network;
+pub mod plan;
 pub mod solver;
 pub mod tree;
 

@@ -5,7 +5,8 @@ use jiff::{SignedDuration, Timestamp};
 use k8s_openapi::api::core::v1::Secret;
 
 use super::classify::{acme_problem, is_propagation_wait, rate_limit_name, retry_after};
-use super::probes::ProbeResults;
+use super::network::{caa_findings, dns01_findings, http01_findings};
+use super::plan::{self, needs_issuance, probes_challenge};
 use super::solver;
 use super::{CertificateDiagnosis, Level, RootCause, Step, root_cause};
 use crate::findings::{Code, Finding, Severity, Subject};
@@ -13,6 +14,7 @@ use crate::inspect::{self, CheckOptions, Purpose};
 use crate::model::chain::{
     Chain, ChainIndex, IssuerLink, SecretLink, cert_condition, request_revision,
 };
+use crate::model::observation::{ChallengeKey, Observations};
 use crate::model::snapshot::Snapshot;
 use crate::model::stage;
 use crate::model::types::{
@@ -78,7 +80,7 @@ pub fn diagnose(
     index: &ChainIndex,
     chain: &Chain,
     snapshot: &Snapshot,
-    probes: &ProbeResults,
+    obs: &Observations,
     now: Timestamp,
 ) -> CertificateDiagnosis {
     let cert = chain.certificate;
@@ -92,12 +94,12 @@ pub fn diagnose(
 
     certificate_checks(&mut w, chain, index, now);
     issuer_checks(&mut w, chain, snapshot);
-    if chain.is_issuing() || !chain.is_ready() || stage::backoff(chain).is_some() {
+    if needs_issuance(chain) {
         request_checks(&mut w, chain);
         order_checks(&mut w, chain, index);
-        challenge_checks(&mut w, chain, probes);
+        challenge_checks(&mut w, chain, snapshot, obs);
     }
-    caa_checks(&mut w, chain, probes);
+    caa_checks(&mut w, chain, obs);
     secret_checks(&mut w, chain, now);
 
     let root = root_cause(&w.findings, &w.levels).map(|i| RootCause {
@@ -691,16 +693,27 @@ fn no_solver(
     w.add(step, Level::Order, f);
 }
 
-/// `namespace/name` key of a Challenge, as probes index their results.
-pub fn challenge_key(ch: &Challenge) -> String {
-    format!(
-        "{}/{}",
-        ch.metadata.namespace.as_deref().unwrap_or(""),
-        ch.metadata.name.as_deref().unwrap_or("")
-    )
+/// What the probes of one Challenge found, when it was probed.
+fn probe_findings(
+    chain: &Chain,
+    ch: &Challenge,
+    snapshot: &Snapshot,
+    obs: &Observations,
+) -> Vec<Finding> {
+    if !probes_challenge(chain, ch) {
+        return vec![];
+    }
+    let key = ChallengeKey::of(ch);
+    if let Some(o) = obs.http.get(&key) {
+        http01_findings(&plan::http01_target(ch, snapshot), o)
+    } else if let Some(o) = obs.dns.get(&key) {
+        dns01_findings(&plan::dns01_target(ch), o)
+    } else {
+        vec![]
+    }
 }
 
-fn challenge_checks(w: &mut Walk, chain: &Chain, probes: &ProbeResults) {
+fn challenge_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot, obs: &Observations) {
     for ch in &chain.challenges {
         let ns = ch.metadata.namespace.as_deref().unwrap_or("");
         let name = ch.metadata.name.as_deref().unwrap_or("");
@@ -790,20 +803,25 @@ fn challenge_checks(w: &mut Walk, chain: &Chain, probes: &ProbeResults) {
                 }
             }
         }
-        for f in probes.for_challenge(&challenge_key(ch)) {
-            w.add(step, Level::Probe, f.clone());
+        for f in probe_findings(chain, ch, snapshot, obs) {
+            w.add(step, Level::Probe, f);
         }
     }
 }
 
 /// CAA findings for the Certificate's names: checked for every ACME Certificate, since a
 /// CAA record added after the last issuance breaks the next renewal.
-fn caa_checks(w: &mut Walk, chain: &Chain, probes: &ProbeResults) {
+fn caa_checks(w: &mut Walk, chain: &Chain, obs: &Observations) {
+    let cert = &chain.certificate.metadata;
+    let subject = subject_of("Certificate", cert);
     let mut caa_step = None;
     for n in &chain.certificate.spec.dns_names {
-        for f in probes.for_name(n) {
+        let Some(o) = plan::caa_observation(chain, n, obs) else {
+            continue;
+        };
+        for f in caa_findings(&subject.part(n), &o) {
             let step = *caa_step.get_or_insert_with(|| w.step("CAA", "records", "checked"));
-            w.add(step, Level::Probe, f.clone());
+            w.add(step, Level::Probe, f);
         }
     }
 }

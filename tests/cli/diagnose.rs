@@ -44,7 +44,7 @@ pub fn edit(objects: &mut [Value], kind: &str, name_prefix: &str, f: impl Fn(&mu
     assert!(hit, "no {kind} {name_prefix}*");
 }
 
-fn cert<'a>(report: &'a Value, name: &str) -> &'a Value {
+pub fn cert<'a>(report: &'a Value, name: &str) -> &'a Value {
     report["certificates"]
         .as_array()
         .unwrap()

@@ -1,74 +1,21 @@
-//! What the network probes observed, as plain data, and the pure functions that turn those
-//! observations into findings (HTTP01_*, DNS01_*, CAA_*). The probes themselves do the I/O
-//! (`crate::probe`); everything here is unit-testable on values.
+//! Observations → findings: the pure functions that turn what the network probes saw
+//! ([`crate::model::observation`]) into HTTP01_*, DNS01_* and CAA_* findings, given what the
+//! cluster says each probe is about (the targets, built from the chain during the walk). The
+//! probes themselves do the I/O (`crate::probe`); everything here is unit-testable on values.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
 
-use serde::Serialize;
-
 use crate::findings::{Code, Finding, Severity, Subject};
-
-/// Findings of the probes, keyed by Challenge `namespace/name` and by certificate DNS name.
-#[derive(Debug, Default, Clone)]
-pub struct ProbeResults {
-    /// Findings of the HTTP-01 and DNS-01 probes per Challenge.
-    pub challenges: HashMap<String, Vec<Finding>>,
-    /// Findings of the CAA check per certificate name.
-    pub caa: HashMap<String, Vec<Finding>>,
-}
-
-impl ProbeResults {
-    /// Findings for one Challenge, if it was probed.
-    pub fn for_challenge(&self, key: &str) -> &[Finding] {
-        self.challenges.get(key).map_or(&[], Vec::as_slice)
-    }
-
-    /// CAA findings for one name.
-    pub fn for_name(&self, name: &str) -> &[Finding] {
-        self.caa.get(name).map_or(&[], Vec::as_slice)
-    }
-}
-
-/// Reserved and private ranges a public CA cannot reach (RFC 6890 and friends, as Let's
-/// Debug lists them). The probe still tries them: the operator's network may reach them.
-pub fn is_reserved(ip: &IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let o = v4.octets();
-            v4.is_private()
-                || v4.is_loopback()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_documentation()
-                || o[0] == 0
-                || (o[0] == 100 && (o[1] & 0xc0) == 64)
-                || (o[0] == 192 && o[1] == 0 && o[2] == 0)
-                || (o[0] == 198 && (o[1] & 0xfe) == 18)
-                || o[0] >= 240
-        }
-        IpAddr::V6(v6) => {
-            let s = v6.segments();
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || (s[0] & 0xfe00) == 0xfc00
-                || (s[0] & 0xffc0) == 0xfe80
-                || s[0] == 0x2001 && s[1] == 0x0db8
-                || v6
-                    .to_ipv4_mapped()
-                    .is_some_and(|m| is_reserved(&IpAddr::V4(m)))
-        }
-    }
-}
+use crate::model::observation::{
+    CaaLookups, CaaRecord, Dns01Observation, FetchEnd, Hop, Http01Observation, NsAnswer,
+    is_reserved,
+};
 
 // ---------------------------------------------------------------- HTTP-01
 
 /// What one HTTP-01 probe is about.
 #[derive(Debug, Clone)]
 pub struct Http01Target {
-    /// Challenge `namespace/name`.
-    pub key: String,
     /// Finding subject (the Challenge, narrowed to the name).
     pub subject: Subject,
     /// The name validated.
@@ -79,56 +26,6 @@ pub struct Http01Target {
     pub expected: String,
     /// Load-balancer addresses of the Ingresses that route this host.
     pub ingress_addresses: Vec<IpAddr>,
-}
-
-/// One request of a redirect chain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Hop {
-    /// The URL requested.
-    pub url: String,
-    /// Status, when an answer came.
-    pub status: Option<u16>,
-    /// Location header, for redirects.
-    pub location: Option<String>,
-}
-
-/// How a fetch ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FetchEnd {
-    /// A 200 with this body (trailing whitespace trimmed, capped).
-    Body(String),
-    /// A final status other than 200.
-    Status(u16),
-    /// A redirect Let's Encrypt would not follow, and why.
-    BadRedirect(String),
-    /// No answer: connection refused, timeout, reset (with the error text).
-    Unreachable(String),
-}
-
-/// One fetch, from one address (or the `--connect-to` target).
-#[derive(Debug, Clone)]
-pub struct Fetch {
-    /// The address connected to (`ip:port`).
-    pub address: String,
-    /// IPv6 or not.
-    pub ipv6: bool,
-    /// The requests made, redirects included.
-    pub hops: Vec<Hop>,
-    /// The end.
-    pub end: FetchEnd,
-}
-
-/// Everything the HTTP-01 probe saw.
-#[derive(Debug, Clone)]
-pub struct Http01Observation {
-    /// IPv4 addresses, or why the A lookup failed.
-    pub a: Result<Vec<IpAddr>, String>,
-    /// IPv6 addresses, or why the AAAA lookup failed.
-    pub aaaa: Result<Vec<IpAddr>, String>,
-    /// `--connect-to` target used instead of DNS, if any.
-    pub connect_to: Option<String>,
-    /// Fetches, IPv6 first.
-    pub fetches: Vec<Fetch>,
 }
 
 fn addrs_text(r: &Result<Vec<IpAddr>, String>) -> String {
@@ -247,8 +144,6 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation) -> Vec<Finding> 
 /// What one DNS-01 probe is about.
 #[derive(Debug, Clone)]
 pub struct Dns01Target {
-    /// Challenge `namespace/name`.
-    pub key: String,
     /// Finding subject.
     pub subject: Subject,
     /// The name validated (no `*.`).
@@ -257,34 +152,6 @@ pub struct Dns01Target {
     pub expected: String,
     /// The solver's `cnameStrategy` is `Follow`.
     pub follow_cname: bool,
-}
-
-/// One authoritative server's answer for the TXT record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NsAnswer {
-    /// Nameserver host name.
-    pub server: String,
-    /// Address queried (`ip:port`).
-    pub address: String,
-    /// TXT values, or `NXDOMAIN`, `SERVFAIL`, `timed out`, … (no records = empty list).
-    pub result: Result<Vec<String>, String>,
-}
-
-/// Everything the DNS-01 probe saw.
-#[derive(Debug, Clone)]
-pub struct Dns01Observation {
-    /// `_acme-challenge.<dnsName>.`
-    pub fqdn: String,
-    /// CNAME targets followed from the fqdn, in order.
-    pub cnames: Vec<String>,
-    /// A CNAME loop or chain too long.
-    pub cname_error: Option<String>,
-    /// The zone found by the SOA walk, or why none was.
-    pub zone: Result<String, String>,
-    /// The zone's NS set lookup error, if it failed.
-    pub ns_error: Option<String>,
-    /// Answers per authoritative server.
-    pub answers: Vec<NsAnswer>,
 }
 
 /// Turns a DNS-01 observation into findings.
@@ -427,17 +294,6 @@ pub fn dns01_findings(t: &Dns01Target, o: &Dns01Observation) -> Vec<Finding> {
 
 // ---------------------------------------------------------------- CAA
 
-/// A CAA record in presentation form.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaaRecord {
-    /// Issuer-critical flag set.
-    pub critical: bool,
-    /// Tag, lower-cased (`issue`, `issuewild`, `iodef`, …).
-    pub tag: String,
-    /// Value as written (without quotes).
-    pub value: String,
-}
-
 /// What the CAA probe saw for one certificate name.
 #[derive(Debug, Clone)]
 pub struct CaaObservation {
@@ -445,7 +301,7 @@ pub struct CaaObservation {
     pub name: String,
     /// Names queried from the name up to the TLD, each with its records or lookup error;
     /// the walk stops at the first non-empty set.
-    pub lookups: Vec<(String, Result<Vec<CaaRecord>, String>)>,
+    pub lookups: CaaLookups,
     /// The CA's CAA domain (`letsencrypt.org`), when known.
     pub ca_domain: Option<String>,
     /// The ACME account URI (`Issuer.status.acme.uri`).
