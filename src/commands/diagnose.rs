@@ -4,27 +4,25 @@
 
 use std::io::Write;
 
-use crate::cli::DiagnoseArgs;
 use crate::cluster;
-use crate::config::{Config, Output};
+use crate::config::{Config, DiagnoseOptions, Output};
 use crate::diagnose::{CertificateDiagnosis, plan, tree};
 use crate::error::{CliResult, EXIT_OK, EXIT_UNHEALTHY};
 use crate::model::chain::ChainIndex;
 use crate::model::observation::Observations;
 use crate::model::snapshot::Snapshot;
-use crate::probe::{self, ProbeOptions};
+use crate::probe;
 use crate::render::{self, Paint};
 use crate::report::DiagnoseReport;
 
 /// Runs `diagnose`.
 pub async fn run(
     config: &Config,
-    args: &DiagnoseArgs,
+    args: &DiagnoseOptions,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> CliResult {
-    let probe_opts = ProbeOptions::from_args(args)?;
-    let loaded = cluster::load(config).await?;
+    let loaded = cluster::load(&config.target).await?;
     let snapshot = Snapshot::from_raw(loaded.raw, &loaded.scope);
     super::warn_about(&snapshot, err);
     let index = ChainIndex::new(&snapshot);
@@ -40,20 +38,20 @@ pub async fn run(
     };
     let chains: Vec<_> = certs.iter().map(|c| index.chain(c)).collect();
 
-    let (probes, probe_note) = if args.offline {
-        (
-            Observations::default(),
-            "network probes skipped (--offline): cluster state only".to_string(),
-        )
-    } else {
+    let (probes, probe_note) = if let Some(probe_opts) = &args.probes {
         let plan = plan::plan(&chains);
-        let results = probe::run(&plan, &probe_opts).await;
+        let results = probe::run(&plan, probe_opts).await;
         (
             results,
             format!(
                 "DNS, HTTP-01 and CAA probes ran from this machine ({}), not from the cluster or the CA",
                 probe::host_label()
             ),
+        )
+    } else {
+        (
+            Observations::default(),
+            "network probes skipped (--offline): cluster state only".to_string(),
         )
     };
 

@@ -10,7 +10,7 @@ use jiff::SignedDuration;
 use serde_json::Value;
 
 use crate::cluster::{self, load};
-use crate::config::{Config, Output, parse_duration};
+use crate::config::{Config, Output};
 use crate::error::{CliError, CliResult, EXIT_OK, EXIT_UNHEALTHY};
 use crate::findings::{Code, Finding, Severity, Subject};
 use crate::inspect::{
@@ -22,26 +22,22 @@ use crate::report::InspectReport;
 
 use crate::inspect::REMOVED_KEYS_ANNOTATION;
 
-fn options(config: &Config, warn_within: Option<&str>) -> Result<CheckOptions, CliError> {
-    let warn_within = warn_within
-        .map(|w| parse_duration(w).map_err(|e| CliError::new(format!("--warn-within: {e}"))))
-        .transpose()?
-        .map(|d| SignedDuration::try_from(d).unwrap_or(SignedDuration::MAX));
-    Ok(CheckOptions {
+fn options(config: &Config, warn_within: Option<SignedDuration>) -> CheckOptions {
+    CheckOptions {
         now: config.now,
         purpose: Purpose::TlsCrt,
         warn_within,
-    })
+    }
 }
 
 /// Inspects files (`-` = stdin).
 pub fn run_files(
     config: &Config,
     paths: &[String],
-    warn_within: Option<&str>,
+    warn_within: Option<SignedDuration>,
     out: &mut dyn Write,
 ) -> CliResult {
-    let opts = options(config, warn_within)?;
+    let opts = options(config, warn_within);
     let mut inputs = Vec::new();
     for path in paths {
         let mut bytes = Vec::new();
@@ -94,12 +90,12 @@ fn inspect_bytes(source: &str, bytes: &[u8], opts: CheckOptions) -> Inspection {
 pub async fn run_secret(
     config: &Config,
     name: &str,
-    warn_within: Option<&str>,
+    warn_within: Option<SignedDuration>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> CliResult {
-    let opts = options(config, warn_within)?;
-    let loaded = cluster::load(config).await?;
+    let opts = options(config, warn_within);
+    let loaded = cluster::load(&config.target).await?;
     let secret = find_secret(&loaded, name).await?;
     let snapshot = Snapshot::from_raw(loaded.raw, &loaded.scope);
     super::warn_about(&snapshot, err);

@@ -15,9 +15,6 @@ use std::time::Duration;
 
 use futures::stream::{self, StreamExt};
 
-use crate::cli::DiagnoseArgs;
-use crate::config::parse_duration;
-use crate::error::CliError;
 use crate::model::observation::{
     CaaLookups, ChallengeKey, Dns01Observation, DnsProbe, Http01Observation, HttpProbe, NsAnswer,
     Observations, Plan,
@@ -34,14 +31,14 @@ pub struct ConnectTo {
     pub to: SocketAddr,
 }
 
-/// Validated probe options.
+/// Validated probe options (built from `diagnose`'s flags by `cli::convert`).
 #[derive(Debug, Clone)]
 pub struct ProbeOptions {
     /// Recursive resolvers (empty = the system's).
     pub nameservers: Vec<SocketAddr>,
     /// HTTP connect overrides.
     pub connect_to: Vec<ConnectTo>,
-    /// Timeout of each query or request.
+    /// Timeout of each query or request (never zero).
     pub timeout: Duration,
     /// Probes in flight at once.
     pub concurrency: usize,
@@ -51,58 +48,7 @@ pub struct ProbeOptions {
     pub http_port: u16,
 }
 
-fn socket(text: &str, default_port: u16) -> Option<SocketAddr> {
-    if let Ok(sa) = text.parse::<SocketAddr>() {
-        return Some(sa);
-    }
-    text.trim_matches(['[', ']'])
-        .parse::<IpAddr>()
-        .ok()
-        .map(|ip| SocketAddr::new(ip, default_port))
-}
-
 impl ProbeOptions {
-    /// Parses the probe flags of `diagnose`.
-    pub fn from_args(a: &DiagnoseArgs) -> Result<Self, CliError> {
-        let nameservers = a
-            .nameserver
-            .iter()
-            .map(|n| {
-                socket(n, 53).ok_or_else(|| {
-                    CliError::new(format!(
-                        "--nameserver {n:?} is not an IP address with an optional port"
-                    ))
-                    .hint("e.g. --nameserver 1.1.1.1 or --nameserver 10.0.0.2:5353")
-                })
-            })
-            .collect::<Result<_, _>>()?;
-        let connect_to = a
-            .connect_to
-            .iter()
-            .map(|c| {
-                let bad = || CliError::new(format!("--connect-to {c:?} is not HOST:PORT:ADDR:PORT")).hint("e.g. --connect-to app.example.com:80:203.0.113.10:80 (ADDR is an IP address; IPv6 in brackets)");
-                let (host, rest) = c.split_once(':').ok_or_else(bad)?;
-                let (port, addr) = rest.split_once(':').ok_or_else(bad)?;
-                let port: u16 = port.parse().map_err(|_| bad())?;
-                let to = addr.parse::<SocketAddr>().map_err(|_| bad())?;
-                Ok(ConnectTo { host: host.to_ascii_lowercase(), port, to })
-            })
-            .collect::<Result<_, CliError>>()?;
-        let timeout = parse_duration(&a.probe_timeout)
-            .map_err(|e| CliError::new(format!("--probe-timeout: {e}")))?;
-        if timeout.is_zero() {
-            return Err(CliError::new("--probe-timeout must be longer than 0s"));
-        }
-        Ok(ProbeOptions {
-            nameservers,
-            connect_to,
-            timeout,
-            concurrency: a.concurrency as usize,
-            dns_port: a.dns_port,
-            http_port: a.http_port,
-        })
-    }
-
     fn connect_to(&self, host: &str, port: u16) -> Option<SocketAddr> {
         self.connect_to
             .iter()
