@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod background;
 pub mod dns;
 pub mod fake_apiserver;
 pub mod http01;
