@@ -120,30 +120,35 @@ fn a_concurrent_controller_write_is_kept_not_overwritten() {
         json!({}),
         ready_status(),
     )]);
-    // The controller changes status between our read and our write: the first PUT carries a
-    // stale resourceVersion and gets a real 409 from the server.
-    c.server.inject(Fault {
-        method: Some("PUT".into()),
-        path_contains: "/status".into(),
-        delay: Some(Duration::from_millis(300)),
-        times: Some(1),
-        ..Fault::default()
-    });
-    let server = &c.server;
-    std::thread::scope(|s| {
-        s.spawn(|| {
-            std::thread::sleep(Duration::from_millis(100));
-            let mut st = ready_status();
-            st["notAfter"] = json!("2027-02-01T00:00:00Z");
-            server.set_status(V1, "Certificate", Some("production"), "web", st);
-        });
-        let out = c.certdoctor().args(["renew", "web"]).output().unwrap();
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    });
+    // The controller writes status while our first PUT is on its way: that PUT carries
+    // the resourceVersion we read, which is stale by then, and gets a real 409.
+    let mut controller = ready_status();
+    controller["notAfter"] = json!("2027-02-01T00:00:00Z");
+    c.server
+        .interleave_status_write(V1, "Certificate", Some("production"), "web", controller);
+    let out = c.certdoctor().args(["renew", "web"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("web   renewed"), "{}", stdout(&out));
+    let trail: Vec<(String, u16)> = c
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.contains("/certificates/web"))
+        .map(|r| (r.method, r.status))
+        .collect();
+    assert_eq!(
+        trail,
+        [
+            ("PUT".into(), 409),
+            ("GET".into(), 200),
+            ("PUT".into(), 200)
+        ],
+        "conflict, re-read, retry"
+    );
     let after = get_cert(&c, "production", "web");
     assert_eq!(
         after["status"]["notAfter"], "2027-02-01T00:00:00Z",
-        "controller's write survived"
+        "the controller's write survived"
     );
     assert_eq!(
         after["status"]["conditions"][1]["reason"],
