@@ -5,23 +5,16 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::support::{Cluster, Fault, stderr, stdout};
+use crate::support::fake_apiserver::RecordedRequest;
+use crate::support::objects::{self, CERT_MANAGER_V1 as V1, Edit, ready_status};
+use crate::support::report::json_of;
+use crate::support::{Cluster, Fault, certdoctor, demo, stderr, stdout};
 
-const V1: &str = "cert-manager.io/v1";
-
+/// Certificate `ns/name` with these labels and status.
 fn certificate(ns: &str, name: &str, labels: Value, status: Value) -> Value {
-    json!({"apiVersion": V1, "kind": "Certificate",
-           "metadata": {"name": name, "namespace": ns, "labels": labels, "generation": 3},
-           "spec": {"secretName": name, "issuerRef": {"name": "le", "kind": "ClusterIssuer"}},
-           "status": status})
-}
-
-fn ready_status() -> Value {
-    json!({"conditions": [{"type": "Ready", "status": "True", "reason": "Ready",
-                           "message": "Certificate is up to date and has not expired",
-                           "lastTransitionTime": "2026-10-15T10:00:00Z", "observedGeneration": 3}],
-           "notAfter": "2027-01-13T10:00:00Z", "notBefore": "2026-10-15T10:00:00Z",
-           "renewalTime": "2026-12-14T10:00:00Z", "revision": 2, "futureField": {"kept": true}})
+    objects::certificate(ns, name)
+        .with("/metadata/labels", labels)
+        .with("/status", status)
 }
 
 fn cluster_with(certs: Vec<Value>) -> Cluster {
@@ -30,7 +23,7 @@ fn cluster_with(certs: Vec<Value>) -> Cluster {
     c
 }
 
-fn writes(c: &Cluster) -> Vec<crate::support::fake_apiserver::RecordedRequest> {
+fn writes(c: &Cluster) -> Vec<RecordedRequest> {
     c.server
         .requests()
         .into_iter()
@@ -44,12 +37,8 @@ fn get_cert(c: &Cluster, ns: &str, name: &str) -> Value {
 
 #[test]
 fn renew_sets_the_issuing_condition_and_changes_nothing_else() {
-    let c = cluster_with(vec![certificate(
-        "production",
-        "web",
-        json!({}),
-        ready_status(),
-    )]);
+    let status = ready_status().with("/futureField", json!({"kept": true}));
+    let c = cluster_with(vec![certificate("production", "web", json!({}), status)]);
     let before = get_cert(&c, "production", "web");
     let out = c.certdoctor().args(["renew", "web"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -244,7 +233,7 @@ fn renewing_in_backoff_says_which_backoff_it_bypassed() {
         .args(["renew", "web", "-o", "json"])
         .output()
         .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = json_of(&out);
     assert_eq!(v["kind"], "RenewReport");
     assert_eq!(v["results"][0]["result"], "renewed");
     assert_eq!(
@@ -477,9 +466,9 @@ fn wait_reports_where_a_stuck_certificate_is_on_timeout() {
 
 #[test]
 fn renew_refuses_to_run_on_a_dump() {
-    let out = crate::support::certdoctor()
+    let out = certdoctor()
         .args(["renew", "web", "--from-file"])
-        .arg(crate::support::demo())
+        .arg(demo())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));

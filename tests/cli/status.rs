@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use crate::support::report::json_of;
 use crate::support::{Cluster, certdoctor, demo, fixture, stderr, stdout};
 
 fn offline(fixture_name: &str, args: &[&str]) -> std::process::Output {
@@ -11,11 +12,6 @@ fn offline(fixture_name: &str, args: &[&str]) -> std::process::Output {
         .args(args)
         .output()
         .unwrap()
-}
-
-fn json_of(out: &std::process::Output) -> Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(out)))
 }
 
 #[test]

@@ -7,7 +7,9 @@ pub mod background;
 pub mod dns;
 pub mod fake_apiserver;
 pub mod http01;
+pub mod objects;
 pub mod pki;
+pub mod report;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
