@@ -10,6 +10,7 @@ mod ecosystem;
 mod errors;
 mod inspect;
 mod offline;
+mod output_model;
 mod probes;
 mod renew;
 mod snapshot;

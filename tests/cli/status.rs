@@ -131,33 +131,13 @@ fn status_shows_an_external_issuer_as_external_not_as_an_error() {
 }
 
 #[test]
-fn status_json_follows_the_documented_model() {
+fn status_json_shows_the_request_order_and_challenge_of_a_stuck_certificate() {
     let out = offline("stuck-http01.yaml", &["status", "-o", "json"]);
     assert_eq!(out.status.code(), Some(1));
     let v = json_of(&out);
     assert_eq!(v["schemaVersion"], "certdoctor/v1");
     assert_eq!(v["kind"], "StatusReport");
     let c = &v["certificates"][0];
-    for key in [
-        "namespace",
-        "name",
-        "ready",
-        "reason",
-        "message",
-        "issuerRef",
-        "secretName",
-        "dnsNames",
-        "notBefore",
-        "notAfter",
-        "renewalTime",
-        "revision",
-        "stage",
-        "request",
-        "order",
-        "challenges",
-    ] {
-        assert!(c.get(key).is_some(), "missing {key}: {c}");
-    }
     assert_eq!(c["ready"], false);
     assert_eq!(
         c["issuerRef"],
