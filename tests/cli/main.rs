@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod core;
 mod diagnose;
 mod ecosystem;
 mod errors;
