@@ -71,7 +71,7 @@ fn renew_sets_the_issuing_condition_and_changes_nothing_else() {
 }
 
 #[test]
-fn renew_retries_on_conflict() {
+fn a_conflict_is_retried_with_the_certificate_read_again() {
     let c = cluster_with(vec![certificate(
         "production",
         "web",
