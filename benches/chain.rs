@@ -8,9 +8,9 @@
 
 use std::time::Instant;
 
-use certdoctor::diagnose::probes::ProbeResults;
 use certdoctor::diagnose::tree;
 use certdoctor::model::chain::ChainIndex;
+use certdoctor::model::observation::Observations;
 use certdoctor::model::snapshot::{RawSnapshot, Scope, Snapshot};
 use certdoctor::report;
 use serde_json::{Value, json};
@@ -84,7 +84,7 @@ fn main() {
         let status = report::status_report(&snapshot, None, now);
         let t2 = Instant::now();
         let index = ChainIndex::new(&snapshot);
-        let probes = ProbeResults::default();
+        let probes = Observations::default();
         let diagnosed = snapshot
             .certificates
             .iter()

@@ -28,6 +28,133 @@ impl Severity {
     }
 }
 
+/// Declares [`Code`] from one table, so the variant, its stable text, its usual severity and
+/// its one-line summary can never disagree.
+macro_rules! codes {
+    ($($variant:ident => ($text:literal, $severity:ident, $summary:literal),)*) => {
+        /// Every finding code certdoctor can emit. Serialised as its stable
+        /// SCREAMING_SNAKE_CASE text; docs/findings.md has one `## CODE` section per variant
+        /// (a test keeps it so).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $(
+                #[doc = $summary]
+                $variant,
+            )*
+        }
+
+        impl Code {
+            /// Every code, in the order of docs/findings.md.
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The stable text scripts match on; never renamed.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $text,)*
+                }
+            }
+
+            /// The severity the code usually carries; a check may lower it (a warning while
+            /// the Certificate is still Ready), docs/findings.md says when.
+            pub fn severity(self) -> Severity {
+                match self {
+                    $(Code::$variant => Severity::$severity,)*
+                }
+            }
+
+            /// What the code means, in one line (as in docs/findings.md's table).
+            pub fn summary(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $summary,)*
+                }
+            }
+
+            /// The code for its stable text.
+            pub fn parse(text: &str) -> Option<Code> {
+                Code::ALL.iter().copied().find(|c| c.as_str() == text)
+            }
+        }
+    };
+}
+
+codes! {
+    SecretNotFound => ("SECRET_NOT_FOUND", Error, "the Secret does not exist (for diagnose: it was issued before and is gone)"),
+    SecretWrongType => ("SECRET_WRONG_TYPE", Error, "the Secret's type is not kubernetes.io/tls"),
+    SecretMissingCert => ("SECRET_MISSING_CERT", Error, "tls.crt is missing or empty"),
+    SecretMissingKey => ("SECRET_MISSING_KEY", Error, "tls.key is missing or empty"),
+    PemInvalid => ("PEM_INVALID", Error, "data that cannot be decoded: bad base64, PEM, DER, certificate or key"),
+    KeyMismatch => ("KEY_MISMATCH", Error, "the private key does not belong to the leaf certificate"),
+    CertExpired => ("CERT_EXPIRED", Error, "the leaf certificate has expired (diagnose: also from the Certificate's status.notAfter)"),
+    CertNotYetValid => ("CERT_NOT_YET_VALID", Error, "the leaf certificate's notBefore is in the future"),
+    CertExpiringSoon => ("CERT_EXPIRING_SOON", Warning, "the leaf expires within the warning window (diagnose: also from status.notAfter)"),
+    ChainOrder => ("CHAIN_ORDER", Error, "a certificate is not followed by its issuer"),
+    ChainSignatureInvalid => ("CHAIN_SIGNATURE_INVALID", Error, "the names line up, but a signature does not verify"),
+    ChainIncomplete => ("CHAIN_INCOMPLETE", Info, "the chain ends at a certificate whose issuer is not in the bundle"),
+    ChainHasRoot => ("CHAIN_HAS_ROOT", Info, "the bundle includes the self-signed root"),
+    IntermediateExpired => ("INTERMEDIATE_EXPIRED", Error, "a certificate after the leaf has expired"),
+    SanMismatch => ("SAN_MISMATCH", Error, "the leaf's names differ from the Certificate's spec"),
+    IssuerAnnotationMismatch => ("ISSUER_ANNOTATION_MISMATCH", Warning, "the Secret was issued by an issuer other than the one the Certificate names"),
+    CertificateNameMismatch => ("CERTIFICATE_NAME_MISMATCH", Error, "the Secret belongs to another Certificate, or two Certificates write it"),
+    TemporaryCertificate => ("TEMPORARY_CERTIFICATE", Warning, "the leaf is cert-manager's temporary certificate"),
+    CertNotReady => ("CERT_NOT_READY", Error, "the Certificate's Ready condition is not True"),
+    IssuanceBackoff => ("ISSUANCE_BACKOFF", Error, "the last issuance failed and cert-manager waits before retrying"),
+    RenewalOverdue => ("RENEWAL_OVERDUE", Warning, "status.renewalTime has passed but no issuance is running"),
+    SecretShared => ("SECRET_SHARED", Error, "another Certificate has the same spec.secretName"),
+    IssuerNotFound => ("ISSUER_NOT_FOUND", Error, "the issuer named in spec.issuerRef does not exist"),
+    IssuerNotReady => ("ISSUER_NOT_READY", Error, "the issuer exists but is not Ready"),
+    AcmeAccountRegistrationFailed => ("ACME_ACCOUNT_REGISTRATION_FAILED", Error, "the ACME issuer could not register, verify or update its account"),
+    IssuerSecretNamespace => ("ISSUER_SECRET_NAMESPACE", Warning, "a ClusterIssuer's Secret is looked for in the cluster resource namespace, and is missing"),
+    ExternalIssuer => ("EXTERNAL_ISSUER", Info, "the issuer belongs to another API group, which certdoctor does not read"),
+    WildcardNeedsDns01 => ("WILDCARD_NEEDS_DNS01", Error, "a wildcard name, but the ACME issuer has no DNS-01 solver"),
+    RequestDenied => ("REQUEST_DENIED", Error, "an approver denied the CertificateRequest"),
+    RequestNotApproved => ("REQUEST_NOT_APPROVED", Error, "the CertificateRequest is neither Approved nor Denied"),
+    RequestInvalid => ("REQUEST_INVALID", Error, "the CertificateRequest is marked InvalidRequest"),
+    RequestFailed => ("REQUEST_FAILED", Error, "the CertificateRequest's Ready reason is Failed"),
+    OrderFailed => ("ORDER_FAILED", Error, "the ACME Order is invalid, errored or expired"),
+    AcmeRateLimited => ("ACME_RATE_LIMITED", Error, "the CA refused the Order with a rate limit"),
+    AcmeCaaForbidden => ("ACME_CAA_FORBIDDEN", Error, "the CA refused the Order or a Challenge because of a CAA record"),
+    NoMatchingSolver => ("NO_MATCHING_SOLVER", Error, "no solver of the issuer fits a name, so no Challenge was created"),
+    ChallengePresentFailed => ("CHALLENGE_PRESENT_FAILED", Error, "the solver could not publish the challenge (DNS provider or HTTP-01 resources)"),
+    ChallengeNotPropagated => ("CHALLENGE_NOT_PROPAGATED", Error, "cert-manager's own self-check of the challenge keeps failing"),
+    ChallengeInvalid => ("CHALLENGE_INVALID", Error, "the CA tried to validate the challenge and failed"),
+    ChallengeExpired => ("CHALLENGE_EXPIRED", Error, "the authorization expired before it was validated"),
+    Http01NoAddress => ("HTTP01_NO_ADDRESS", Error, "the name has no A or AAAA record"),
+    Http01PrivateAddress => ("HTTP01_PRIVATE_ADDRESS", Warning, "the name resolves to reserved or private addresses"),
+    Http01DnsNotIngress => ("HTTP01_DNS_NOT_INGRESS", Warning, "the name does not resolve to the load balancer of the Ingress that serves it"),
+    Http01Unreachable => ("HTTP01_UNREACHABLE", Error, "nothing answers HTTP on port 80 at an address"),
+    Http01WrongStatus => ("HTTP01_WRONG_STATUS", Error, "the challenge URL answers a status other than 200"),
+    Http01BadRedirect => ("HTTP01_BAD_REDIRECT", Error, "a redirect the CA would not follow"),
+    Http01WrongBody => ("HTTP01_WRONG_BODY", Error, "the challenge URL answers 200 with the wrong body"),
+    Http01Ipv6Broken => ("HTTP01_IPV6_BROKEN", Warning, "the IPv6 address does not answer while IPv4 does"),
+    Dns01CnameMismatch => ("DNS01_CNAME_MISMATCH", Error, "a CNAME at _acme-challenge that cert-manager will not follow, or a broken CNAME chain"),
+    Dns01ZoneNotFound => ("DNS01_ZONE_NOT_FOUND", Error, "no zone (SOA) or no nameservers found for the record"),
+    Dns01NameserverFailed => ("DNS01_NAMESERVER_FAILED", Error, "an authoritative nameserver does not answer the TXT query properly"),
+    Dns01TxtMissing => ("DNS01_TXT_MISSING", Error, "no authoritative nameserver has the TXT record"),
+    Dns01TxtPartial => ("DNS01_TXT_PARTIAL", Error, "some authoritative nameservers have the TXT record, others not"),
+    Dns01TxtWrongValue => ("DNS01_TXT_WRONG_VALUE", Error, "the TXT record exists, but only with other values"),
+    CaaLookupFailed => ("CAA_LOOKUP_FAILED", Error, "a CAA lookup failed, so the CA cannot rule out a forbidding record"),
+    CaaForbidsCa => ("CAA_FORBIDS_CA", Error, "the CAA records do not allow the issuer's CA"),
+}
+
+impl Code {
+    /// Every code, in the order of docs/findings.md.
+    pub fn all() -> &'static [Code] {
+        Code::ALL
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// The object a finding is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Subject {
@@ -86,7 +213,7 @@ impl std::fmt::Display for Subject {
 #[serde(rename_all = "camelCase")]
 pub struct Finding {
     /// Stable code, e.g. `KEY_MISMATCH`; never renamed.
-    pub code: &'static str,
+    pub code: Code,
     /// Severity.
     pub severity: Severity,
     /// The object it is about.
@@ -104,7 +231,7 @@ pub struct Finding {
 impl Finding {
     /// A finding without evidence or reproduce commands (add them with the builders).
     pub fn new(
-        code: &'static str,
+        code: Code,
         severity: Severity,
         subject: Subject,
         message: impl Into<String>,
@@ -136,5 +263,46 @@ impl Finding {
     /// True for errors and warnings: the ones that make the exit code 1.
     pub fn fails(&self) -> bool {
         self.severity != Severity::Info
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOCS: &str = include_str!("../docs/findings.md");
+
+    fn documented() -> Vec<&'static str> {
+        DOCS.lines()
+            .filter_map(|l| l.strip_prefix("## "))
+            .filter(|h| {
+                h.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            })
+            .collect()
+    }
+
+    #[test]
+    fn docs_have_exactly_one_section_per_code() {
+        let docs = documented();
+        for code in Code::ALL {
+            let n = docs.iter().filter(|d| **d == code.as_str()).count();
+            assert_eq!(n, 1, "docs/findings.md has {n} sections for {code}");
+        }
+        for d in &docs {
+            assert!(
+                Code::parse(d).is_some(),
+                "docs/findings.md documents {d}, which no Code variant emits"
+            );
+        }
+    }
+
+    #[test]
+    fn codes_serialise_as_their_stable_text() {
+        for code in Code::ALL {
+            let json = serde_json::to_string(code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert!(!code.summary().is_empty());
+        }
     }
 }

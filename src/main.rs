@@ -1,67 +1,23 @@
-//! The `certdoctor` binary: installs the crypto provider, parses the command line into a
-//! validated config, runs one command, and maps the outcome to an exit code
+//! The `certdoctor` binary: installs the crypto provider, parses the command line
+//! (`cli::parse`), validates it into a config (`cli::convert`), runs one command
+//! (`commands::run`), and maps the outcome to an exit code
 //! (0 healthy, 1 unhealthy, 2 error; 130 when interrupted).
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use clap::{CommandFactory, FromArgMatches};
-
-use certdoctor::cli::{Cli, Command, InspectTarget};
+use certdoctor::cli::{self, Cli, Invocation};
 use certdoctor::commands;
-use certdoctor::config::Config;
 use certdoctor::error::{CliError, CliResult};
 
-/// Name to show in help when run as a kubectl plugin (`kubectl-certdoctor` on PATH).
-fn display_name() -> Option<&'static str> {
-    let argv0 = std::env::args_os().next()?;
-    let file = std::path::Path::new(&argv0)
-        .file_stem()?
-        .to_str()?
-        .to_string();
-    (file == "kubectl-certdoctor").then_some("kubectl certdoctor")
-}
-
-fn parse_cli() -> Cli {
-    let mut cmd = Cli::command();
-    if let Some(name) = display_name() {
-        cmd = cmd.bin_name(name).name(name);
-    }
-    let matches = cmd.get_matches();
-    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
-}
-
 async fn run(cli: Cli) -> CliResult {
-    let config = Config::from_cli(&cli.global)?;
+    let invocation = cli::convert(cli)?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut err = io::stderr();
-    let code = match &cli.command {
-        Command::Status(args) => {
-            commands::status::run(&config, args.name.as_deref(), &mut out, &mut err).await?
-        }
-        Command::Inspect(args) => match &args.target {
-            InspectTarget::Secret { name, warn_within } => {
-                commands::inspect::run_secret(
-                    &config,
-                    name,
-                    warn_within.as_deref(),
-                    &mut out,
-                    &mut err,
-                )
-                .await?
-            }
-            InspectTarget::File { paths, warn_within } => {
-                commands::inspect::run_files(&config, paths, warn_within.as_deref(), &mut out)?
-            }
-        },
-        Command::Diagnose(args) => {
-            commands::diagnose::run(&config, args, &mut out, &mut err).await?
-        }
-        Command::Renew(args) => commands::renew::run(&config, args, &mut out, &mut err).await?,
-        Command::Completion(args) => commands::assets::completion(args.shell, &mut out)?,
-        Command::GenerateAssets(args) => commands::assets::generate(&args.dir)?,
-        Command::Dump(_) => commands::dump::run(&config, &mut out, &mut err).await?,
+    let code = match invocation {
+        Invocation::Run(config) => commands::run(&config, &mut out, &mut err).await?,
+        Invocation::Assets(job) => job.run(&mut out)?,
     };
     out.flush()?;
     Ok(code)
@@ -93,7 +49,7 @@ fn main() -> ExitCode {
         )
         .init();
 
-    let cli = parse_cli();
+    let cli = cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -5,7 +5,7 @@
 use kube::config::{KubeConfigOptions, Kubeconfig, KubeconfigError};
 use kube::{Client, Config};
 
-use crate::config::LiveOptions;
+use super::ConnectOptions;
 use crate::error::CliError;
 
 /// A connected client and what the kubeconfig said about it.
@@ -20,7 +20,7 @@ pub struct Connection {
     pub timeout: std::time::Duration,
 }
 
-fn kubeconfig_error(e: KubeconfigError, opts: &LiveOptions) -> CliError {
+fn kubeconfig_error(e: KubeconfigError, opts: &ConnectOptions) -> CliError {
     let file = opts.kubeconfig.as_ref().map_or_else(
         || "KUBECONFIG / ~/.kube/config".to_string(),
         |p| p.display().to_string(),
@@ -52,7 +52,7 @@ fn kubeconfig_error(e: KubeconfigError, opts: &LiveOptions) -> CliError {
 }
 
 /// Reads the kubeconfig and builds a client. Errors name the file or context.
-pub async fn connect(opts: &LiveOptions) -> Result<Connection, CliError> {
+pub async fn connect(opts: &ConnectOptions) -> Result<Connection, CliError> {
     let options = KubeConfigOptions {
         context: opts.context.clone(),
         ..KubeConfigOptions::default()

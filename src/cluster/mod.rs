@@ -6,8 +6,10 @@
 pub mod client;
 pub mod file;
 pub mod load;
+mod target;
 
-use crate::config::{Config, NamespaceChoice, Source};
+pub use target::{ConnectOptions, NamespaceChoice, Source, Target};
+
 use crate::error::CliError;
 use crate::model::snapshot::{RawSnapshot, Scope};
 
@@ -24,32 +26,32 @@ pub struct Loaded {
 }
 
 /// Connects to the live cluster and resolves the scope (the context's namespace unless
-/// `-n` or `-A`). Errors for offline configs: callers that write need a cluster.
-pub async fn connect_scoped(config: &Config) -> Result<(client::Connection, Scope), CliError> {
-    let Source::Live(opts) = &config.source else {
+/// `-n` or `-A`). Errors for a dump target: callers that write need a cluster.
+pub async fn connect_scoped(target: &Target) -> Result<(client::Connection, Scope), CliError> {
+    let Source::Live(opts) = &target.source else {
         return Err(CliError::new(
             "this command changes the cluster and cannot run on a dump (--from-file)",
         )
         .hint("drop --from-file and point --kubeconfig/--context at the cluster"));
     };
     let conn = client::connect(opts).await?;
-    let namespace = match &config.namespace {
+    let namespace = match &target.namespace {
         NamespaceChoice::Explicit(ns) => Some(ns.clone()),
         NamespaceChoice::All => None,
         NamespaceChoice::Default => Some(conn.default_namespace.clone()),
     };
     let scope = Scope {
         namespace,
-        selector: config.selector.clone(),
+        selector: target.selector.clone(),
     };
     Ok((conn, scope))
 }
 
-/// Reads the snapshot the config asks for: from the cluster or from the dump file.
-pub async fn load(config: &Config) -> Result<Loaded, CliError> {
-    match &config.source {
+/// Reads the snapshot the target asks for: from the cluster or from the dump file.
+pub async fn load(target: &Target) -> Result<Loaded, CliError> {
+    match &target.source {
         Source::Live(_) => {
-            let (conn, scope) = connect_scoped(config).await?;
+            let (conn, scope) = connect_scoped(target).await?;
             let raw = load::fetch(&conn, &scope).await?;
             let scope_label = match &scope.namespace {
                 Some(ns) => format!("namespace {ns:?}"),
@@ -64,7 +66,7 @@ pub async fn load(config: &Config) -> Result<Loaded, CliError> {
         }
         Source::File(path) => {
             let raw = file::read(path.as_deref())?;
-            let namespace = match &config.namespace {
+            let namespace = match &target.namespace {
                 NamespaceChoice::Explicit(ns) => Some(ns.clone()),
                 NamespaceChoice::All | NamespaceChoice::Default => None,
             };
@@ -79,7 +81,7 @@ pub async fn load(config: &Config) -> Result<Loaded, CliError> {
                 raw,
                 scope: Scope {
                     namespace,
-                    selector: config.selector.clone(),
+                    selector: target.selector.clone(),
                 },
                 scope_label,
                 conn: None,

@@ -4,48 +4,25 @@
 
 use std::io::Write;
 
-use serde::Serialize;
-
-use crate::cli::DiagnoseArgs;
 use crate::cluster;
-use crate::config::{Config, Output};
-use crate::diagnose::probes::ProbeResults;
-use crate::diagnose::{CertificateDiagnosis, tree};
+use crate::config::{Config, DiagnoseOptions, Output};
+use crate::diagnose::{CertificateDiagnosis, plan, tree};
 use crate::error::{CliResult, EXIT_OK, EXIT_UNHEALTHY};
 use crate::model::chain::ChainIndex;
-use crate::model::snapshot::{Note, Snapshot, Unreadable};
-use crate::probe::{self, ProbeOptions};
+use crate::model::observation::Observations;
+use crate::model::snapshot::Snapshot;
+use crate::probe;
 use crate::render::{self, Paint};
-
-/// `diagnose -o json|yaml` document.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DiagnoseReport {
-    /// Always `certdoctor/v1`.
-    pub schema_version: &'static str,
-    /// Always `DiagnoseReport`.
-    pub kind: &'static str,
-    /// Instant of the diagnosis.
-    pub generated_at: String,
-    /// What the probes were and where they ran from.
-    pub probes: String,
-    /// Unhealthy first, then by namespace and name.
-    pub certificates: Vec<CertificateDiagnosis>,
-    /// Malformed objects and similar.
-    pub warnings: Vec<Note>,
-    /// Kinds that could not be read.
-    pub unreadable: Vec<Unreadable>,
-}
+use crate::report::DiagnoseReport;
 
 /// Runs `diagnose`.
 pub async fn run(
     config: &Config,
-    args: &DiagnoseArgs,
+    args: &DiagnoseOptions,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> CliResult {
-    let probe_opts = ProbeOptions::from_args(args)?;
-    let loaded = cluster::load(config).await?;
+    let loaded = cluster::load(&config.target).await?;
     let snapshot = Snapshot::from_raw(loaded.raw, &loaded.scope);
     super::warn_about(&snapshot, err);
     let index = ChainIndex::new(&snapshot);
@@ -61,20 +38,20 @@ pub async fn run(
     };
     let chains: Vec<_> = certs.iter().map(|c| index.chain(c)).collect();
 
-    let (probes, probe_note) = if args.offline {
-        (
-            ProbeResults::default(),
-            "network probes skipped (--offline): cluster state only".to_string(),
-        )
-    } else {
-        let plan = probe::plan(&chains, &snapshot, config.now);
-        let results = probe::run(plan, &probe_opts, config.now).await;
+    let (probes, probe_note) = if let Some(probe_opts) = &args.probes {
+        let plan = plan::plan(&chains);
+        let results = probe::run(&plan, probe_opts).await;
         (
             results,
             format!(
                 "DNS, HTTP-01 and CAA probes ran from this machine ({}), not from the cluster or the CA",
                 probe::host_label()
             ),
+        )
+    } else {
+        (
+            Observations::default(),
+            "network probes skipped (--offline): cluster state only".to_string(),
         )
     };
 

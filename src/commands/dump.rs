@@ -90,7 +90,7 @@ pub fn build(raw: RawSnapshot, scope: &Scope) -> Value {
 
 /// Runs `dump`.
 pub async fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
-    let loaded = cluster::load(config).await?;
+    let loaded = cluster::load(&config.target).await?;
     super::warn_unreadable(&loaded.raw.unreadable, "the dump has none of them", err);
     let doc = build(loaded.raw, &loaded.scope);
     // A dump is data: `-o json` gives a JSON List, every other format YAML.

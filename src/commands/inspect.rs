@@ -7,50 +7,37 @@ use std::io::{Read, Write};
 
 use base64::Engine;
 use jiff::SignedDuration;
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::cluster::{self, load};
-use crate::config::{Config, Output, parse_duration};
+use crate::config::{Config, Output};
 use crate::error::{CliError, CliResult, EXIT_OK, EXIT_UNHEALTHY};
-use crate::findings::{Finding, Severity, Subject};
-use crate::inspect::{self, CheckOptions, Inspection, SecretFacts, read_blocks, split_blocks};
+use crate::findings::{Code, Finding, Severity, Subject};
+use crate::inspect::{
+    self, CheckOptions, Inspection, Purpose, SecretFacts, read_blocks, split_blocks,
+};
 use crate::model::snapshot::{SECRETS, Snapshot};
 use crate::render::{self, Paint};
+use crate::report::InspectReport;
 
 use crate::inspect::REMOVED_KEYS_ANNOTATION;
 
-/// `inspect` output document.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct InspectReport {
-    /// Always `certdoctor/v1`.
-    pub schema_version: &'static str,
-    /// Always `InspectReport`.
-    pub kind: &'static str,
-    /// One entry per Secret or file.
-    pub inputs: Vec<Inspection>,
-}
-
-fn options(config: &Config, warn_within: Option<&str>) -> Result<CheckOptions, CliError> {
-    let warn_within = warn_within
-        .map(|w| parse_duration(w).map_err(|e| CliError::new(format!("--warn-within: {e}"))))
-        .transpose()?
-        .map(|d| SignedDuration::try_from(d).unwrap_or(SignedDuration::MAX));
-    Ok(CheckOptions {
+fn options(config: &Config, warn_within: Option<SignedDuration>) -> CheckOptions {
+    CheckOptions {
         now: config.now,
+        purpose: Purpose::TlsCrt,
         warn_within,
-    })
+    }
 }
 
 /// Inspects files (`-` = stdin).
 pub fn run_files(
     config: &Config,
     paths: &[String],
-    warn_within: Option<&str>,
+    warn_within: Option<SignedDuration>,
     out: &mut dyn Write,
 ) -> CliResult {
-    let opts = options(config, warn_within)?;
+    let opts = options(config, warn_within);
     let mut inputs = Vec::new();
     for path in paths {
         let mut bytes = Vec::new();
@@ -103,12 +90,12 @@ fn inspect_bytes(source: &str, bytes: &[u8], opts: CheckOptions) -> Inspection {
 pub async fn run_secret(
     config: &Config,
     name: &str,
-    warn_within: Option<&str>,
+    warn_within: Option<SignedDuration>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> CliResult {
-    let opts = options(config, warn_within)?;
-    let loaded = cluster::load(config).await?;
+    let opts = options(config, warn_within);
+    let loaded = cluster::load(&config.target).await?;
     let secret = find_secret(&loaded, name).await?;
     let snapshot = Snapshot::from_raw(loaded.raw, &loaded.scope);
     super::warn_about(&snapshot, err);
@@ -133,7 +120,7 @@ pub async fn run_secret(
             ca_certificates: vec![],
             private_key: None,
             findings: vec![
-                Finding::new("SECRET_NOT_FOUND", Severity::Error, subject.clone(), "the Secret does not exist", if owners.is_empty() {
+                Finding::new(Code::SecretNotFound, Severity::Error, subject.clone(), "the Secret does not exist", if owners.is_empty() {
                     "Check the name and namespace (`kubectl get secrets -n NS`)."
                 } else {
                     "cert-manager creates it after the first successful issuance: find where issuance is stuck with `certdoctor status NAME`."
@@ -229,7 +216,7 @@ fn inspect_secret(
     let removed_by_dump = inspect::removed_keys(&annotations);
     if type_ != "kubernetes.io/tls" {
         findings.push(
-            Finding::new("SECRET_WRONG_TYPE", Severity::Error, subject.clone(), format!("the Secret has type {type_:?}, not kubernetes.io/tls"), "Ingress controllers and cert-manager expect a kubernetes.io/tls Secret. Delete it and let cert-manager re-create it (`kubectl delete secret …`, then `certdoctor renew NAME`).")
+            Finding::new(Code::SecretWrongType, Severity::Error, subject.clone(), format!("the Secret has type {type_:?}, not kubernetes.io/tls"), "Ingress controllers and cert-manager expect a kubernetes.io/tls Secret. Delete it and let cert-manager re-create it (`kubectl delete secret …`, then `certdoctor renew NAME`).")
                 .reproduce(format!("kubectl get secret {} -n {} -o jsonpath='{{.type}}'", subject.name, subject.namespace.as_deref().unwrap_or(""))),
         );
     }
@@ -241,7 +228,7 @@ fn inspect_secret(
                     data.insert(k.clone(), bytes);
                 }
                 Err(e) => findings.push(
-                    Finding::new("PEM_INVALID", Severity::Error, subject.part(k), format!("{k} is {e}"), "The Secret's data is corrupt; delete the key or the Secret and re-issue with `certdoctor renew`."),
+                    Finding::new(Code::PemInvalid, Severity::Error, subject.part(k), format!("{k} is {e}"), "The Secret's data is corrupt; delete the key or the Secret and re-issue with `certdoctor renew`."),
                 ),
             }
         }
@@ -263,13 +250,12 @@ fn inspect_secret(
         let (blocks, f) = read_blocks(ca, &ca_subject);
         findings.extend(f);
         let (certs, _, _) = split_blocks(blocks);
-        let (details, _, f) = inspect::check_material(&certs, None, &ca_subject, opts);
-        // Expiry of the CA bundle matters; chain-shape notes and the leaf's renewal window
-        // (a third of a ten-year root is years) do not.
-        findings.extend(
-            f.into_iter()
-                .filter(|f| !f.code.starts_with("CHAIN_") && f.code != "CERT_EXPIRING_SOON"),
-        );
+        let ca_opts = CheckOptions {
+            purpose: Purpose::CaBundle,
+            ..opts
+        };
+        let (details, _, f) = inspect::check_material(&certs, None, &ca_subject, ca_opts);
+        findings.extend(f);
         ca_certificates = details;
     }
     inspect::spec_checks(

@@ -1,7 +1,7 @@
 //! One file per subcommand, each a short sentence: load the snapshot, build the report,
-//! print it, choose the exit code.
+//! print it, choose the exit code. [`run`] picks the file for the validated
+//! [`Config`]; nothing here knows the command line.
 
-pub mod assets;
 pub mod diagnose;
 pub mod dump;
 pub mod inspect;
@@ -10,9 +10,27 @@ pub mod status;
 
 use std::io::Write;
 
-use crate::error::CliError;
+use crate::config::{CommandConfig, Config, InspectInput};
+use crate::error::{CliError, CliResult};
 use crate::model::Certificate;
 use crate::model::snapshot::{Scope, Snapshot, Unreadable};
+
+/// Runs the command `config` holds, writing the report to `out` and warnings to `err`;
+/// returns the exit code.
+pub async fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
+    match &config.command {
+        CommandConfig::Status { name } => status::run(config, name.as_deref(), out, err).await,
+        CommandConfig::Diagnose(opts) => diagnose::run(config, opts, out, err).await,
+        CommandConfig::Inspect(opts) => match &opts.input {
+            InspectInput::Secret(name) => {
+                inspect::run_secret(config, name, opts.warn_within, out, err).await
+            }
+            InspectInput::Files(paths) => inspect::run_files(config, paths, opts.warn_within, out),
+        },
+        CommandConfig::Renew(opts) => renew::run(config, opts, out, err).await,
+        CommandConfig::Dump => dump::run(config, out, err).await,
+    }
+}
 
 /// One warning and hint per kind that could not be read; `consequence` says what that
 /// means for this command.

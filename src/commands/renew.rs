@@ -1,85 +1,16 @@
-//! `certdoctor renew`: force re-issuance by setting `Issuing=True` (reason
-//! `ManuallyTriggered`) on each selected Certificate's status subresource — what cert-manager's
-//! trigger controller and `cmctl renew` do — safely: with the resourceVersion, retrying on
-//! conflict so a concurrent controller write is never lost, skipping certificates already
-//! issuing, and optionally waiting for the new revision.
+//! `certdoctor renew`: select the certificates, ask before renewing many across all
+//! namespaces, trigger them (and with `--wait`, follow them) through [`crate::renew`],
+//! print one row per certificate, and exit 1 when any failed or timed out.
 
 use std::io::{IsTerminal, Write};
-use std::time::Duration;
 
-use futures::stream::{self, StreamExt};
-use jiff::Timestamp;
 use serde::Serialize;
-use serde_json::Value;
 
-use crate::cli::{DryRunArg, RenewArgs};
-use crate::cluster::client::Connection;
 use crate::cluster::{self, load};
-use crate::config::{Config, NamespaceChoice, Output, parse_duration};
+use crate::config::{Config, Output};
 use crate::error::{CliError, CliResult, EXIT_OK, EXIT_UNHEALTHY};
-use crate::model::chain::ChainIndex;
-use crate::model::snapshot::{CERTIFICATES, Scope, Snapshot};
-use crate::model::stage;
 use crate::render::{self, Paint};
-use crate::renew::{Decision, decide, set_trigger};
-
-/// Attempts per certificate when the API server answers 409 Conflict.
-pub const MAX_ATTEMPTS: usize = 5;
-/// More certificates than this across all namespaces need confirmation (or `--yes`).
-pub const CONFIRM_ABOVE: usize = 20;
-/// Writes in flight at once in a fleet run.
-pub const CONCURRENCY: usize = 8;
-
-/// Validated `renew` options.
-#[derive(Debug, Clone)]
-pub struct RenewOptions {
-    names: Vec<String>,
-    force: bool,
-    dry_run: Option<DryRunArg>,
-    wait: Option<Duration>,
-    yes: bool,
-    poll: Duration,
-}
-
-impl RenewOptions {
-    /// Checks the selection rules: names, `--all` and `-l` exclude each other and one is
-    /// required; `-A` needs `--all` or `-l`.
-    pub fn from_args(args: &RenewArgs, config: &Config) -> Result<Self, CliError> {
-        let by_names = !args.names.is_empty();
-        let by_selector = config.selector.is_some();
-        let ways = [by_names, args.all, by_selector]
-            .iter()
-            .filter(|b| **b)
-            .count();
-        if ways == 0 {
-            return Err(CliError::new("renew needs to know which certificates: give NAMEs, --all, or -l SELECTOR")
-                .hint("e.g. `certdoctor renew app-tls -n production`, or `certdoctor renew --all -n staging --dry-run`"));
-        }
-        if ways > 1 {
-            return Err(CliError::new("NAMEs, --all and -l/--selector cannot be combined")
-                .hint("choose one: names for specific certificates, --all for a namespace, -l for labels"));
-        }
-        if by_names && config.namespace == NamespaceChoice::All {
-            return Err(CliError::new("-A cannot be used with certificate names")
-                .hint("name the namespace with -n NS, or select across namespaces with -A --all or -A -l SELECTOR"));
-        }
-        let duration = |flag: &str, v: &str| {
-            parse_duration(v).map_err(|e| CliError::new(format!("{flag}: {e}")))
-        };
-        Ok(RenewOptions {
-            names: args.names.clone(),
-            force: args.force,
-            dry_run: args.dry_run,
-            wait: if args.wait {
-                Some(duration("--timeout", &args.timeout)?)
-            } else {
-                None
-            },
-            yes: args.yes,
-            poll: duration("--poll-interval", &args.poll_interval)?.max(Duration::from_millis(100)),
-        })
-    }
-}
+use crate::renew::{self, RenewOptions, Renewal};
 
 /// One certificate's outcome.
 #[derive(Debug, Clone, Serialize)]
@@ -106,6 +37,19 @@ impl RenewResult {
     }
 }
 
+impl From<Renewal> for RenewResult {
+    fn from(r: Renewal) -> Self {
+        RenewResult {
+            namespace: r.namespace,
+            name: r.name,
+            result: r.state.as_str().to_string(),
+            detail: r.detail,
+            previous_revision: r.previous_revision,
+            revision: r.revision,
+        }
+    }
+}
+
 /// `renew -o json|yaml` document.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -118,109 +62,6 @@ pub struct RenewReport {
     pub dry_run: &'static str,
     /// Per certificate, sorted by namespace and name.
     pub results: Vec<RenewResult>,
-}
-
-fn ns_name(obj: &Value) -> (String, String) {
-    let s = |p: &str| {
-        obj.pointer(p)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
-    };
-    (s("/metadata/namespace"), s("/metadata/name"))
-}
-
-fn forbidden(ns: &str, message: &str) -> CliError {
-    CliError::new(format!("not allowed to update certificates/status in namespace {ns}: {message}")).hint(format!(
-        "renew needs the RBAC rule: verbs [update] on resource certificates/status in apiGroup cert-manager.io; check with `kubectl auth can-i update certificates.cert-manager.io --subresource=status -n {ns}`"
-    ))
-}
-
-enum Outcome {
-    Done(RenewResult),
-    /// 403 on the write: namespace, name and the error naming the RBAC rule.
-    Forbidden(String, String, CliError),
-}
-
-async fn renew_one(
-    conn: &Connection,
-    mut obj: Value,
-    opts: &RenewOptions,
-    now: Timestamp,
-) -> Outcome {
-    let (namespace, name) = ns_name(&obj);
-    let previous_revision = obj.pointer("/status/revision").and_then(Value::as_i64);
-    let result = |result: &str, detail: Option<String>| {
-        Outcome::Done(RenewResult {
-            namespace: namespace.clone(),
-            name: name.clone(),
-            result: result.into(),
-            detail,
-            previous_revision,
-            revision: None,
-        })
-    };
-    for attempt in 1..=MAX_ATTEMPTS {
-        let bypassed = match decide(&obj, now, opts.force) {
-            Decision::Skip { reason } => return result("skipped", Some(reason)),
-            Decision::Renew { bypassed } => bypassed.map(|b| format!("bypassed backoff: {b}")),
-        };
-        if opts.dry_run == Some(DryRunArg::Client) {
-            return result("wouldRenew", bypassed);
-        }
-        set_trigger(&mut obj, now);
-        match load::put_status(
-            conn,
-            &CERTIFICATES,
-            &obj,
-            opts.dry_run == Some(DryRunArg::Server),
-        )
-        .await
-        {
-            Ok(_) => {
-                let kind = if opts.dry_run.is_some() {
-                    "wouldRenew"
-                } else {
-                    "renewed"
-                };
-                return result(kind, bypassed);
-            }
-            Err(load::WriteError::Conflict) if attempt < MAX_ATTEMPTS => {
-                match load::get_one(conn, &CERTIFICATES, &namespace, &name).await {
-                    Ok(Some(fresh)) => obj = fresh,
-                    Ok(None) => {
-                        return result("failed", Some("the certificate was deleted".into()));
-                    }
-                    Err(e) => {
-                        return result(
-                            "failed",
-                            Some(format!("re-reading after a conflict: {}", e.message)),
-                        );
-                    }
-                }
-            }
-            Err(load::WriteError::Conflict) => {
-                return result(
-                    "failed",
-                    Some(format!(
-                        "conflict: the certificate kept changing ({MAX_ATTEMPTS} attempts); run renew again"
-                    )),
-                );
-            }
-            Err(load::WriteError::NotFound) => {
-                return result("failed", Some("the certificate no longer exists".into()));
-            }
-            Err(load::WriteError::Forbidden(m)) => {
-                return Outcome::Forbidden(
-                    namespace.clone(),
-                    name.clone(),
-                    forbidden(&namespace, &m),
-                );
-            }
-            Err(load::WriteError::Other(m)) => return result("failed", Some(m)),
-        }
-    }
-    unreachable!("the last attempt returns")
 }
 
 fn confirm(count: usize, err: &mut dyn Write) -> Result<(), CliError> {
@@ -248,84 +89,32 @@ fn confirm(count: usize, err: &mut dyn Write) -> Result<(), CliError> {
 /// Runs `renew`.
 pub async fn run(
     config: &Config,
-    args: &RenewArgs,
+    opts: &RenewOptions,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> CliResult {
-    let opts = RenewOptions::from_args(args, config)?;
-    let (conn, scope) = cluster::connect_scoped(config).await?;
-    let mut selected = load::list_certificates(&conn, &scope).await?;
-    if !opts.names.is_empty() {
-        let ns = scope.namespace.clone().unwrap_or_default();
-        for n in &opts.names {
-            if !selected.iter().any(|o| ns_name(o).1 == *n) {
-                return Err(
-                    CliError::new(format!("certificate {ns}/{n} not found")).hint(format!(
-                        "list them with `certdoctor status -n {ns}`; nothing was renewed"
-                    )),
-                );
-            }
-        }
-        selected.retain(|o| opts.names.contains(&ns_name(o).1));
-    }
-    selected.sort_by_key(ns_name);
+    let (conn, scope) = cluster::connect_scoped(&config.target).await?;
+    let listed = load::list_certificates(&conn, &scope).await?;
+    let selected = renew::select(listed, opts, &scope)?;
     if selected.is_empty() {
         writeln!(err, "No certificates matched; nothing to renew.")?;
         return Ok(EXIT_OK);
     }
-    if scope.namespace.is_none()
-        && selected.len() > CONFIRM_ABOVE
-        && !opts.yes
-        && opts.dry_run.is_none()
-    {
+    if renew::needs_confirmation(selected.len(), opts, &scope) {
         confirm(selected.len(), err)?;
     }
-
-    let now = config.now;
-    // The first write goes alone: when RBAC forbids it, nothing else is sent and the run
-    // stops with the rule to add. A later 403 (RBAC differing per namespace) fails only
-    // that certificate.
-    let mut rest = selected.into_iter();
-    let mut results = Vec::new();
-    if let Some(first) = rest.next() {
-        match renew_one(&conn, first, &opts, now).await {
-            Outcome::Done(r) => results.push(r),
-            Outcome::Forbidden(_, _, e) => return Err(e),
-        }
-    }
-    let outcomes: Vec<Outcome> = stream::iter(rest.map(|obj| renew_one(&conn, obj, &opts, now)))
-        .buffered(CONCURRENCY)
-        .collect()
-        .await;
-    for o in outcomes {
-        match o {
-            Outcome::Done(r) => results.push(r),
-            Outcome::Forbidden(namespace, name, e) => results.push(RenewResult {
-                namespace,
-                name,
-                result: "failed".into(),
-                detail: Some(format!("{}; {}", e.message, e.hint.unwrap_or_default())),
-                previous_revision: None,
-                revision: None,
-            }),
-        }
-    }
-
+    let mut results = renew::fleet(&conn, selected, opts, config.now).await?;
     if let Some(timeout) = opts.wait
         && opts.dry_run.is_none()
     {
-        wait(&conn, &scope, &mut results, timeout, opts.poll, now).await?;
+        renew::wait(&conn, &scope, &mut results, timeout, opts.poll, config.now).await?;
     }
 
     let report = RenewReport {
         schema_version: crate::report::SCHEMA_VERSION,
         kind: "RenewReport",
-        dry_run: match opts.dry_run {
-            None => "none",
-            Some(DryRunArg::Client) => "client",
-            Some(DryRunArg::Server) => "server",
-        },
-        results,
+        dry_run: opts.dry_run.map_or("none", renew::DryRun::as_str),
+        results: results.into_iter().map(RenewResult::from).collect(),
     };
     match config.output {
         Output::Json => render::json(out, &report)?,
@@ -344,88 +133,4 @@ pub async fn run(
     } else {
         EXIT_OK
     })
-}
-
-/// Follows the renewed certificates until each is Ready with a new revision, fails, or the
-/// timeout passes; stuck ones get the same stage text `status` shows.
-async fn wait(
-    conn: &Connection,
-    scope: &Scope,
-    results: &mut [RenewResult],
-    timeout: Duration,
-    poll: Duration,
-    triggered_at: Timestamp,
-) -> Result<(), CliError> {
-    let progress = indicatif::ProgressBar::new_spinner();
-    progress.enable_steady_tick(Duration::from_millis(120));
-    let deadline = tokio::time::Instant::now() + timeout;
-    loop {
-        let pending: Vec<usize> = (0..results.len())
-            .filter(|i| results[*i].result == "renewed")
-            .collect();
-        if pending.is_empty() {
-            break;
-        }
-        progress.set_message(format!(
-            "waiting for {} certificate{} to be issued…",
-            pending.len(),
-            if pending.len() == 1 { "" } else { "s" }
-        ));
-        let raw = load::fetch(conn, scope).await?;
-        let snapshot = Snapshot::from_raw(raw, scope);
-        let index = ChainIndex::new(&snapshot);
-        let now = Timestamp::now().max(triggered_at);
-        let timed_out = tokio::time::Instant::now() >= deadline;
-        for i in pending {
-            let r = &mut results[i];
-            let Some(cert) = snapshot.certificates.iter().find(|c| {
-                c.metadata.namespace.as_deref() == Some(r.namespace.as_str())
-                    && c.metadata.name.as_deref() == Some(r.name.as_str())
-            }) else {
-                r.result = "failed".into();
-                r.detail = Some("the certificate was deleted while waiting".into());
-                continue;
-            };
-            let chain = index.chain(cert);
-            let st = cert.status.as_ref();
-            let revision = st.and_then(|s| s.revision);
-            let new_revision = revision.is_some_and(|v| Some(v) > r.previous_revision);
-            if chain.is_ready() && new_revision && !chain.is_issuing() {
-                r.result = "issued".into();
-                r.revision = revision;
-                r.detail = None;
-                continue;
-            }
-            let failed_since = st
-                .and_then(|s| s.last_failure_time.as_deref())
-                .and_then(crate::timefmt::parse)
-                .is_some_and(|t| {
-                    t >= triggered_at
-                        .checked_sub(jiff::SignedDuration::from_secs(1))
-                        .unwrap_or(triggered_at)
-                });
-            let stage = stage::stage_of(&chain, now);
-            let where_ = stage.describe();
-            if failed_since && !chain.is_issuing() {
-                r.result = "failed".into();
-                r.detail = Some(format!("issuance failed: {where_}"));
-            } else if timed_out {
-                r.result = "timedOut".into();
-                r.detail = Some(format!("not issued within the timeout: {where_}"));
-            }
-        }
-        if tokio::time::Instant::now() >= deadline {
-            // One last pass above already marked what is still pending.
-            if results.iter().all(|r| r.result != "renewed") {
-                break;
-            }
-            continue;
-        }
-        tokio::time::sleep(
-            poll.min(deadline.saturating_duration_since(tokio::time::Instant::now())),
-        )
-        .await;
-    }
-    progress.finish_and_clear();
-    Ok(())
 }

@@ -17,7 +17,7 @@ pub async fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> CliResult {
-    let loaded = cluster::load(config).await?;
+    let loaded = cluster::load(&config.target).await?;
     let snapshot = Snapshot::from_raw(loaded.raw, &loaded.scope);
     super::warn_about(&snapshot, err);
     let paint = Paint {

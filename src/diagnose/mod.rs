@@ -2,16 +2,18 @@
 //! chain — Certificate → Issuer → CertificateRequest → Order → Challenges → Secret — classify
 //! every failing object by cert-manager's exact reasons and messages, fold in what the
 //! network probes observed, and pick the root cause. No I/O happens here: the probes ran
-//! before, and their observations arrive as [`probes::ProbeResults`].
+//! before (`probe::run` over the plan from [`plan`]), and their observations arrive as
+//! [`crate::model::observation::Observations`]; [`network`] judges them.
 
 pub mod classify;
-pub mod probes;
+pub mod network;
+pub mod plan;
 pub mod solver;
 pub mod tree;
 
 use serde::Serialize;
 
-use crate::findings::{Finding, Severity};
+use crate::findings::{Code, Finding, Severity};
 
 /// Where a finding sits in the walk; deeper levels explain shallower ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -74,7 +76,7 @@ pub struct CertificateDiagnosis {
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct RootCause {
     /// Finding code.
-    pub code: &'static str,
+    pub code: Code,
     /// Severity (always `error`).
     pub severity: Severity,
     /// Its message.

@@ -5,14 +5,16 @@ use jiff::{SignedDuration, Timestamp};
 use k8s_openapi::api::core::v1::Secret;
 
 use super::classify::{acme_problem, is_propagation_wait, rate_limit_name, retry_after};
-use super::probes::ProbeResults;
+use super::network::{caa_findings, dns01_findings, http01_findings};
+use super::plan::{self, needs_issuance, probes_challenge};
 use super::solver;
 use super::{CertificateDiagnosis, Level, RootCause, Step, root_cause};
-use crate::findings::{Finding, Severity, Subject};
-use crate::inspect::{self, CheckOptions};
+use crate::findings::{Code, Finding, Severity, Subject};
+use crate::inspect::{self, CheckOptions, Purpose};
 use crate::model::chain::{
     Chain, ChainIndex, IssuerLink, SecretLink, cert_condition, request_revision,
 };
+use crate::model::observation::{ChallengeKey, Observations};
 use crate::model::snapshot::Snapshot;
 use crate::model::stage;
 use crate::model::types::{
@@ -78,7 +80,7 @@ pub fn diagnose(
     index: &ChainIndex,
     chain: &Chain,
     snapshot: &Snapshot,
-    probes: &ProbeResults,
+    obs: &Observations,
     now: Timestamp,
 ) -> CertificateDiagnosis {
     let cert = chain.certificate;
@@ -92,12 +94,12 @@ pub fn diagnose(
 
     certificate_checks(&mut w, chain, index, now);
     issuer_checks(&mut w, chain, snapshot);
-    if chain.is_issuing() || !chain.is_ready() || stage::backoff(chain).is_some() {
+    if needs_issuance(chain) {
         request_checks(&mut w, chain);
         order_checks(&mut w, chain, index);
-        challenge_checks(&mut w, chain, probes);
+        challenge_checks(&mut w, chain, snapshot, obs);
     }
-    caa_checks(&mut w, chain, probes);
+    caa_checks(&mut w, chain, obs);
     secret_checks(&mut w, chain, now);
 
     let root = root_cause(&w.findings, &w.levels).map(|i| RootCause {
@@ -131,7 +133,7 @@ fn certificate_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex, now: Time
     let check = describe("certificate", ns, name);
     if !chain.is_ready() {
         let mut f = Finding::new(
-            "CERT_NOT_READY",
+            Code::CertNotReady,
             Severity::Error,
             subject.clone(),
             match ready {
@@ -168,7 +170,7 @@ fn certificate_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex, now: Time
             step,
             Level::Certificate,
             Finding::new(
-                "ISSUANCE_BACKOFF",
+                Code::IssuanceBackoff,
                 if chain.is_ready() { Severity::Warning } else { Severity::Error },
                 subject.clone(),
                 format!("issuance failed {} time{}; {next}", b.failed_attempts, if b.failed_attempts == 1 { "" } else { "s" }),
@@ -191,7 +193,7 @@ fn certificate_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex, now: Time
             w.add(
                 step,
                 Level::Certificate,
-                Finding::new("CERT_EXPIRED", Severity::Error, subject.clone(), format!("the issued certificate expired {}", timefmt::relative(na, now)), "Clients reject it now. Fix what blocks issuance (below), then `certdoctor renew`.")
+                Finding::new(Code::CertExpired, Severity::Error, subject.clone(), format!("the issued certificate expired {}", timefmt::relative(na, now)), "Clients reject it now. Fix what blocks issuance (below), then `certdoctor renew`.")
                     .evidence(format!("status.notAfter: {}", timefmt::rfc3339(na))),
             );
         } else {
@@ -203,7 +205,7 @@ fn certificate_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex, now: Time
                 w.add(
                     step,
                     Level::Certificate,
-                    Finding::new("CERT_EXPIRING_SOON", Severity::Warning, subject.clone(), format!("the certificate expires {}", timefmt::relative(na, now)), "cert-manager should be renewing it; if the path below shows no issuance in progress, check the renewal time and run `certdoctor renew`.")
+                    Finding::new(Code::CertExpiringSoon, Severity::Warning, subject.clone(), format!("the certificate expires {}", timefmt::relative(na, now)), "cert-manager should be renewing it; if the path below shows no issuance in progress, check the renewal time and run `certdoctor renew`.")
                         .evidence(format!("status.notAfter: {}", timefmt::rfc3339(na))),
                 );
             }
@@ -220,7 +222,7 @@ fn certificate_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex, now: Time
         w.add(
             step,
             Level::Certificate,
-            Finding::new("RENEWAL_OVERDUE", Severity::Warning, subject.clone(), format!("renewal was due {} but no issuance is running", timefmt::relative(renewal, now)), format!("Check that the cert-manager controller is running (`kubectl get pods -n cert-manager`) and look at its logs; `certdoctor renew {name} -n {ns}` triggers renewal now."))
+            Finding::new(Code::RenewalOverdue, Severity::Warning, subject.clone(), format!("renewal was due {} but no issuance is running", timefmt::relative(renewal, now)), format!("Check that the cert-manager controller is running (`kubectl get pods -n cert-manager`) and look at its logs; `certdoctor renew {name} -n {ns}` triggers renewal now."))
                 .evidence(format!("status.renewalTime: {}", timefmt::rfc3339(renewal))),
         );
     }
@@ -234,7 +236,7 @@ fn certificate_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex, now: Time
         w.add(
             step,
             Level::Certificate,
-            Finding::new("SECRET_SHARED", Severity::Error, subject, format!("Secret {} is also the secretName of {}", cert.spec.secret_name, sharing.join(", ")), "Two Certificates writing one Secret re-issue in a loop (IncorrectCertificate). Give each its own spec.secretName or delete the duplicate.")
+            Finding::new(Code::SecretShared, Severity::Error, subject, format!("Secret {} is also the secretName of {}", cert.spec.secret_name, sharing.join(", ")), "Two Certificates writing one Secret re-issue in a loop (IncorrectCertificate). Give each its own spec.secretName or delete the duplicate.")
                 .reproduce(format!("kubectl get certificates -n {ns} -o custom-columns=NAME:.metadata.name,SECRET:.spec.secretName")),
         );
     }
@@ -284,7 +286,7 @@ fn issuer_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot) {
             w.add(
                 step,
                 Level::Issuer,
-                Finding::new("EXTERNAL_ISSUER", Severity::Info, Subject::new(kind, Some(ns), &r.name), format!("{label} belongs to {}, which certdoctor does not read", r.group_or_default()), "Check that issuer with its own tooling; certdoctor still checks the request and the Secret.")
+                Finding::new(Code::ExternalIssuer, Severity::Info, Subject::new(kind, Some(ns), &r.name), format!("{label} belongs to {}, which certdoctor does not read", r.group_or_default()), "Check that issuer with its own tooling; certdoctor still checks the request and the Secret.")
                     .reproduce(format!("kubectl describe {}.{} {} -n {ns}", kind.to_lowercase(), r.group_or_default(), r.name)),
             );
         }
@@ -315,7 +317,7 @@ fn issuer_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot) {
                     .then_some("Issuer")
             };
             let mut f = Finding::new(
-                "ISSUER_NOT_FOUND",
+                Code::IssuerNotFound,
                 Severity::Error,
                 Subject::new(kind, (kind == "Issuer").then_some(ns), &r.name),
                 match other {
@@ -381,7 +383,7 @@ fn issuer_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot) {
                 let mut f = if account {
                     let p = acme_problem(message);
                     let mut f = Finding::new(
-                        "ACME_ACCOUNT_REGISTRATION_FAILED",
+                        Code::AcmeAccountRegistrationFailed,
                         Severity::Error,
                         subject.clone(),
                         format!("the ACME account could not be {}: {}", match reason { "ErrVerifyACMEAccount" => "verified", "ErrUpdateACMEAccount" => "updated", _ => "registered" }, p.as_ref().map_or(message.to_string(), |p| format!("{} ({})", p.detail, p.type_))),
@@ -401,7 +403,7 @@ fn issuer_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot) {
                     }
                     f
                 } else {
-                    Finding::new("ISSUER_NOT_READY", Severity::Error, subject.clone(), if reason.is_empty() { format!("{label} is not Ready: {message}") } else { format!("{label} is not Ready: {reason}: {message}") }, "Every request to this issuer waits until it is Ready. Fix the issuer's configuration or the Secret it references, per the message.")
+                    Finding::new(Code::IssuerNotReady, Severity::Error, subject.clone(), if reason.is_empty() { format!("{label} is not Ready: {message}") } else { format!("{label} is not Ready: {reason}: {message}") }, "Every request to this issuer waits until it is Ready. Fix the issuer's configuration or the Secret it references, per the message.")
                         .evidence(format!("Ready={} {reason}: {message}", ready.map_or("(none)", |c| c.status.as_str())))
                 };
                 f = f.reproduce(check.clone());
@@ -420,7 +422,7 @@ fn issuer_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot) {
                 if !refs.is_empty() && (msg_mentions_secret(issuer_msg) || challenge_msg.is_some())
                 {
                     let mut f = Finding::new(
-                        "ISSUER_SECRET_NAMESPACE",
+                        Code::IssuerSecretNamespace,
                         Severity::Warning,
                         subject.clone(),
                         format!("a ClusterIssuer reads its Secrets ({}) from the cluster resource namespace, not from namespace {ns}", refs.join(", ")),
@@ -440,7 +442,7 @@ fn issuer_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot) {
                 w.add(
                     step,
                     Level::Issuer,
-                    Finding::new("WILDCARD_NEEDS_DNS01", Severity::Error, subject, format!("the Certificate asks for a wildcard name, but {label} has no DNS-01 solver"), "ACME CAs validate wildcard names only with DNS-01. Add a dns01 solver to the issuer (with a selector for this zone), or drop the wildcard.")
+                    Finding::new(Code::WildcardNeedsDns01, Severity::Error, subject, format!("the Certificate asks for a wildcard name, but {label} has no DNS-01 solver"), "ACME CAs validate wildcard names only with DNS-01. Add a dns01 solver to the issuer (with a selector for this zone), or drop the wildcard.")
                         .evidence(format!("wildcard names: {}", cert.spec.dns_names.iter().filter(|n| n.starts_with("*.")).cloned().collect::<Vec<_>>().join(", ")))
                         .reproduce(check),
                 );
@@ -498,7 +500,7 @@ fn request_checks(w: &mut Walk, chain: &Chain) {
         w.add(
             step,
             Level::Request,
-            Finding::new("REQUEST_DENIED", Severity::Error, subject, format!("denied by {}: {}", d.reason.as_deref().unwrap_or("an approver"), d.message.as_deref().unwrap_or("no reason given")), "A denial is final. Change the Certificate so the approver's policy allows it (or fix the policy), then `certdoctor renew` creates a new request.")
+            Finding::new(Code::RequestDenied, Severity::Error, subject, format!("denied by {}: {}", d.reason.as_deref().unwrap_or("an approver"), d.message.as_deref().unwrap_or("no reason given")), "A denial is final. Change the Certificate so the approver's policy allows it (or fix the policy), then `certdoctor renew` creates a new request.")
                 .evidence(format!("Denied=True reason {} (the approver)", d.reason.as_deref().unwrap_or("-")))
                 .reproduce(check),
         );
@@ -508,7 +510,7 @@ fn request_checks(w: &mut Walk, chain: &Chain) {
         w.add(
             step,
             Level::Request,
-            Finding::new("REQUEST_INVALID", Severity::Error, subject, format!("the issuer rejected the request as invalid: {}", c.message.as_deref().unwrap_or("-")), "Fix the Certificate spec per the message (names, usages, duration); cert-manager creates a new request when the spec changes.")
+            Finding::new(Code::RequestInvalid, Severity::Error, subject, format!("the issuer rejected the request as invalid: {}", c.message.as_deref().unwrap_or("-")), "Fix the Certificate spec per the message (names, usages, duration); cert-manager creates a new request when the spec changes.")
                 .reproduce(check),
         );
         return;
@@ -517,7 +519,7 @@ fn request_checks(w: &mut Walk, chain: &Chain) {
         w.add(
             step,
             Level::Request,
-            Finding::new("REQUEST_NOT_APPROVED", Severity::Error, subject, "the request is neither Approved nor Denied, so no issuer will sign it", "Auto-approval may be disabled (Helm disableAutoApproval) or no approver-policy matches. Approve it (`cmctl approve`) or add a matching CertificateRequestPolicy.")
+            Finding::new(Code::RequestNotApproved, Severity::Error, subject, "the request is neither Approved nor Denied, so no issuer will sign it", "Auto-approval may be disabled (Helm disableAutoApproval) or no approver-policy matches. Approve it (`cmctl approve`) or add a matching CertificateRequestPolicy.")
                 .evidence("no Approved or Denied condition")
                 .reproduce(check),
         );
@@ -525,7 +527,7 @@ fn request_checks(w: &mut Walk, chain: &Chain) {
     }
     if let Some(c) = ready.filter(|c| c.reason.as_deref() == Some("Failed")) {
         let m = c.message.clone().unwrap_or_default();
-        let mut f = Finding::new("REQUEST_FAILED", Severity::Error, subject, format!("the request failed: {m}"), "cert-manager retries with backoff; fix the cause below (or in the message), then `certdoctor renew`.")
+        let mut f = Finding::new(Code::RequestFailed, Severity::Error, subject, format!("the request failed: {m}"), "cert-manager retries with backoff; fix the cause below (or in the message), then `certdoctor renew`.")
             .reproduce(check);
         if let Some(t) = cr.status.as_ref().and_then(|s| s.failure_time.as_deref()) {
             f = f.evidence(format!("failureTime: {t}"));
@@ -567,7 +569,7 @@ fn order_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex) {
                 let limit = rate_limit_name(&text).unwrap_or("a Let's Encrypt rate limit");
                 let retry = retry_after(&text);
                 let mut f = Finding::new(
-                    "ACME_RATE_LIMITED",
+                    Code::AcmeRateLimited,
                     Severity::Error,
                     subject.clone(),
                     match &retry {
@@ -582,10 +584,10 @@ fn order_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex) {
                 }
                 f
             }
-            Some("caa") => Finding::new("ACME_CAA_FORBIDDEN", Severity::Error, subject.clone(), "the CA refused because a CAA record forbids it", "Add a CAA record allowing the CA (for Let's Encrypt: `0 issue \"letsencrypt.org\"`) at the name the message names, or remove the restrictive one.").evidence(text.clone()),
+            Some("caa") => Finding::new(Code::AcmeCaaForbidden, Severity::Error, subject.clone(), "the CA refused because a CAA record forbids it", "Add a CAA record allowing the CA (for Let's Encrypt: `0 issue \"letsencrypt.org\"`) at the name the message names, or remove the restrictive one.").evidence(text.clone()),
             _ => {
                 let mut f = Finding::new(
-                    "ORDER_FAILED",
+                    Code::OrderFailed,
                     Severity::Error,
                     subject.clone(),
                     match (&problem, &reason) {
@@ -675,7 +677,7 @@ fn no_solver(
         return;
     }
     let mut f = Finding::new(
-        "NO_MATCHING_SOLVER",
+        Code::NoMatchingSolver,
         Severity::Error,
         subject.clone(),
         "no solver of the issuer can be used for some names, so no Challenge was created",
@@ -691,16 +693,27 @@ fn no_solver(
     w.add(step, Level::Order, f);
 }
 
-/// `namespace/name` key of a Challenge, as probes index their results.
-pub fn challenge_key(ch: &Challenge) -> String {
-    format!(
-        "{}/{}",
-        ch.metadata.namespace.as_deref().unwrap_or(""),
-        ch.metadata.name.as_deref().unwrap_or("")
-    )
+/// What the probes of one Challenge found, when it was probed.
+fn probe_findings(
+    chain: &Chain,
+    ch: &Challenge,
+    snapshot: &Snapshot,
+    obs: &Observations,
+) -> Vec<Finding> {
+    if !probes_challenge(chain, ch) {
+        return vec![];
+    }
+    let key = ChallengeKey::of(ch);
+    if let Some(o) = obs.http.get(&key) {
+        http01_findings(&plan::http01_target(ch, snapshot), o)
+    } else if let Some(o) = obs.dns.get(&key) {
+        dns01_findings(&plan::dns01_target(ch), o)
+    } else {
+        vec![]
+    }
 }
 
-fn challenge_checks(w: &mut Walk, chain: &Chain, probes: &ProbeResults) {
+fn challenge_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot, obs: &Observations) {
     for ch in &chain.challenges {
         let ns = ch.metadata.namespace.as_deref().unwrap_or("");
         let name = ch.metadata.name.as_deref().unwrap_or("");
@@ -739,10 +752,10 @@ fn challenge_checks(w: &mut Walk, chain: &Chain, probes: &ProbeResults) {
             "invalid" | "errored" => {
                 let problem = acme_problem(&text);
                 let f = if problem.as_ref().is_some_and(|p| p.type_ == "caa") {
-                    Finding::new("ACME_CAA_FORBIDDEN", Severity::Error, subject.clone(), format!("the CA refused {dns_name} because of a CAA record"), "Add a CAA record allowing the CA (for Let's Encrypt: `0 issue \"letsencrypt.org\"`), or remove the restrictive one; see the CAA probe below.")
+                    Finding::new(Code::AcmeCaaForbidden, Severity::Error, subject.clone(), format!("the CA refused {dns_name} because of a CAA record"), "Add a CAA record allowing the CA (for Let's Encrypt: `0 issue \"letsencrypt.org\"`), or remove the restrictive one; see the CAA probe below.")
                 } else {
                     Finding::new(
-                        "CHALLENGE_INVALID",
+                        Code::ChallengeInvalid,
                         Severity::Error,
                         subject.clone(),
                         match &problem {
@@ -757,7 +770,7 @@ fn challenge_checks(w: &mut Walk, chain: &Chain, probes: &ProbeResults) {
             "expired" => w.add(
                 step,
                 Level::Challenge,
-                Finding::new("CHALLENGE_EXPIRED", Severity::Error, subject.clone(), format!("the authorization for {dns_name} expired before it was validated"), "The self-check never passed in time. Fix propagation (below), then `certdoctor renew` for a fresh order.")
+                Finding::new(Code::ChallengeExpired, Severity::Error, subject.clone(), format!("the authorization for {dns_name} expired before it was validated"), "The self-check never passed in time. Fix propagation (below), then `certdoctor renew` for a fresh order.")
                     .evidence(text.clone())
                     .reproduce(check.clone()),
             ),
@@ -766,7 +779,7 @@ fn challenge_checks(w: &mut Walk, chain: &Chain, probes: &ProbeResults) {
                     w.add(
                         step,
                         Level::Challenge,
-                        Finding::new("CHALLENGE_NOT_PROPAGATED", Severity::Error, subject.clone(), format!("cert-manager's self-check for {dns_name} fails: {}", text.split_once(": ").map_or(text.as_str(), |(_, r)| r)), if ch.spec.type_.eq_ignore_ascii_case("DNS-01") {
+                        Finding::new(Code::ChallengeNotPropagated, Severity::Error, subject.clone(), format!("cert-manager's self-check for {dns_name} fails: {}", text.split_once(": ").map_or(text.as_str(), |(_, r)| r)), if ch.spec.type_.eq_ignore_ascii_case("DNS-01") {
                             "The TXT record is not visible at every authoritative nameserver yet. The DNS probe below shows which server lacks it."
                         } else {
                             "cert-manager cannot fetch the token over HTTP. The HTTP probe below shows what is served instead."
@@ -778,7 +791,7 @@ fn challenge_checks(w: &mut Walk, chain: &Chain, probes: &ProbeResults) {
                     w.add(
                         step,
                         Level::Challenge,
-                        Finding::new("CHALLENGE_PRESENT_FAILED", Severity::Error, subject.clone(), format!("the solver could not present the challenge: {text}"), if ch.spec.type_.eq_ignore_ascii_case("DNS-01") {
+                        Finding::new(Code::ChallengePresentFailed, Severity::Error, subject.clone(), format!("the solver could not present the challenge: {text}"), if ch.spec.type_.eq_ignore_ascii_case("DNS-01") {
                             "The DNS provider call failed: check the solver's credentials Secret, its key names and the zone it is allowed to edit; the PresentError event has the full provider error."
                         } else {
                             "The HTTP-01 solver resources (Ingress/HTTPRoute, Service, Pod) could not be created: check the ingress class, admission webhooks and the events."
@@ -790,20 +803,25 @@ fn challenge_checks(w: &mut Walk, chain: &Chain, probes: &ProbeResults) {
                 }
             }
         }
-        for f in probes.for_challenge(&challenge_key(ch)) {
-            w.add(step, Level::Probe, f.clone());
+        for f in probe_findings(chain, ch, snapshot, obs) {
+            w.add(step, Level::Probe, f);
         }
     }
 }
 
 /// CAA findings for the Certificate's names: checked for every ACME Certificate, since a
 /// CAA record added after the last issuance breaks the next renewal.
-fn caa_checks(w: &mut Walk, chain: &Chain, probes: &ProbeResults) {
+fn caa_checks(w: &mut Walk, chain: &Chain, obs: &Observations) {
+    let cert = &chain.certificate.metadata;
+    let subject = subject_of("Certificate", cert);
     let mut caa_step = None;
     for n in &chain.certificate.spec.dns_names {
-        for f in probes.for_name(n) {
+        let Some(o) = plan::caa_observation(chain, n, obs) else {
+            continue;
+        };
+        for f in caa_findings(&subject.part(n), &o) {
             let step = *caa_step.get_or_insert_with(|| w.step("CAA", "records", "checked"));
-            w.add(step, Level::Probe, f.clone());
+            w.add(step, Level::Probe, f);
         }
     }
 }
@@ -827,7 +845,7 @@ fn secret_checks(w: &mut Walk, chain: &Chain, now: Timestamp) {
                 w.add(
                     step,
                     Level::Secret,
-                    Finding::new("SECRET_NOT_FOUND", Severity::Error, Subject::new("Secret", Some(ns), secret_name), "the Secret was issued before but is gone (or is not of type kubernetes.io/tls)", format!("cert-manager re-creates it on its next sync; `certdoctor renew {} -n {ns}` forces it.", cert.metadata.name.as_deref().unwrap_or("")))
+                    Finding::new(Code::SecretNotFound, Severity::Error, Subject::new("Secret", Some(ns), secret_name), "the Secret was issued before but is gone (or is not of type kubernetes.io/tls)", format!("cert-manager re-creates it on its next sync; `certdoctor renew {} -n {ns}` forces it.", cert.metadata.name.as_deref().unwrap_or("")))
                         .reproduce(format!("kubectl get secret {secret_name} -n {ns}")),
                 );
             } else {
@@ -839,7 +857,7 @@ fn secret_checks(w: &mut Walk, chain: &Chain, now: Timestamp) {
             for f in secret_findings(secret, cert, now) {
                 // The Certificate-level checks already cover expiry from status; every other
                 // Secret finding stands, even when its code repeats.
-                let expiry = matches!(f.code, "CERT_EXPIRED" | "CERT_EXPIRING_SOON");
+                let expiry = matches!(f.code, Code::CertExpired | Code::CertExpiringSoon);
                 if expiry && w.findings.iter().any(|g| g.code == f.code) {
                     continue;
                 }
@@ -870,14 +888,11 @@ fn secret_findings(secret: &Secret, cert: &Certificate, now: Timestamp) -> Vec<F
         .any(|k| k == "tls.key");
     let opts = CheckOptions {
         now,
+        purpose: Purpose::IssuedTlsCrt,
         warn_within: None,
     };
     let pair = inspect::check_tls_pair(&subject, get("tls.crt"), get("tls.key"), key_removed, opts);
-    let mut findings: Vec<Finding> = pair
-        .findings
-        .into_iter()
-        .filter(|f| f.code != "CHAIN_INCOMPLETE")
-        .collect();
+    let mut findings = pair.findings;
     let leaf = pair.certificates.into_iter().next();
     // Checked against this Certificate only: a second owner is reported once, as
     // SECRET_SHARED on the Certificate.

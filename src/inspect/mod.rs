@@ -17,7 +17,7 @@ use serde::Serialize;
 use x509_parser::pem::Pem;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use crate::findings::{Finding, Severity, Subject};
+use crate::findings::{Code, Finding, Severity, Subject};
 use crate::model::types::Certificate;
 use cert::CertDetail;
 use key::KeyInfo;
@@ -75,7 +75,7 @@ pub fn check_tls_pair(
         let block = split_blocks(blocks).1;
         if block.is_none() && no_finding {
             findings.push(Finding::new(
-                "PEM_INVALID",
+                Code::PemInvalid,
                 Severity::Error,
                 key_subject,
                 "tls.key holds no private key block",
@@ -86,7 +86,7 @@ pub fn check_tls_pair(
     });
     let mut pair = TlsPair::default();
     match crt {
-        None => findings.push(Finding::new("SECRET_MISSING_CERT", Severity::Error, subject.clone(), "tls.crt is missing or empty", "Nothing can be served. Find where issuance is stuck with `certdoctor status NAME`, then `certdoctor renew NAME`.")),
+        None => findings.push(Finding::new(Code::SecretMissingCert, Severity::Error, subject.clone(), "tls.crt is missing or empty", "Nothing can be served. Find where issuance is stuck with `certdoctor status NAME`, then `certdoctor renew NAME`.")),
         Some(crt) => {
             let crt_subject = subject.part("tls.crt");
             let (blocks, f) = read_blocks(crt, &crt_subject);
@@ -94,7 +94,7 @@ pub fn check_tls_pair(
             findings.extend(f);
             let (certs, _, _) = split_blocks(blocks);
             if certs.is_empty() && no_finding {
-                findings.push(Finding::new("PEM_INVALID", Severity::Error, crt_subject.clone(), "tls.crt holds no CERTIFICATE block", "Put the certificate chain (leaf first) in tls.crt, or re-issue with `certdoctor renew`."));
+                findings.push(Finding::new(Code::PemInvalid, Severity::Error, crt_subject.clone(), "tls.crt holds no CERTIFICATE block", "Put the certificate chain (leaf first) in tls.crt, or re-issue with `certdoctor renew`."));
             }
             let (details, private_key, f) = check_material(&certs, key_block.as_ref(), &crt_subject, opts);
             findings.extend(f);
@@ -103,7 +103,7 @@ pub fn check_tls_pair(
         }
     }
     if key.is_none() && !key_removed {
-        findings.push(Finding::new("SECRET_MISSING_KEY", Severity::Error, subject.clone(), "tls.key is missing or empty", "A TLS server cannot use the certificate without its key. Re-issue with `certdoctor renew NAME`."));
+        findings.push(Finding::new(Code::SecretMissingKey, Severity::Error, subject.clone(), "tls.key is missing or empty", "A TLS server cannot use the certificate without its key. Re-issue with `certdoctor renew NAME`."));
     }
     pair.findings = findings;
     pair
@@ -132,7 +132,7 @@ const KEY_LABELS: [&str; 4] = [
 
 fn pem_invalid(subject: &Subject, what: String) -> Finding {
     Finding::new(
-        "PEM_INVALID",
+        Code::PemInvalid,
         Severity::Error,
         subject.clone(),
         what,
@@ -246,9 +246,40 @@ pub struct SecretFacts {
 pub struct CheckOptions {
     /// Instant of the check.
     pub now: Timestamp,
+    /// What the certificates are for, which decides the checks that apply.
+    pub purpose: Purpose,
     /// Warn when the leaf expires within this; default: a third of its lifetime or 7 days,
     /// whichever is later.
     pub warn_within: Option<SignedDuration>,
+}
+
+/// What a set of certificates is for. The checks differ: a CA bundle's chain shape and a
+/// root's renewal window say nothing, and a Secret cert-manager wrote ends its chain where the
+/// CA's chain ends, which is normal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Purpose {
+    /// A leaf and its chain given to `inspect` (file or `tls.crt`): every check.
+    #[default]
+    TlsCrt,
+    /// The `tls.crt` of a Secret cert-manager issued, read by `diagnose`: no note on a chain
+    /// that ends below the root.
+    IssuedTlsCrt,
+    /// A `ca.crt` bundle: only validity, no chain shape and no leaf renewal window.
+    CaBundle,
+}
+
+impl Purpose {
+    fn checks_chain_shape(self) -> bool {
+        self != Purpose::CaBundle
+    }
+
+    fn notes_incomplete_chain(self) -> bool {
+        self == Purpose::TlsCrt
+    }
+
+    fn warns_before_expiry(self) -> bool {
+        self != Purpose::CaBundle
+    }
 }
 
 /// cert-manager's temporary certificate: current releases put `serialNumber=1234567890`
@@ -319,7 +350,7 @@ pub fn check_material(
 
     if let Some((_, leaf)) = parsed.first() {
         leaf_checks(leaf, &details[0], subject, opts, &mut findings);
-        chain_checks(&parsed, &details, subject, now, &mut findings);
+        chain_checks(&parsed, &details, subject, opts, &mut findings);
     }
 
     let key = key_block.and_then(|kb| {
@@ -328,7 +359,7 @@ pub fn check_material(
                 if info.matches_leaf == Some(false) {
                     findings.push(
                         Finding::new(
-                            "KEY_MISMATCH",
+                            Code::KeyMismatch,
                             Severity::Error,
                             subject.clone(),
                             "the private key does not belong to the leaf certificate",
@@ -362,14 +393,14 @@ fn leaf_checks(
     let check = format!("openssl x509 -noout -dates -subject  # on the leaf of {subject}");
     if na <= now {
         findings.push(
-            Finding::new("CERT_EXPIRED", Severity::Error, subject.clone(), format!("the certificate expired {}", d.time_left.trim_start_matches("expired ")), "Clients reject it. Find out why renewal did not happen (`certdoctor status NAME`), fix that, then `certdoctor renew NAME`.")
+            Finding::new(Code::CertExpired, Severity::Error, subject.clone(), format!("the certificate expired {}", d.time_left.trim_start_matches("expired ")), "Clients reject it. Find out why renewal did not happen (`certdoctor status NAME`), fix that, then `certdoctor renew NAME`.")
                 .evidence(format!("notAfter {}", d.not_after))
                 .reproduce(check.clone()),
         );
     } else if nb > now {
         findings.push(
             Finding::new(
-                "CERT_NOT_YET_VALID",
+                Code::CertNotYetValid,
                 Severity::Error,
                 subject.clone(),
                 format!("the certificate is not valid until {}", d.not_before),
@@ -383,9 +414,9 @@ fn leaf_checks(
         let default = std::cmp::max(lifetime / 3, SignedDuration::from_hours(7 * 24));
         let within = opts.warn_within.unwrap_or(default);
         let left = na.duration_since(now);
-        if left <= within {
+        if left <= within && opts.purpose.warns_before_expiry() {
             findings.push(
-                Finding::new("CERT_EXPIRING_SOON", Severity::Warning, subject.clone(), format!("the certificate expires {} ({}% of its lifetime used)", d.time_left, d.lifetime_used_percent), "cert-manager should already be renewing it; check with `certdoctor status NAME`, and force it with `certdoctor renew NAME` once the cause is fixed.")
+                Finding::new(Code::CertExpiringSoon, Severity::Warning, subject.clone(), format!("the certificate expires {} ({}% of its lifetime used)", d.time_left, d.lifetime_used_percent), "cert-manager should already be renewing it; check with `certdoctor status NAME`, and force it with `certdoctor renew NAME` once the cause is fixed.")
                     .evidence(format!("notAfter {}; warning window {}", d.not_after, crate::timefmt::short(within)))
                     .reproduce(check),
             );
@@ -393,7 +424,7 @@ fn leaf_checks(
     }
     if is_temporary(leaf) {
         findings.push(
-            Finding::new("TEMPORARY_CERTIFICATE", Severity::Warning, subject.clone(), "this is cert-manager's temporary self-signed certificate: issuance never finished", "Clients see an untrusted certificate. Find where issuance is stuck with `certdoctor status NAME` (or `diagnose`).")
+            Finding::new(Code::TemporaryCertificate, Severity::Warning, subject.clone(), "this is cert-manager's temporary self-signed certificate: issuance never finished", "Clients see an untrusted certificate. Find where issuance is stuck with `certdoctor status NAME` (or `diagnose`).")
                 .evidence(format!("subject {}; serial {}", d.subject, d.serial))
                 .evidence(format!("issuer {}", d.issuer)),
         );
@@ -404,20 +435,24 @@ fn chain_checks(
     parsed: &[(usize, X509Certificate)],
     details: &[CertDetail],
     subject: &Subject,
-    now: Timestamp,
+    opts: CheckOptions,
     findings: &mut Vec<Finding>,
 ) {
+    let now = opts.now;
+    let shape = opts.purpose.checks_chain_shape();
     let verify_cmd =
         format!("openssl verify -partial_chain -untrusted <(tail of {subject}) <(leaf)");
     let mut order_ok = true;
     for i in 0..parsed.len().saturating_sub(1) {
         let (bi, child) = &parsed[i];
         let (bj, parent) = &parsed[i + 1];
-        if child.issuer() != parent.subject() {
+        if !shape {
+            // Only validity below.
+        } else if child.issuer() != parent.subject() {
             order_ok = false;
             let issuer_elsewhere = parsed.iter().any(|(_, c)| c.subject() == child.issuer());
             findings.push(
-                Finding::new("CHAIN_ORDER", Severity::Error, subject.clone(), format!("certificate {bi} is not issued by the next one (block {bj})"), if issuer_elsewhere {
+                Finding::new(Code::ChainOrder, Severity::Error, subject.clone(), format!("certificate {bi} is not issued by the next one (block {bj})"), if issuer_elsewhere {
                     "The chain is out of order: each certificate must be followed by its issuer. Some TLS servers and clients reject it; re-issue or reorder the bundle."
                 } else {
                     "The bundle holds a certificate that does not belong to this chain; remove it or re-issue."
@@ -430,7 +465,7 @@ fn chain_checks(
             let e = "the signature does not match the issuer's public key";
             order_ok = false;
             findings.push(
-                Finding::new("CHAIN_SIGNATURE_INVALID", Severity::Error, subject.clone(), format!("certificate {bi} claims certificate {bj} as issuer, but its signature does not verify"), "The chain was assembled from the wrong CA certificate (same name, different key). Re-issue, or fix the CA configured in the issuer.")
+                Finding::new(Code::ChainSignatureInvalid, Severity::Error, subject.clone(), format!("certificate {bi} claims certificate {bj} as issuer, but its signature does not verify"), "The chain was assembled from the wrong CA certificate (same name, different key). Re-issue, or fix the CA configured in the issuer.")
                     .evidence(format!("signature check: {e}"))
                     .reproduce(verify_cmd.clone()),
             );
@@ -440,7 +475,7 @@ fn chain_checks(
             let na = parent.validity().not_after.timestamp();
             if Timestamp::from_second(na).is_ok_and(|t| t <= now) {
                 findings.push(
-                    Finding::new("INTERMEDIATE_EXPIRED", Severity::Error, subject.clone(), format!("chain certificate {bj} ({}) expired {}", p.subject, p.time_left.trim_start_matches("expired ")), "Clients that build the chain from this bundle fail. Re-issue so the issuer sends its current chain, or update the CA bundle the issuer uses.")
+                    Finding::new(Code::IntermediateExpired, Severity::Error, subject.clone(), format!("chain certificate {bj} ({}) expired {}", p.subject, p.time_left.trim_start_matches("expired ")), "Clients that build the chain from this bundle fail. Re-issue so the issuer sends its current chain, or update the CA bundle the issuer uses.")
                         .evidence(format!("notAfter {}", p.not_after)),
                 );
             }
@@ -448,16 +483,20 @@ fn chain_checks(
     }
     if let Some((bi, last)) = parsed.last()
         && order_ok
+        && shape
     {
         let last_self_signed = self_signed(last);
         if !last_self_signed {
+            if !opts.purpose.notes_incomplete_chain() {
+                return;
+            }
             findings.push(
-                Finding::new("CHAIN_INCOMPLETE", Severity::Info, subject.clone(), format!("the chain ends at certificate {bi}, whose issuer is not in the bundle"), "Normal for public CAs (clients have the root). If clients lack intermediates, add them (ACME issuers send them).")
+                Finding::new(Code::ChainIncomplete, Severity::Info, subject.clone(), format!("the chain ends at certificate {bi}, whose issuer is not in the bundle"), "Normal for public CAs (clients have the root). If clients lack intermediates, add them (ACME issuers send them).")
                     .evidence(format!("last issuer: {}", details.last().map_or("-", |d| d.issuer.as_str()))),
             );
         } else if parsed.len() > 1 {
             findings.push(Finding::new(
-                "CHAIN_HAS_ROOT",
+                Code::ChainHasRoot,
                 Severity::Info,
                 subject.clone(),
                 format!("the bundle includes the self-signed root (certificate {bi})"),
@@ -481,7 +520,7 @@ pub fn spec_checks(
             .filter_map(|c| c.metadata.name.clone())
             .collect();
         findings.push(
-            Finding::new("CERTIFICATE_NAME_MISMATCH", Severity::Error, subject.clone(), format!("{} Certificates write this Secret: {}", names.len(), names.join(", ")), "They overwrite each other's certificate in a loop. Give each Certificate its own spec.secretName, or delete the extra one.")
+            Finding::new(Code::CertificateNameMismatch, Severity::Error, subject.clone(), format!("{} Certificates write this Secret: {}", names.len(), names.join(", ")), "They overwrite each other's certificate in a loop. Give each Certificate its own spec.secretName, or delete the extra one.")
                 .reproduce(format!("kubectl get certificates -n {} -o custom-columns=NAME:.metadata.name,SECRET:.spec.secretName", owners[0].metadata.namespace.as_deref().unwrap_or(""))),
         );
     }
@@ -492,7 +531,7 @@ pub fn spec_checks(
         && owners.len() == 1
     {
         findings.push(
-            Finding::new("CERTIFICATE_NAME_MISMATCH", Severity::Error, subject.clone(), format!("the Secret was issued for Certificate {ann:?}, but Certificate {owner_name:?} owns it now"), "cert-manager re-issues (reason IncorrectCertificate). If it keeps happening, two Certificates point at this Secret.")
+            Finding::new(Code::CertificateNameMismatch, Severity::Error, subject.clone(), format!("the Secret was issued for Certificate {ann:?}, but Certificate {owner_name:?} owns it now"), "cert-manager re-issues (reason IncorrectCertificate). If it keeps happening, two Certificates point at this Secret.")
                 .evidence(format!("annotation cert-manager.io/certificate-name={ann}")),
         );
     }
@@ -521,7 +560,7 @@ pub fn spec_checks(
     }
     if !diffs.is_empty() {
         let mut f = Finding::new(
-            "ISSUER_ANNOTATION_MISMATCH",
+            Code::IssuerAnnotationMismatch,
             Severity::Warning,
             subject.clone(),
             "the Secret was issued by another issuer than the Certificate names",
@@ -571,7 +610,7 @@ fn san_check(
         return;
     }
     let mut f = Finding::new(
-        "SAN_MISMATCH",
+        Code::SanMismatch,
         Severity::Error,
         subject.clone(),
         "the certificate's names differ from the Certificate's spec",

@@ -4,6 +4,7 @@
 //! Nothing here does I/O; every function is unit-tested on values.
 
 pub mod chain;
+pub mod observation;
 pub mod selector;
 pub mod snapshot;
 pub mod stage;

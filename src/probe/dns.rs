@@ -13,7 +13,7 @@ use hickory_resolver::net::{DnsError, NetError};
 use hickory_resolver::proto::op::ResponseCode;
 use hickory_resolver::proto::rr::{RData, RecordType};
 
-use crate::diagnose::probes::CaaRecord;
+use crate::model::observation::CaaRecord;
 
 /// A resolver (recursive, or pinned to one authoritative server).
 pub type Dns = Resolver<TokioRuntimeProvider>;

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use crate::diagnose::probes::{Fetch, FetchEnd, Hop};
+use crate::model::observation::{Fetch, FetchEnd, Hop};
 
 /// Most redirects followed.
 pub const MAX_REDIRECTS: usize = 10;

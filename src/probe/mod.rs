@@ -3,8 +3,8 @@
 //! or request, a cap on concurrent probes, on redirects, CNAMEs and body size — and never a
 //! write anywhere: no ACME order, no change to the cluster.
 //!
-//! [`plan`] (pure) picks what to probe from the chains; [`run`] does the I/O and hands the
-//! observations to the pure converters in `crate::diagnose::probes`.
+//! I/O only: [`run`] takes the [`Plan`] `diagnose` built and returns the [`Observations`],
+//! filed under typed keys; judging them is `diagnose`'s work.
 
 pub mod dns;
 pub mod http;
@@ -14,19 +14,11 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use futures::stream::{self, StreamExt};
-use jiff::Timestamp;
 
-use crate::cli::DiagnoseArgs;
-use crate::config::parse_duration;
-use crate::diagnose::probes::{
-    self as obs, CaaObservation, Dns01Observation, Dns01Target, Http01Observation, Http01Target,
-    NsAnswer, ProbeResults,
+use crate::model::observation::{
+    CaaLookups, ChallengeKey, Dns01Observation, DnsProbe, Http01Observation, HttpProbe, NsAnswer,
+    Observations, Plan,
 };
-use crate::diagnose::tree::challenge_key;
-use crate::error::CliError;
-use crate::findings::{Finding, Subject};
-use crate::model::chain::{Chain, IssuerLink};
-use crate::model::snapshot::Snapshot;
 
 /// `--connect-to HOST:PORT:ADDR:PORT`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,14 +31,14 @@ pub struct ConnectTo {
     pub to: SocketAddr,
 }
 
-/// Validated probe options.
+/// Validated probe options (built from `diagnose`'s flags by `cli::convert`).
 #[derive(Debug, Clone)]
 pub struct ProbeOptions {
     /// Recursive resolvers (empty = the system's).
     pub nameservers: Vec<SocketAddr>,
     /// HTTP connect overrides.
     pub connect_to: Vec<ConnectTo>,
-    /// Timeout of each query or request.
+    /// Timeout of each query or request (never zero).
     pub timeout: Duration,
     /// Probes in flight at once.
     pub concurrency: usize,
@@ -56,209 +48,13 @@ pub struct ProbeOptions {
     pub http_port: u16,
 }
 
-fn socket(text: &str, default_port: u16) -> Option<SocketAddr> {
-    if let Ok(sa) = text.parse::<SocketAddr>() {
-        return Some(sa);
-    }
-    text.trim_matches(['[', ']'])
-        .parse::<IpAddr>()
-        .ok()
-        .map(|ip| SocketAddr::new(ip, default_port))
-}
-
 impl ProbeOptions {
-    /// Parses the probe flags of `diagnose`.
-    pub fn from_args(a: &DiagnoseArgs) -> Result<Self, CliError> {
-        let nameservers = a
-            .nameserver
-            .iter()
-            .map(|n| {
-                socket(n, 53).ok_or_else(|| {
-                    CliError::new(format!(
-                        "--nameserver {n:?} is not an IP address with an optional port"
-                    ))
-                    .hint("e.g. --nameserver 1.1.1.1 or --nameserver 10.0.0.2:5353")
-                })
-            })
-            .collect::<Result<_, _>>()?;
-        let connect_to = a
-            .connect_to
-            .iter()
-            .map(|c| {
-                let bad = || CliError::new(format!("--connect-to {c:?} is not HOST:PORT:ADDR:PORT")).hint("e.g. --connect-to app.example.com:80:203.0.113.10:80 (ADDR is an IP address; IPv6 in brackets)");
-                let (host, rest) = c.split_once(':').ok_or_else(bad)?;
-                let (port, addr) = rest.split_once(':').ok_or_else(bad)?;
-                let port: u16 = port.parse().map_err(|_| bad())?;
-                let to = addr.parse::<SocketAddr>().map_err(|_| bad())?;
-                Ok(ConnectTo { host: host.to_ascii_lowercase(), port, to })
-            })
-            .collect::<Result<_, CliError>>()?;
-        let timeout = parse_duration(&a.probe_timeout)
-            .map_err(|e| CliError::new(format!("--probe-timeout: {e}")))?;
-        if timeout.is_zero() {
-            return Err(CliError::new("--probe-timeout must be longer than 0s"));
-        }
-        Ok(ProbeOptions {
-            nameservers,
-            connect_to,
-            timeout,
-            concurrency: a.concurrency as usize,
-            dns_port: a.dns_port,
-            http_port: a.http_port,
-        })
-    }
-
     fn connect_to(&self, host: &str, port: u16) -> Option<SocketAddr> {
         self.connect_to
             .iter()
             .find(|c| c.host.eq_ignore_ascii_case(host) && c.port == port)
             .map(|c| c.to)
     }
-}
-
-/// A CAA check to make.
-#[derive(Debug, Clone)]
-pub struct CaaTarget {
-    /// Finding subject (the Certificate, narrowed to the name).
-    pub subject: Subject,
-    /// The name as in the Certificate.
-    pub name: String,
-    /// CA domain.
-    pub ca_domain: String,
-    /// ACME account URI.
-    pub account_uri: Option<String>,
-    /// Validation method, when known.
-    pub method: Option<String>,
-}
-
-/// What to probe.
-#[derive(Debug, Default, Clone)]
-pub struct ProbePlan {
-    /// HTTP-01 challenges.
-    pub http: Vec<Http01Target>,
-    /// DNS-01 challenges.
-    pub dns: Vec<Dns01Target>,
-    /// CAA checks.
-    pub caa: Vec<CaaTarget>,
-}
-
-fn ingress_addresses(snapshot: &Snapshot, ns: &str, host: &str) -> Vec<IpAddr> {
-    let mut out = Vec::new();
-    for ing in snapshot
-        .ingresses
-        .iter()
-        .filter(|i| i.metadata.namespace.as_deref() == Some(ns))
-    {
-        let routes = ing
-            .spec
-            .as_ref()
-            .and_then(|s| s.rules.as_ref())
-            .is_some_and(|rules| {
-                rules.iter().any(|r| {
-                    r.host
-                        .as_deref()
-                        .is_some_and(|h| h.eq_ignore_ascii_case(host))
-                })
-            });
-        if !routes {
-            continue;
-        }
-        for lb in ing
-            .status
-            .as_ref()
-            .and_then(|s| s.load_balancer.as_ref())
-            .and_then(|l| l.ingress.as_ref())
-            .into_iter()
-            .flatten()
-        {
-            if let Some(ip) = lb.ip.as_deref().and_then(|i| i.parse().ok()) {
-                out.push(ip);
-            }
-        }
-    }
-    out
-}
-
-/// Picks what to probe (pure): every Challenge still in play (not valid, not queued) of
-/// Certificates being issued, and CAA for the names of every ACME Certificate — a CAA
-/// record added since the last issuance breaks the next renewal of a healthy one.
-pub fn plan(chains: &[Chain], snapshot: &Snapshot, _now: Timestamp) -> ProbePlan {
-    let mut p = ProbePlan::default();
-    for chain in chains {
-        let needs_issuance = chain.is_issuing()
-            || !chain.is_ready()
-            || crate::model::stage::backoff(chain).is_some();
-        for ch in chain.challenges.iter().filter(|_| needs_issuance) {
-            let state = ch.status.as_ref().and_then(|s| s.state.as_deref());
-            if state == Some("valid") || ch.is_queued() {
-                continue;
-            }
-            let ns = ch.metadata.namespace.as_deref().unwrap_or("");
-            let shown = ch.display_name();
-            let subject = Subject::new(
-                "Challenge",
-                Some(ns),
-                ch.metadata.name.as_deref().unwrap_or(""),
-            )
-            .part(&shown);
-            if ch.spec.type_.eq_ignore_ascii_case("HTTP-01") {
-                p.http.push(Http01Target {
-                    key: challenge_key(ch),
-                    subject,
-                    dns_name: ch.spec.dns_name.clone(),
-                    token: ch.spec.token.clone(),
-                    expected: ch.spec.key.clone(),
-                    ingress_addresses: ingress_addresses(snapshot, ns, &ch.spec.dns_name),
-                });
-            } else if ch.spec.type_.eq_ignore_ascii_case("DNS-01") {
-                let follow = ch
-                    .spec
-                    .solver
-                    .as_ref()
-                    .and_then(|s| s.pointer("/dns01/cnameStrategy"))
-                    .and_then(|v| v.as_str())
-                    .is_some_and(|s| s.eq_ignore_ascii_case("Follow"));
-                p.dns.push(Dns01Target {
-                    key: challenge_key(ch),
-                    subject,
-                    dns_name: ch.spec.dns_name.clone(),
-                    expected: ch.spec.key.clone(),
-                    follow_cname: follow,
-                });
-            }
-        }
-        if let IssuerLink::Found { config, status, .. } = chain.issuer
-            && let Some(acme) = &config.acme
-            && let Some(ca) = obs::ca_domain(&acme.server)
-        {
-            let cert = chain.certificate;
-            for name in &cert.spec.dns_names {
-                let method = chain
-                    .challenges
-                    .iter()
-                    .find(|c| {
-                        c.spec.dns_name == name.trim_start_matches("*.")
-                            && c.spec.wildcard == name.starts_with("*.")
-                    })
-                    .map(|c| c.spec.type_.to_ascii_lowercase());
-                p.caa.push(CaaTarget {
-                    subject: Subject::new(
-                        "Certificate",
-                        cert.metadata.namespace.as_deref(),
-                        cert.metadata.name.as_deref().unwrap_or(""),
-                    )
-                    .part(name),
-                    name: name.clone(),
-                    ca_domain: ca.to_string(),
-                    account_uri: status
-                        .and_then(|s| s.acme.as_ref())
-                        .and_then(|a| a.uri.clone()),
-                    method,
-                });
-            }
-        }
-    }
-    p
 }
 
 /// Routes redirect hops: `--connect-to` first, else DNS.
@@ -295,10 +91,10 @@ impl http::Route for Router<'_> {
 const ADDRESSES_PER_FAMILY: usize = 4;
 
 async fn probe_http(
-    t: &Http01Target,
+    t: &HttpProbe,
     opts: &ProbeOptions,
     res: Result<&dns::Dns, &String>,
-) -> Vec<Finding> {
+) -> Http01Observation {
     let (a, aaaa) = match res {
         Ok(r) => dns::addresses(r, &t.dns_name).await,
         Err(e) => (Err(e.clone()), Err(e.clone())),
@@ -334,25 +130,24 @@ async fn probe_http(
     for target in targets {
         fetches.push(http::fetch(&url, target, &router, opts.timeout).await);
     }
-    let o = Http01Observation {
+    Http01Observation {
         a,
         aaaa,
         connect_to: connect_to.map(|c| c.to_string()),
         fetches,
-    };
-    obs::http01_findings(t, &o)
+    }
 }
 
 async fn probe_dns(
-    t: &Dns01Target,
+    t: &DnsProbe,
     opts: &ProbeOptions,
     res: Result<&dns::Dns, &String>,
-) -> Vec<Finding> {
+) -> Dns01Observation {
     let fqdn = format!("_acme-challenge.{}.", t.dns_name.trim_end_matches('.'));
     let res = match res {
         Ok(r) => r,
         Err(e) => {
-            let o = Dns01Observation {
+            return Dns01Observation {
                 fqdn,
                 cnames: vec![],
                 cname_error: None,
@@ -360,7 +155,6 @@ async fn probe_dns(
                 ns_error: None,
                 answers: vec![],
             };
-            return obs::dns01_findings(t, &o);
         }
     };
     let (cnames, cname_error) = dns::cname_chain(res, &fqdn).await;
@@ -399,40 +193,43 @@ async fn probe_dns(
             }
         }
     }
-    obs::dns01_findings(t, &o)
+    o
 }
 
-async fn probe_caa(t: &CaaTarget, res: Result<&dns::Dns, &String>) -> Vec<Finding> {
-    let lookups = match res {
-        Ok(r) => dns::caa_walk(r, &t.name).await,
-        Err(e) => vec![(t.name.clone(), Err(e.clone()))],
-    };
-    let o = CaaObservation {
-        name: t.name.clone(),
-        lookups,
-        ca_domain: Some(t.ca_domain.clone()),
-        account_uri: t.account_uri.clone(),
-        method: t.method.clone(),
-    };
-    obs::caa_findings(&t.subject, &o)
+async fn probe_caa(name: &str, res: Result<&dns::Dns, &String>) -> CaaLookups {
+    match res {
+        Ok(r) => dns::caa_walk(r, name).await,
+        Err(e) => vec![(name.to_string(), Err(e.clone()))],
+    }
 }
 
 enum Job<'a> {
-    Http(&'a Http01Target),
-    Dns(&'a Dns01Target),
-    Caa(&'a CaaTarget),
+    Http(&'a HttpProbe),
+    Dns(&'a DnsProbe),
+    /// One CAA walk per distinct name, whatever number of Certificates share it.
+    Caa(&'a str),
 }
 
-/// Runs the plan with at most `opts.concurrency` probes in flight.
-pub async fn run(plan: ProbePlan, opts: &ProbeOptions, _now: Timestamp) -> ProbeResults {
+enum Seen {
+    Http(ChallengeKey, Http01Observation),
+    Dns(ChallengeKey, Dns01Observation),
+    Caa(String, CaaLookups),
+}
+
+/// Runs the plan with at most `opts.concurrency` probes in flight, and files each
+/// observation under the key of what asked for it.
+pub async fn run(plan: &Plan, opts: &ProbeOptions) -> Observations {
     let resolver = dns::recursive(&opts.nameservers, opts.timeout);
     let res = resolver.as_ref();
+    let mut caa_names: Vec<&str> = plan.caa.iter().map(|c| c.key.name.as_str()).collect();
+    caa_names.sort_unstable();
+    caa_names.dedup();
     let jobs: Vec<Job> = plan
         .http
         .iter()
         .map(Job::Http)
         .chain(plan.dns.iter().map(Job::Dns))
-        .chain(plan.caa.iter().map(Job::Caa))
+        .chain(caa_names.into_iter().map(Job::Caa))
         .collect();
     let total = jobs.len();
     let progress = indicatif::ProgressBar::new(total as u64);
@@ -442,13 +239,13 @@ pub async fn run(plan: ProbePlan, opts: &ProbeOptions, _now: Timestamp) -> Probe
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
     }
-    let outcomes: Vec<(String, bool, Vec<Finding>)> = stream::iter(jobs.into_iter().map(|job| {
+    let seen: Vec<Seen> = stream::iter(jobs.into_iter().map(|job| {
         let progress = &progress;
         async move {
             let out = match job {
-                Job::Http(t) => (t.key.clone(), true, probe_http(t, opts, res).await),
-                Job::Dns(t) => (t.key.clone(), true, probe_dns(t, opts, res).await),
-                Job::Caa(t) => (t.name.clone(), false, probe_caa(t, res).await),
+                Job::Http(t) => Seen::Http(t.key.clone(), probe_http(t, opts, res).await),
+                Job::Dns(t) => Seen::Dns(t.key.clone(), probe_dns(t, opts, res).await),
+                Job::Caa(name) => Seen::Caa(name.to_string(), probe_caa(name, res).await),
             };
             progress.inc(1);
             out
@@ -458,17 +255,27 @@ pub async fn run(plan: ProbePlan, opts: &ProbeOptions, _now: Timestamp) -> Probe
     .collect()
     .await;
     progress.finish_and_clear();
-    let mut results = ProbeResults::default();
-    let mut challenges: HashMap<String, Vec<Finding>> = HashMap::new();
-    for (key, is_challenge, findings) in outcomes {
-        if is_challenge {
-            challenges.entry(key).or_default().extend(findings);
-        } else {
-            results.caa.entry(key).or_default().extend(findings);
+    let mut obs = Observations::default();
+    let mut caa: HashMap<String, CaaLookups> = HashMap::new();
+    for s in seen {
+        match s {
+            Seen::Http(k, o) => {
+                obs.http.insert(k, o);
+            }
+            Seen::Dns(k, o) => {
+                obs.dns.insert(k, o);
+            }
+            Seen::Caa(name, o) => {
+                caa.insert(name, o);
+            }
         }
     }
-    results.challenges = challenges;
-    results
+    for c in &plan.caa {
+        if let Some(o) = caa.get(&c.key.name) {
+            obs.caa.insert(c.key.clone(), o.clone());
+        }
+    }
+    obs
 }
 
 /// This machine's name, for the note that probes ran here and not in the cluster.

@@ -5,8 +5,8 @@
 use std::io::{self, Write};
 
 use super::{Paint, findings};
-use crate::commands::diagnose::DiagnoseReport;
 use crate::diagnose::CertificateDiagnosis;
+use crate::report::DiagnoseReport;
 use crate::sanitize::clean;
 
 fn headline(c: &CertificateDiagnosis, p: Paint) -> String {
@@ -15,7 +15,7 @@ fn headline(c: &CertificateDiagnosis, p: Paint) -> String {
         Some(rc) => format!(
             "{} {who}: {} {}",
             p.red("✗"),
-            p.bold(rc.code),
+            p.bold(rc.code.as_str()),
             clean(&rc.message)
         ),
         None => {

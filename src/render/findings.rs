@@ -23,7 +23,7 @@ pub fn finding(out: &mut dyn Write, f: &Finding, indent: usize, p: Paint) -> io:
         out,
         "{pad}{} {} {}: {}",
         mark(f.severity, p),
-        p.bold(f.code),
+        p.bold(f.code.as_str()),
         clean(&f.subject.to_string()),
         clean(&f.message)
     )?;

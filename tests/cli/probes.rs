@@ -459,3 +459,55 @@ fn caa_is_checked_for_healthy_certificates_too_since_it_breaks_the_next_renewal(
     let (r, code, _) = diagnose_live(&objs, dns.port(), &[]);
     assert_eq!((code, root(&r, "web-tls").as_str()), (0, "none"));
 }
+
+#[test]
+fn two_certificates_sharing_a_name_get_only_their_own_caa_findings() {
+    let mut objs = fixture_objects("healthy.yaml");
+    let mut issuer = objs
+        .iter()
+        .find(|o| o["kind"] == "ClusterIssuer")
+        .unwrap()
+        .clone();
+    issuer["metadata"]["name"] = json!("google-prod");
+    issuer["metadata"]["uid"] = json!("3f6c1a52-0001-4000-8000-070000000099");
+    issuer["spec"]["acme"]["server"] = json!("https://dv.acme-v02.api.pki.goog/directory");
+    let mut other = objs
+        .iter()
+        .find(|o| o["kind"] == "Certificate")
+        .unwrap()
+        .clone();
+    other["metadata"]["name"] = json!("other-tls");
+    other["metadata"]["uid"] = json!("3f6c1a52-0001-4000-8000-010000000099");
+    other["spec"]["secretName"] = json!("other-tls");
+    other["spec"]["issuerRef"]["name"] = json!("google-prod");
+    objs.push(issuer);
+    objs.push(other);
+    // The zone allows Let's Encrypt only: web-tls (Let's Encrypt) is fine, other-tls
+    // (Google Trust Services) is forbidden, for the very same DNS name.
+    let dns = DnsServer::start(&[(
+        "example.com.",
+        &zone("@ IN CAA 0 issue \"letsencrypt.org\"\n"),
+    )]);
+    let (r, _, _) = diagnose_live(&objs, dns.port(), &[]);
+    assert!(
+        !codes(&r, "web-tls").contains(&"CAA_FORBIDS_CA".to_string()),
+        "web-tls got another Certificate's CAA finding: {:?}",
+        codes(&r, "web-tls")
+    );
+    assert_eq!(root(&r, "other-tls"), "CAA_FORBIDS_CA");
+    let mine = findings(&r, "other-tls")
+        .iter()
+        .filter(|f| f["code"] == "CAA_FORBIDS_CA")
+        .collect::<Vec<_>>();
+    // One finding per name of other-tls (web. and www.example.com), each about other-tls.
+    assert_eq!(mine.len(), 2, "{mine:?}");
+    for f in mine {
+        assert_eq!(f["subject"]["name"], "other-tls");
+        assert!(
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains("do not allow pki.goog")
+        );
+    }
+}

@@ -1,19 +1,11 @@
-//! The pure half of `renew`: deciding what to do with one Certificate and writing the
-//! `Issuing` condition into its status exactly as cert-manager's trigger expects.
-//!
-//! The object is handled as raw JSON so that every status field and condition certdoctor
-//! does not model survives the round trip untouched: the write replaces the whole status,
-//! so anything dropped here would be dropped in the cluster.
+//! The decision of `renew` for one Certificate, read from its raw JSON: skip it when it is
+//! already issuing (unless forced), and otherwise say which failure backoff the manual
+//! trigger bypasses, so the user learns what they skipped.
 
 use jiff::Timestamp;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::timefmt;
-
-/// Condition reason cert-manager (and cmctl) use for a manual trigger.
-pub const REASON: &str = "ManuallyTriggered";
-/// Condition message cert-manager (and cmctl) use for a manual trigger.
-pub const MESSAGE: &str = "Certificate re-issuance manually triggered";
 
 /// What to do with one Certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,82 +73,13 @@ pub fn decide(obj: &Value, now: Timestamp, force: bool) -> Decision {
     Decision::Renew { bypassed }
 }
 
-/// Sets `Issuing=True` / `ManuallyTriggered` in `obj`'s status, replacing an existing
-/// Issuing condition in place (or appending one) and touching nothing else.
-pub fn set_trigger(obj: &mut Value, now: Timestamp) {
-    let generation = obj.pointer("/metadata/generation").and_then(Value::as_i64);
-    let mut cond = json!({
-        "type": "Issuing",
-        "status": "True",
-        "reason": REASON,
-        "message": MESSAGE,
-        "lastTransitionTime": timefmt::rfc3339(now),
-    });
-    if let Some(g) = generation {
-        cond["observedGeneration"] = json!(g);
-    }
-    let Some(root) = obj.as_object_mut() else {
-        return;
-    };
-    let status = root.entry("status").or_insert_with(|| json!({}));
-    if !status.is_object() {
-        *status = json!({});
-    }
-    let list = status
-        .as_object_mut()
-        .expect("status is an object")
-        .entry("conditions")
-        .or_insert_with(|| json!([]));
-    if !list.is_array() {
-        *list = json!([]);
-    }
-    let list = list.as_array_mut().expect("conditions is an array");
-    match list.iter_mut().find(|c| c["type"] == "Issuing") {
-        Some(existing) => *existing = cond,
-        None => list.push(cond),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn now() -> Timestamp {
         "2026-11-23T12:00:00Z".parse().unwrap()
-    }
-
-    #[test]
-    fn trigger_changes_only_the_issuing_condition() {
-        let mut obj = json!({
-            "metadata": {"name": "a", "generation": 4, "resourceVersion": "7"},
-            "status": {"conditions": [
-                {"type": "Ready", "status": "False", "reason": "Expired", "futureField": 1},
-                {"type": "Issuing", "status": "False", "reason": "Failed"}
-            ], "revision": 3, "somethingNew": {"x": true}}
-        });
-        let before = obj.clone();
-        set_trigger(&mut obj, now());
-        assert_eq!(
-            obj["status"]["conditions"][0],
-            before["status"]["conditions"][0]
-        );
-        assert_eq!(
-            obj["status"]["conditions"][1],
-            json!({"type": "Issuing", "status": "True", "reason": REASON, "message": MESSAGE,
-                   "lastTransitionTime": "2026-11-23T12:00:00Z", "observedGeneration": 4})
-        );
-        assert_eq!(
-            obj["status"]["somethingNew"],
-            before["status"]["somethingNew"]
-        );
-        assert_eq!(obj["metadata"], before["metadata"]);
-    }
-
-    #[test]
-    fn trigger_creates_status_when_missing() {
-        let mut obj = json!({"metadata": {"name": "a"}});
-        set_trigger(&mut obj, now());
-        assert_eq!(obj["status"]["conditions"].as_array().unwrap().len(), 1);
     }
 
     #[test]

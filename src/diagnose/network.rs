@@ -1,74 +1,21 @@
-//! What the network probes observed, as plain data, and the pure functions that turn those
-//! observations into findings (HTTP01_*, DNS01_*, CAA_*). The probes themselves do the I/O
-//! (`crate::probe`); everything here is unit-testable on values.
+//! Observations → findings: the pure functions that turn what the network probes saw
+//! ([`crate::model::observation`]) into HTTP01_*, DNS01_* and CAA_* findings, given what the
+//! cluster says each probe is about (the targets, built from the chain during the walk). The
+//! probes themselves do the I/O (`crate::probe`); everything here is unit-testable on values.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
 
-use serde::Serialize;
-
-use crate::findings::{Finding, Severity, Subject};
-
-/// Findings of the probes, keyed by Challenge `namespace/name` and by certificate DNS name.
-#[derive(Debug, Default, Clone)]
-pub struct ProbeResults {
-    /// Findings of the HTTP-01 and DNS-01 probes per Challenge.
-    pub challenges: HashMap<String, Vec<Finding>>,
-    /// Findings of the CAA check per certificate name.
-    pub caa: HashMap<String, Vec<Finding>>,
-}
-
-impl ProbeResults {
-    /// Findings for one Challenge, if it was probed.
-    pub fn for_challenge(&self, key: &str) -> &[Finding] {
-        self.challenges.get(key).map_or(&[], Vec::as_slice)
-    }
-
-    /// CAA findings for one name.
-    pub fn for_name(&self, name: &str) -> &[Finding] {
-        self.caa.get(name).map_or(&[], Vec::as_slice)
-    }
-}
-
-/// Reserved and private ranges a public CA cannot reach (RFC 6890 and friends, as Let's
-/// Debug lists them). The probe still tries them: the operator's network may reach them.
-pub fn is_reserved(ip: &IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let o = v4.octets();
-            v4.is_private()
-                || v4.is_loopback()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_documentation()
-                || o[0] == 0
-                || (o[0] == 100 && (o[1] & 0xc0) == 64)
-                || (o[0] == 192 && o[1] == 0 && o[2] == 0)
-                || (o[0] == 198 && (o[1] & 0xfe) == 18)
-                || o[0] >= 240
-        }
-        IpAddr::V6(v6) => {
-            let s = v6.segments();
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || (s[0] & 0xfe00) == 0xfc00
-                || (s[0] & 0xffc0) == 0xfe80
-                || s[0] == 0x2001 && s[1] == 0x0db8
-                || v6
-                    .to_ipv4_mapped()
-                    .is_some_and(|m| is_reserved(&IpAddr::V4(m)))
-        }
-    }
-}
+use crate::findings::{Code, Finding, Severity, Subject};
+use crate::model::observation::{
+    CaaLookups, CaaRecord, Dns01Observation, FetchEnd, Hop, Http01Observation, NsAnswer,
+    is_reserved,
+};
 
 // ---------------------------------------------------------------- HTTP-01
 
 /// What one HTTP-01 probe is about.
 #[derive(Debug, Clone)]
 pub struct Http01Target {
-    /// Challenge `namespace/name`.
-    pub key: String,
     /// Finding subject (the Challenge, narrowed to the name).
     pub subject: Subject,
     /// The name validated.
@@ -79,56 +26,6 @@ pub struct Http01Target {
     pub expected: String,
     /// Load-balancer addresses of the Ingresses that route this host.
     pub ingress_addresses: Vec<IpAddr>,
-}
-
-/// One request of a redirect chain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Hop {
-    /// The URL requested.
-    pub url: String,
-    /// Status, when an answer came.
-    pub status: Option<u16>,
-    /// Location header, for redirects.
-    pub location: Option<String>,
-}
-
-/// How a fetch ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FetchEnd {
-    /// A 200 with this body (trailing whitespace trimmed, capped).
-    Body(String),
-    /// A final status other than 200.
-    Status(u16),
-    /// A redirect Let's Encrypt would not follow, and why.
-    BadRedirect(String),
-    /// No answer: connection refused, timeout, reset (with the error text).
-    Unreachable(String),
-}
-
-/// One fetch, from one address (or the `--connect-to` target).
-#[derive(Debug, Clone)]
-pub struct Fetch {
-    /// The address connected to (`ip:port`).
-    pub address: String,
-    /// IPv6 or not.
-    pub ipv6: bool,
-    /// The requests made, redirects included.
-    pub hops: Vec<Hop>,
-    /// The end.
-    pub end: FetchEnd,
-}
-
-/// Everything the HTTP-01 probe saw.
-#[derive(Debug, Clone)]
-pub struct Http01Observation {
-    /// IPv4 addresses, or why the A lookup failed.
-    pub a: Result<Vec<IpAddr>, String>,
-    /// IPv6 addresses, or why the AAAA lookup failed.
-    pub aaaa: Result<Vec<IpAddr>, String>,
-    /// `--connect-to` target used instead of DNS, if any.
-    pub connect_to: Option<String>,
-    /// Fetches, IPv6 first.
-    pub fetches: Vec<Fetch>,
 }
 
 fn addrs_text(r: &Result<Vec<IpAddr>, String>) -> String {
@@ -167,7 +64,7 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation) -> Vec<Finding> 
     all.extend(o.aaaa.clone().unwrap_or_default());
     if all.is_empty() && o.connect_to.is_none() {
         out.push(
-            Finding::new("HTTP01_NO_ADDRESS", Severity::Error, t.subject.clone(), format!("{} has no A or AAAA record, so the CA cannot connect", t.dns_name), "Create the DNS record pointing at the ingress or load balancer that serves this host.")
+            Finding::new(Code::Http01NoAddress, Severity::Error, t.subject.clone(), format!("{} has no A or AAAA record, so the CA cannot connect", t.dns_name), "Create the DNS record pointing at the ingress or load balancer that serves this host.")
                 .evidence(format!("A: {}", addrs_text(&o.a)))
                 .evidence(format!("AAAA: {}", addrs_text(&o.aaaa)))
                 .reproduce(dig.clone()),
@@ -181,7 +78,7 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation) -> Vec<Finding> 
         .collect();
     if !reserved.is_empty() {
         out.push(
-            Finding::new("HTTP01_PRIVATE_ADDRESS", Severity::Warning, t.subject.clone(), format!("{} resolves to reserved or private addresses ({}) that a public CA cannot reach", t.dns_name, reserved.join(", ")), "A public CA validates from the internet: publish a public address, or use DNS-01. (A private ACME CA inside your network may reach it.)")
+            Finding::new(Code::Http01PrivateAddress, Severity::Warning, t.subject.clone(), format!("{} resolves to reserved or private addresses ({}) that a public CA cannot reach", t.dns_name, reserved.join(", ")), "A public CA validates from the internet: publish a public address, or use DNS-01. (A private ACME CA inside your network may reach it.)")
                 .reproduce(dig.clone()),
         );
     }
@@ -190,7 +87,7 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation) -> Vec<Finding> 
         && !all.iter().any(|ip| t.ingress_addresses.contains(ip))
     {
         out.push(
-            Finding::new("HTTP01_DNS_NOT_INGRESS", Severity::Warning, t.subject.clone(), format!("{} does not resolve to the load balancer of the Ingress that serves it", t.dns_name), "Point the DNS record at the Ingress's load-balancer address, or check with --connect-to that the ingress answers before changing DNS. (A CDN or proxy in front explains a difference.)")
+            Finding::new(Code::Http01DnsNotIngress, Severity::Warning, t.subject.clone(), format!("{} does not resolve to the load balancer of the Ingress that serves it", t.dns_name), "Point the DNS record at the Ingress's load-balancer address, or check with --connect-to that the ingress answers before changing DNS. (A CDN or proxy in front explains a difference.)")
                 .evidence(format!("DNS: {}", all.iter().map(IpAddr::to_string).collect::<Vec<_>>().join(", ")))
                 .evidence(format!("Ingress load balancer: {}", t.ingress_addresses.iter().map(IpAddr::to_string).collect::<Vec<_>>().join(", ")))
                 .reproduce(dig.clone()),
@@ -210,21 +107,21 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation) -> Vec<Finding> 
         );
         let finding = match &f.end {
             FetchEnd::Body(b) if *b == t.expected => continue,
-            FetchEnd::Body(b) => Finding::new("HTTP01_WRONG_BODY", Severity::Error, t.subject.clone(), format!("{} serves a body that is not the key authorization", f.address), "Another backend answers for this path: check that the solver's Ingress/HTTPRoute wins over the app's routes (ingress class, path precedence, a catch-all or auth middleware).")
+            FetchEnd::Body(b) => Finding::new(Code::Http01WrongBody, Severity::Error, t.subject.clone(), format!("{} serves a body that is not the key authorization", f.address), "Another backend answers for this path: check that the solver's Ingress/HTTPRoute wins over the app's routes (ingress class, path precedence, a catch-all or auth middleware).")
                 .evidence(format!("got: {:?}", crate::sanitize::clean(&b.chars().take(120).collect::<String>())))
                 .evidence(format!("expected: {:?}", t.expected)),
-            FetchEnd::Status(s) => Finding::new("HTTP01_WRONG_STATUS", Severity::Error, t.subject.clone(), format!("{} answers {s} for the challenge path, not 200", f.address), match s {
+            FetchEnd::Status(s) => Finding::new(Code::Http01WrongStatus, Severity::Error, t.subject.clone(), format!("{} answers {s} for the challenge path, not 200", f.address), match s {
                 404 => "The request reaches a server that does not route the challenge path to cert-manager's solver: check the solver Ingress's class and that the ingress controller serving this address picks it up.",
                 503 | 502 => "The route exists but the solver pod or Service behind it is not ready: check the cm-acme-http-solver pod and its Service endpoints.",
                 401 | 403 => "Something in front (auth, WAF, IP allow-list) blocks the challenge path; exempt /.well-known/acme-challenge/.",
                 _ => "Make the challenge path answer 200 with the key authorization.",
             }),
-            FetchEnd::BadRedirect(why) => Finding::new("HTTP01_BAD_REDIRECT", Severity::Error, t.subject.clone(), format!("{}: {why}", f.address), "The CA follows at most 10 redirects, only to http/https on ports 80/443, only 301/302/307/308, and never a loop; fix the redirect or exempt the challenge path from it."),
+            FetchEnd::BadRedirect(why) => Finding::new(Code::Http01BadRedirect, Severity::Error, t.subject.clone(), format!("{}: {why}", f.address), "The CA follows at most 10 redirects, only to http/https on ports 80/443, only 301/302/307/308, and never a loop; fix the redirect or exempt the challenge path from it."),
             FetchEnd::Unreachable(why) => {
                 if f.ipv6 && v4_reachable {
-                    Finding::new("HTTP01_IPV6_BROKEN", Severity::Warning, t.subject.clone(), format!("IPv6 address {} does not answer ({why}) while IPv4 does", f.address), "Let's Encrypt tries IPv6 first and only falls back to IPv4 on connection failure: remove the AAAA record or make the service reachable over IPv6.")
+                    Finding::new(Code::Http01Ipv6Broken, Severity::Warning, t.subject.clone(), format!("IPv6 address {} does not answer ({why}) while IPv4 does", f.address), "Let's Encrypt tries IPv6 first and only falls back to IPv4 on connection failure: remove the AAAA record or make the service reachable over IPv6.")
                 } else {
-                    Finding::new("HTTP01_UNREACHABLE", Severity::Error, t.subject.clone(), format!("{} over {}: {why}", f.address, if f.ipv6 { "IPv6" } else { "IPv4" }), "Nothing accepts connections on port 80 there: check the load balancer, firewall and security groups (port 80 must be open to the internet for HTTP-01).")
+                    Finding::new(Code::Http01Unreachable, Severity::Error, t.subject.clone(), format!("{} over {}: {why}", f.address, if f.ipv6 { "IPv6" } else { "IPv4" }), "Nothing accepts connections on port 80 there: check the load balancer, firewall and security groups (port 80 must be open to the internet for HTTP-01).")
                 }
             }
         };
@@ -247,8 +144,6 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation) -> Vec<Finding> 
 /// What one DNS-01 probe is about.
 #[derive(Debug, Clone)]
 pub struct Dns01Target {
-    /// Challenge `namespace/name`.
-    pub key: String,
     /// Finding subject.
     pub subject: Subject,
     /// The name validated (no `*.`).
@@ -259,43 +154,15 @@ pub struct Dns01Target {
     pub follow_cname: bool,
 }
 
-/// One authoritative server's answer for the TXT record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NsAnswer {
-    /// Nameserver host name.
-    pub server: String,
-    /// Address queried (`ip:port`).
-    pub address: String,
-    /// TXT values, or `NXDOMAIN`, `SERVFAIL`, `timed out`, … (no records = empty list).
-    pub result: Result<Vec<String>, String>,
-}
-
-/// Everything the DNS-01 probe saw.
-#[derive(Debug, Clone)]
-pub struct Dns01Observation {
-    /// `_acme-challenge.<dnsName>.`
-    pub fqdn: String,
-    /// CNAME targets followed from the fqdn, in order.
-    pub cnames: Vec<String>,
-    /// A CNAME loop or chain too long.
-    pub cname_error: Option<String>,
-    /// The zone found by the SOA walk, or why none was.
-    pub zone: Result<String, String>,
-    /// The zone's NS set lookup error, if it failed.
-    pub ns_error: Option<String>,
-    /// Answers per authoritative server.
-    pub answers: Vec<NsAnswer>,
-}
-
 /// Turns a DNS-01 observation into findings.
 pub fn dns01_findings(t: &Dns01Target, o: &Dns01Observation) -> Vec<Finding> {
     let mut out = Vec::new();
     let target = o.cnames.last().cloned().unwrap_or_else(|| o.fqdn.clone());
     if let Some(e) = &o.cname_error {
-        out.push(Finding::new("DNS01_CNAME_MISMATCH", Severity::Error, t.subject.clone(), format!("the CNAME chain at {} is broken: {e}", o.fqdn), "Fix the CNAME records at _acme-challenge so they end at a name that can hold the TXT record.").reproduce(format!("dig CNAME {}", o.fqdn)));
+        out.push(Finding::new(Code::Dns01CnameMismatch, Severity::Error, t.subject.clone(), format!("the CNAME chain at {} is broken: {e}", o.fqdn), "Fix the CNAME records at _acme-challenge so they end at a name that can hold the TXT record.").reproduce(format!("dig CNAME {}", o.fqdn)));
     } else if !o.cnames.is_empty() && !t.follow_cname {
         out.push(
-            Finding::new("DNS01_CNAME_MISMATCH", Severity::Error, t.subject.clone(), format!("{} is a CNAME to {target}, but the solver's cnameStrategy is not Follow: cert-manager writes the TXT at {} and checks {target}", o.fqdn, o.fqdn), "Set cnameStrategy: Follow on the dns01 solver (with credentials for the target zone), or remove the CNAME at _acme-challenge (beware of wildcard CNAMEs, which also match it).")
+            Finding::new(Code::Dns01CnameMismatch, Severity::Error, t.subject.clone(), format!("{} is a CNAME to {target}, but the solver's cnameStrategy is not Follow: cert-manager writes the TXT at {} and checks {target}", o.fqdn, o.fqdn), "Set cnameStrategy: Follow on the dns01 solver (with credentials for the target zone), or remove the CNAME at _acme-challenge (beware of wildcard CNAMEs, which also match it).")
                 .evidence(format!("CNAME chain: {} → {}", o.fqdn, o.cnames.join(" → ")))
                 .reproduce(format!("dig CNAME {}", o.fqdn)),
         );
@@ -303,14 +170,14 @@ pub fn dns01_findings(t: &Dns01Target, o: &Dns01Observation) -> Vec<Finding> {
     let zone = match &o.zone {
         Ok(z) => z.clone(),
         Err(e) => {
-            out.push(Finding::new("DNS01_ZONE_NOT_FOUND", Severity::Error, t.subject.clone(), format!("no zone (SOA) found for {target}: {e}"), "cert-manager cannot find where to write or check the record: check that the domain is delegated and that the resolver does not filter SOA records (dnsmasq filterwin2k).").reproduce(format!("dig SOA {target}")));
+            out.push(Finding::new(Code::Dns01ZoneNotFound, Severity::Error, t.subject.clone(), format!("no zone (SOA) found for {target}: {e}"), "cert-manager cannot find where to write or check the record: check that the domain is delegated and that the resolver does not filter SOA records (dnsmasq filterwin2k).").reproduce(format!("dig SOA {target}")));
             return out;
         }
     };
     if let Some(e) = &o.ns_error {
         out.push(
             Finding::new(
-                "DNS01_ZONE_NOT_FOUND",
+                Code::Dns01ZoneNotFound,
                 Severity::Error,
                 t.subject.clone(),
                 format!("the nameservers of zone {zone} could not be found: {e}"),
@@ -364,7 +231,7 @@ pub fn dns01_findings(t: &Dns01Target, o: &Dns01Observation) -> Vec<Finding> {
     };
     if !failed.is_empty() {
         let mut f = Finding::new(
-            "DNS01_NAMESERVER_FAILED",
+            Code::Dns01NameserverFailed,
             Severity::Error,
             t.subject.clone(),
             format!(
@@ -381,13 +248,13 @@ pub fn dns01_findings(t: &Dns01Target, o: &Dns01Observation) -> Vec<Finding> {
     if has.is_empty() && !lacking.is_empty() {
         let (code, msg, remedy) = if others.is_empty() {
             (
-                "DNS01_TXT_MISSING",
+                Code::Dns01TxtMissing,
                 format!("no authoritative nameserver of {zone} has the TXT record at {target}"),
                 "The solver did not write the record (or wrote it in another zone): check the PresentError events, the solver's credentials and zone, and cnameStrategy.",
             )
         } else {
             (
-                "DNS01_TXT_WRONG_VALUE",
+                Code::Dns01TxtWrongValue,
                 format!(
                     "the TXT record at {target} exists but holds other values than this challenge's key"
                 ),
@@ -403,7 +270,7 @@ pub fn dns01_findings(t: &Dns01Target, o: &Dns01Observation) -> Vec<Finding> {
     } else if !has.is_empty() && !lacking.is_empty() {
         let names: Vec<&str> = lacking.iter().map(|a| a.server.as_str()).collect();
         let mut f = Finding::new(
-            "DNS01_TXT_PARTIAL",
+            Code::Dns01TxtPartial,
             Severity::Error,
             t.subject.clone(),
             format!(
@@ -427,17 +294,6 @@ pub fn dns01_findings(t: &Dns01Target, o: &Dns01Observation) -> Vec<Finding> {
 
 // ---------------------------------------------------------------- CAA
 
-/// A CAA record in presentation form.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaaRecord {
-    /// Issuer-critical flag set.
-    pub critical: bool,
-    /// Tag, lower-cased (`issue`, `issuewild`, `iodef`, …).
-    pub tag: String,
-    /// Value as written (without quotes).
-    pub value: String,
-}
-
 /// What the CAA probe saw for one certificate name.
 #[derive(Debug, Clone)]
 pub struct CaaObservation {
@@ -445,7 +301,7 @@ pub struct CaaObservation {
     pub name: String,
     /// Names queried from the name up to the TLD, each with its records or lookup error;
     /// the walk stops at the first non-empty set.
-    pub lookups: Vec<(String, Result<Vec<CaaRecord>, String>)>,
+    pub lookups: CaaLookups,
     /// The CA's CAA domain (`letsencrypt.org`), when known.
     pub ca_domain: Option<String>,
     /// The ACME account URI (`Issuer.status.acme.uri`).
@@ -502,7 +358,7 @@ pub fn caa_findings(subject: &Subject, o: &CaaObservation) -> Vec<Finding> {
         match r {
             Err(e) => {
                 return vec![
-                    Finding::new("CAA_LOOKUP_FAILED", Severity::Error, subject.clone(), format!("the CAA lookup for {name} failed ({e}); the CA refuses to issue when it cannot rule out CAA records"), "Make the nameservers answer CAA queries (NOERROR with no records is fine): SERVFAIL usually means broken DNSSEC, a timeout a firewall dropping unknown query types.")
+                    Finding::new(Code::CaaLookupFailed, Severity::Error, subject.clone(), format!("the CAA lookup for {name} failed ({e}); the CA refuses to issue when it cannot rule out CAA records"), "Make the nameservers answer CAA queries (NOERROR with no records is fine): SERVFAIL usually means broken DNSSEC, a timeout a firewall dropping unknown query types.")
                         .reproduce(dig(name)),
                 ];
             }
@@ -531,7 +387,7 @@ pub fn caa_findings(subject: &Subject, o: &CaaObservation) -> Vec<Finding> {
         .iter()
         .find(|r| r.critical && !known.contains(&r.tag.as_str()))
     {
-        return vec![evidence(Finding::new("CAA_FORBIDS_CA", Severity::Error, subject.clone(), format!("a critical CAA record with unknown tag {:?} at {found_at} forbids all issuance for {}", r.tag, o.name), "Remove the critical flag or the unknown tag.")).reproduce(dig(found_at))];
+        return vec![evidence(Finding::new(Code::CaaForbidsCa, Severity::Error, subject.clone(), format!("a critical CAA record with unknown tag {:?} at {found_at} forbids all issuance for {}", r.tag, o.name), "Remove the critical flag or the unknown tag.")).reproduce(dig(found_at))];
     }
     let issuewild: Vec<&CaaRecord> = records.iter().filter(|r| r.tag == "issuewild").collect();
     let selected: Vec<&CaaRecord> = if wildcard && !issuewild.is_empty() {
@@ -547,7 +403,7 @@ pub fn caa_findings(subject: &Subject, o: &CaaObservation) -> Vec<Finding> {
         return vec![];
     }
     vec![evidence(
-        Finding::new("CAA_FORBIDS_CA", Severity::Error, subject.clone(), format!("CAA records at {found_at} do not allow {ca} to issue for {}", o.name), format!("Add `0 {} \"{ca}\"` at {found_at} (mind accounturi and validationmethods parameters), or the CA refuses with urn:ietf:params:acme:error:caa.", if wildcard { "issuewild" } else { "issue" })),
+        Finding::new(Code::CaaForbidsCa, Severity::Error, subject.clone(), format!("CAA records at {found_at} do not allow {ca} to issue for {}", o.name), format!("Add `0 {} \"{ca}\"` at {found_at} (mind accounturi and validationmethods parameters), or the CA refuses with urn:ietf:params:acme:error:caa.", if wildcard { "issuewild" } else { "issue" })),
     )
     .reproduce(dig(found_at))]
 }
@@ -600,7 +456,7 @@ mod tests {
     fn codes(o: &CaaObservation) -> Vec<&'static str> {
         caa_findings(&Subject::new("Certificate", Some("a"), "c"), o)
             .iter()
-            .map(|f| f.code)
+            .map(|f| f.code.as_str())
             .collect()
     }
 

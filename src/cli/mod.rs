@@ -1,9 +1,46 @@
-//! The command line as clap sees it. Clap types stop here: [`crate::config::Config::from_cli`]
-//! validates these raw values once and the rest of the program never sees them.
+//! The command line as clap sees it, and the only module that knows clap: [`parse`] reads
+//! the arguments, [`convert`] validates them once into a [`crate::config::Config`], and
+//! [`assets`] makes completions and man pages from the same definition. Nothing below
+//! this module sees a clap type.
+
+pub mod assets;
+pub mod convert;
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+
+pub use convert::{Invocation, convert};
+
+/// Version string shown by `--version`: the crate version and the git commit it was built
+/// from (`unknown` outside a git checkout; see build.rs).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("CERTDOCTOR_GIT_COMMIT"),
+    ")"
+);
+
+/// Name to show in help when run as a kubectl plugin (`kubectl-certdoctor` on PATH).
+fn display_name() -> Option<&'static str> {
+    let argv0 = std::env::args_os().next()?;
+    let file = std::path::Path::new(&argv0)
+        .file_stem()?
+        .to_str()?
+        .to_string();
+    (file == "kubectl-certdoctor").then_some("kubectl certdoctor")
+}
+
+/// Parses the process arguments; on a usage error, `--help` or `--version` clap prints
+/// and exits (2 for errors, 0 otherwise).
+pub fn parse() -> Cli {
+    let mut cmd = Cli::command();
+    if let Some(name) = display_name() {
+        cmd = cmd.bin_name(name).name(name);
+    }
+    let matches = cmd.get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
 
 /// Exit codes of `inspect`, shown in its help.
 pub const INSPECT_EXIT_CODES_HELP: &str = "\
@@ -23,7 +60,7 @@ Exit codes:
 #[derive(Debug, Parser)]
 #[command(
     name = "certdoctor",
-    version = crate::config::VERSION,
+    version = VERSION,
     about = "Find out why a cert-manager certificate is not Ready, and what to do about it",
     after_help = EXIT_CODES_HELP,
     propagate_version = true

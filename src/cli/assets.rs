@@ -10,7 +10,7 @@ use std::path::Path;
 use clap::CommandFactory;
 use clap_complete::Shell;
 
-use crate::cli::Cli;
+use super::Cli;
 use crate::error::{CliError, CliResult, EXIT_OK};
 
 /// The shells scripts are generated for, with their file names.
@@ -69,4 +69,24 @@ pub fn generate(dir: &Path) -> CliResult {
         std::fs::write(&p, page).map_err(|e| io(&p, e))?;
     }
     Ok(EXIT_OK)
+}
+
+/// A command that writes assets instead of reading a cluster: it never becomes a
+/// [`crate::config::Config`], because its argument (a shell) is a clap type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Job {
+    /// `completion SHELL`: the script on stdout.
+    Completion(Shell),
+    /// `generate-assets DIR`.
+    Generate(std::path::PathBuf),
+}
+
+impl Job {
+    /// Runs the job.
+    pub fn run(&self, out: &mut dyn Write) -> CliResult {
+        match self {
+            Job::Completion(shell) => completion(*shell, out),
+            Job::Generate(dir) => generate(dir),
+        }
+    }
 }

@@ -9,6 +9,7 @@ use k8s_openapi::api::core::v1::{Event, Secret};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
+use super::SCHEMA_VERSION;
 use crate::model::chain::{
     Chain, ChainIndex, IssuerLink, SecretLink, cert_condition, event_time, request_revision,
 };
@@ -17,9 +18,6 @@ use crate::model::stage::{self, Phase, Stage};
 use crate::model::types::{CertificateRequest, Condition, find_condition};
 use crate::model::x509::{self, CertSummary};
 use crate::timefmt;
-
-/// Schema identifier of every JSON/YAML document certdoctor writes.
-pub const SCHEMA_VERSION: &str = "certdoctor/v1";
 
 /// Events kept per object: the most recent ones tell the story, older ones are noise.
 pub const EVENTS_PER_OBJECT: usize = 5;

@@ -1,0 +1,377 @@
+//! [`Cli`] → [`Config`]: every flag validated once, before any I/O, with one duration
+//! parser and one wording per kind of bad value (`--FLAG "VALUE" is not …` and a hint with
+//! an example), so the user reads the same sentence whichever flag they mistyped.
+
+use std::io::IsTerminal;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+
+use super::{
+    Cli, ColorArg, Command, DiagnoseArgs, DryRunArg, GlobalArgs, InspectTarget, OutputArg,
+    RenewArgs, assets,
+};
+use crate::config::{
+    CommandConfig, Config, ConnectOptions, ConnectTo, DiagnoseOptions, DryRun, InspectInput,
+    InspectOptions, LabelSelector, NOW_ENV, NamespaceChoice, Output, ProbeOptions, RenewOptions,
+    Source, Target,
+};
+use crate::error::CliError;
+
+/// What the command line asks for.
+#[derive(Debug)]
+pub enum Invocation {
+    /// A command over the cluster or a dump (boxed: a config is large, a job is small).
+    Run(Box<Config>),
+    /// Completions or man pages, made from the clap definition.
+    Assets(assets::Job),
+}
+
+/// Validates the whole command line. The global flags are checked for every command
+/// (also `completion`), as they always were.
+pub fn convert(cli: Cli) -> Result<Invocation, CliError> {
+    let g = &cli.global;
+    let target = target(g)?;
+    let command = match cli.command {
+        Command::Status(a) => CommandConfig::Status { name: a.name },
+        Command::Diagnose(a) => CommandConfig::Diagnose(diagnose(a)?),
+        Command::Inspect(a) => CommandConfig::Inspect(match a.target {
+            InspectTarget::Secret { name, warn_within } => InspectOptions {
+                input: InspectInput::Secret(name),
+                warn_within: warn_within.as_deref().map(parse_warn_within).transpose()?,
+            },
+            InspectTarget::File { paths, warn_within } => InspectOptions {
+                input: InspectInput::Files(paths),
+                warn_within: warn_within.as_deref().map(parse_warn_within).transpose()?,
+            },
+        }),
+        Command::Renew(a) => CommandConfig::Renew(renew(a, &target)?),
+        Command::Dump(_) => CommandConfig::Dump,
+        Command::Completion(a) => return Ok(Invocation::Assets(assets::Job::Completion(a.shell))),
+        Command::GenerateAssets(a) => return Ok(Invocation::Assets(assets::Job::Generate(a.dir))),
+    };
+    let now = match std::env::var(NOW_ENV) {
+        Ok(v) => v
+            .parse::<Timestamp>()
+            .map_err(|e| CliError::new(format!("{NOW_ENV}={v:?} is not an RFC 3339 time: {e}")))?,
+        Err(_) => Timestamp::now(),
+    };
+    Ok(Invocation::Run(Box::new(Config {
+        target,
+        output: match g.output {
+            OutputArg::Text => Output::Text,
+            OutputArg::Wide => Output::Wide,
+            OutputArg::Json => Output::Json,
+            OutputArg::Yaml => Output::Yaml,
+        },
+        color: color_enabled(g.color),
+        now,
+        command,
+    })))
+}
+
+/// Parses `30s`, `2m`, `1h30m`, `500ms`, `7d` or a bare number of seconds; `None` when the
+/// text is none of these. The one duration parser of the program.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let t = text.trim();
+    if let Ok(secs) = t.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    if t.is_empty() {
+        return None;
+    }
+    let mut total = Duration::ZERO;
+    let mut num = String::new();
+    let mut chars = t.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            num.push(c);
+            continue;
+        }
+        let n: u64 = num.parse().ok()?;
+        num.clear();
+        total += match c {
+            'h' => Duration::from_secs(3600 * n),
+            'm' if chars.peek() == Some(&'s') => {
+                chars.next();
+                Duration::from_millis(n)
+            }
+            'm' => Duration::from_secs(60 * n),
+            's' => Duration::from_secs(n),
+            'd' => Duration::from_secs(86_400 * n),
+            _ => return None,
+        };
+    }
+    num.is_empty().then_some(total)
+}
+
+/// The value of a duration flag, or the one error every duration flag gives.
+/// `example` is a sensible value for this flag, shown in the hint.
+fn duration(flag: &str, text: &str, example: &str) -> Result<Duration, CliError> {
+    parse_duration(text).ok_or_else(|| {
+        CliError::new(format!("{flag} {text:?} is not a duration")).hint(format!(
+            "e.g. {flag} {example} (units: ms, s, m, h, d; a bare number is seconds)"
+        ))
+    })
+}
+
+/// A duration flag that bounds a wait: zero would mean waiting forever or not at all.
+fn timeout(flag: &str, text: &str, example: &str) -> Result<Duration, CliError> {
+    let d = duration(flag, text, example)?;
+    if d.is_zero() {
+        return Err(
+            CliError::new(format!("{flag} must be longer than 0s")).hint(format!(
+                "certdoctor never waits forever; use e.g. {flag} {example}"
+            )),
+        );
+    }
+    Ok(d)
+}
+
+fn parse_warn_within(text: &str) -> Result<SignedDuration, CliError> {
+    let d = duration("--warn-within", text, "30d")?;
+    Ok(SignedDuration::try_from(d).unwrap_or(SignedDuration::MAX))
+}
+
+fn target(g: &GlobalArgs) -> Result<Target, CliError> {
+    if g.all_namespaces && g.namespace.is_some() {
+        return Err(CliError::new(
+            "-n/--namespace and -A/--all-namespaces cannot be used together",
+        )
+        .hint("use -n NS for one namespace, or -A for all of them"));
+    }
+    let timeout = timeout("--request-timeout", &g.request_timeout, "2m")?;
+    let selector = g
+        .selector
+        .as_deref()
+        .map(LabelSelector::parse)
+        .transpose()
+        .map_err(|e| {
+            CliError::new(e.to_string())
+                .hint("a selector looks like app=web,tier!=db or 'env in (prod,staging)'")
+        })?;
+    let source = match g.from_file.as_deref() {
+        Some("-") => Source::File(None),
+        Some(p) => Source::File(Some(PathBuf::from(p))),
+        None => Source::Live(ConnectOptions {
+            kubeconfig: g.kubeconfig.clone(),
+            context: g.context.clone(),
+            as_user: g.as_user.clone(),
+            timeout,
+        }),
+    };
+    Ok(Target {
+        source,
+        namespace: match (&g.namespace, g.all_namespaces) {
+            (Some(ns), _) => NamespaceChoice::Explicit(ns.clone()),
+            (None, true) => NamespaceChoice::All,
+            (None, false) => NamespaceChoice::Default,
+        },
+        selector,
+    })
+}
+
+fn color_enabled(choice: ColorArg) -> bool {
+    match choice {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            let env_set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
+            if env_set("NO_COLOR") {
+                false
+            } else if std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
+                true
+            } else {
+                std::io::stdout().is_terminal()
+                    && std::env::var("TERM").map_or(true, |t| t != "dumb")
+            }
+        }
+    }
+}
+
+fn socket(text: &str, default_port: u16) -> Option<SocketAddr> {
+    if let Ok(sa) = text.parse::<SocketAddr>() {
+        return Some(sa);
+    }
+    text.trim_matches(['[', ']'])
+        .parse::<IpAddr>()
+        .ok()
+        .map(|ip| SocketAddr::new(ip, default_port))
+}
+
+fn connect_to(c: &str) -> Result<ConnectTo, CliError> {
+    let bad = || {
+        CliError::new(format!("--connect-to {c:?} is not HOST:PORT:ADDR:PORT")).hint(
+            "e.g. --connect-to app.example.com:80:203.0.113.10:80 (ADDR is an IP address; IPv6 in brackets)",
+        )
+    };
+    let (host, rest) = c.split_once(':').ok_or_else(bad)?;
+    let (port, addr) = rest.split_once(':').ok_or_else(bad)?;
+    let port: u16 = port.parse().map_err(|_| bad())?;
+    let to = addr.parse::<SocketAddr>().map_err(|_| bad())?;
+    Ok(ConnectTo {
+        host: host.to_ascii_lowercase(),
+        port,
+        to,
+    })
+}
+
+/// The probe flags are validated also with `--offline`, so a typo never hides.
+fn diagnose(a: DiagnoseArgs) -> Result<DiagnoseOptions, CliError> {
+    let nameservers = a
+        .nameserver
+        .iter()
+        .map(|n| {
+            socket(n, 53).ok_or_else(|| {
+                CliError::new(format!(
+                    "--nameserver {n:?} is not an IP address with an optional port"
+                ))
+                .hint("e.g. --nameserver 1.1.1.1 or --nameserver 10.0.0.2:5353")
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let connect_to = a
+        .connect_to
+        .iter()
+        .map(|c| connect_to(c))
+        .collect::<Result<_, _>>()?;
+    let probes = ProbeOptions {
+        nameservers,
+        connect_to,
+        timeout: timeout("--probe-timeout", &a.probe_timeout, "10s")?,
+        concurrency: a.concurrency as usize,
+        dns_port: a.dns_port,
+        http_port: a.http_port,
+    };
+    Ok(DiagnoseOptions {
+        name: a.name,
+        probes: (!a.offline).then_some(probes),
+    })
+}
+
+/// Checks the selection rules: names, `--all` and `-l` exclude each other and one is
+/// required; `-A` needs `--all` or `-l`.
+fn renew(a: RenewArgs, target: &Target) -> Result<RenewOptions, CliError> {
+    let by_names = !a.names.is_empty();
+    let by_selector = target.selector.is_some();
+    let ways = [by_names, a.all, by_selector]
+        .iter()
+        .filter(|b| **b)
+        .count();
+    if ways == 0 {
+        return Err(CliError::new("renew needs to know which certificates: give NAMEs, --all, or -l SELECTOR")
+            .hint("e.g. `certdoctor renew app-tls -n production`, or `certdoctor renew --all -n staging --dry-run`"));
+    }
+    if ways > 1 {
+        return Err(
+            CliError::new("NAMEs, --all and -l/--selector cannot be combined").hint(
+                "choose one: names for specific certificates, --all for a namespace, -l for labels",
+            ),
+        );
+    }
+    if by_names && target.namespace == NamespaceChoice::All {
+        return Err(CliError::new("-A cannot be used with certificate names")
+            .hint("name the namespace with -n NS, or select across namespaces with -A --all or -A -l SELECTOR"));
+    }
+    Ok(RenewOptions {
+        names: a.names,
+        force: a.force,
+        dry_run: a.dry_run.map(|d| match d {
+            DryRunArg::Client => DryRun::Client,
+            DryRunArg::Server => DryRun::Server,
+        }),
+        wait: if a.wait {
+            Some(duration("--timeout", &a.timeout, "10m")?)
+        } else {
+            None
+        },
+        yes: a.yes,
+        poll: duration("--poll-interval", &a.poll_interval, "2s")?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[test]
+    fn durations_parse_like_kubectl() {
+        assert_eq!(parse_duration("30s"), Some(Duration::from_secs(30)));
+        assert_eq!(parse_duration("45"), Some(Duration::from_secs(45)));
+        assert_eq!(parse_duration("1h30m"), Some(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_duration("7d"), Some(Duration::from_secs(7 * 86_400)));
+        assert!(parse_duration("soon").is_none());
+        assert!(parse_duration("5x").is_none());
+        assert!(parse_duration("").is_none());
+        assert!(parse_duration("m").is_none());
+    }
+
+    fn error(args: &[&str]) -> CliError {
+        let cli = Cli::try_parse_from([&["certdoctor"], args].concat()).unwrap();
+        convert(cli).unwrap_err()
+    }
+
+    #[test]
+    fn every_bad_duration_reads_the_same() {
+        for (args, flag) in [
+            (
+                &["status", "--request-timeout", "soon"][..],
+                "--request-timeout",
+            ),
+            (
+                &["diagnose", "--probe-timeout", "soon"][..],
+                "--probe-timeout",
+            ),
+            (
+                &["inspect", "file", "x", "--warn-within", "soon"][..],
+                "--warn-within",
+            ),
+            (
+                &["renew", "--all", "--wait", "--timeout", "soon"][..],
+                "--timeout",
+            ),
+            (
+                &["renew", "--all", "--poll-interval", "soon"][..],
+                "--poll-interval",
+            ),
+        ] {
+            let e = error(args);
+            assert_eq!(e.message, format!("{flag} \"soon\" is not a duration"));
+            let hint = e.hint.unwrap_or_default();
+            assert!(hint.starts_with(&format!("e.g. {flag} ")), "{hint}");
+            assert!(hint.ends_with("(units: ms, s, m, h, d; a bare number is seconds)"));
+        }
+        for flag in ["--request-timeout", "--probe-timeout"] {
+            let sub = if flag == "--probe-timeout" {
+                "diagnose"
+            } else {
+                "status"
+            };
+            let e = error(&[sub, flag, "0s"]);
+            assert_eq!(e.message, format!("{flag} must be longer than 0s"));
+            assert!(e.hint.is_some());
+        }
+    }
+
+    #[test]
+    fn offline_diagnose_still_checks_the_probe_flags_and_has_no_probes() {
+        let e = error(&["diagnose", "--offline", "--nameserver", "dns"]);
+        assert!(
+            e.message.starts_with("--nameserver \"dns\""),
+            "{}",
+            e.message
+        );
+        let cli = Cli::try_parse_from(["certdoctor", "diagnose", "--offline"]).unwrap();
+        let Ok(Invocation::Run(config)) = convert(cli) else {
+            panic!("a run");
+        };
+        let CommandConfig::Diagnose(d) = config.command else {
+            panic!("diagnose");
+        };
+        assert!(d.probes.is_none());
+    }
+}

@@ -1,0 +1,192 @@
+//! Which evidence the decision tree needs from the network, decided purely from the chains:
+//! the Challenges worth probing and the names whose CAA records matter. The same rules tell
+//! the walk where to look for the observations, so "which Challenges are in play" is written
+//! once.
+
+use std::net::IpAddr;
+
+use super::network::{CaaObservation, Dns01Target, Http01Target, ca_domain};
+use crate::findings::Subject;
+use crate::model::chain::{Chain, IssuerLink};
+use crate::model::observation::{
+    CaaKey, CaaProbe, ChallengeKey, DnsProbe, HttpProbe, Observations, Plan,
+};
+use crate::model::snapshot::Snapshot;
+use crate::model::stage;
+use crate::model::types::Challenge;
+
+/// True when the Certificate is being issued (or should be), so its Challenges matter.
+pub fn needs_issuance(chain: &Chain) -> bool {
+    chain.is_issuing() || !chain.is_ready() || stage::backoff(chain).is_some()
+}
+
+/// True when a probe of this Challenge can explain it: still in play (not valid, not waiting
+/// in the queue) for a Certificate being issued.
+pub fn probes_challenge(chain: &Chain, ch: &Challenge) -> bool {
+    let state = ch.status.as_ref().and_then(|s| s.state.as_deref());
+    needs_issuance(chain) && state != Some("valid") && !ch.is_queued()
+}
+
+/// The key of a Certificate's CAA observation for one of its names.
+pub fn caa_key(chain: &Chain, name: &str) -> CaaKey {
+    let meta = &chain.certificate.metadata;
+    let certificate = meta.uid.clone().unwrap_or_else(|| {
+        format!(
+            "{}/{}",
+            meta.namespace.as_deref().unwrap_or(""),
+            meta.name.as_deref().unwrap_or("")
+        )
+    });
+    CaaKey {
+        certificate,
+        name: name.to_string(),
+    }
+}
+
+/// The CA domain and ACME account of an ACME issuer whose CA is known; CAA is judged only
+/// for those.
+fn caa_context(chain: &Chain) -> Option<(&'static str, Option<String>)> {
+    let IssuerLink::Found { config, status, .. } = chain.issuer else {
+        return None;
+    };
+    let acme = config.acme.as_ref()?;
+    let ca = ca_domain(&acme.server)?;
+    let account = status
+        .and_then(|s| s.acme.as_ref())
+        .and_then(|a| a.uri.clone());
+    Some((ca, account))
+}
+
+/// Picks what to probe: every Challenge still in play, and CAA for the names of every ACME
+/// Certificate — a CAA record added since the last issuance breaks the next renewal of a
+/// healthy one.
+pub fn plan(chains: &[Chain]) -> Plan {
+    let mut p = Plan::default();
+    for chain in chains {
+        for ch in chain
+            .challenges
+            .iter()
+            .filter(|c| probes_challenge(chain, c))
+        {
+            let key = ChallengeKey::of(ch);
+            if ch.spec.type_.eq_ignore_ascii_case("HTTP-01") {
+                p.http.push(HttpProbe {
+                    key,
+                    dns_name: ch.spec.dns_name.clone(),
+                    token: ch.spec.token.clone(),
+                });
+            } else if ch.spec.type_.eq_ignore_ascii_case("DNS-01") {
+                p.dns.push(DnsProbe {
+                    key,
+                    dns_name: ch.spec.dns_name.clone(),
+                });
+            }
+        }
+        if caa_context(chain).is_some() {
+            for name in &chain.certificate.spec.dns_names {
+                p.caa.push(CaaProbe {
+                    key: caa_key(chain, name),
+                });
+            }
+        }
+    }
+    p
+}
+
+fn challenge_subject(ch: &Challenge) -> Subject {
+    Subject::new(
+        "Challenge",
+        ch.metadata.namespace.as_deref(),
+        ch.metadata.name.as_deref().unwrap_or(""),
+    )
+    .part(&ch.display_name())
+}
+
+/// What the HTTP-01 findings judge a fetch against.
+pub fn http01_target(ch: &Challenge, snapshot: &Snapshot) -> Http01Target {
+    let ns = ch.metadata.namespace.as_deref().unwrap_or("");
+    Http01Target {
+        subject: challenge_subject(ch),
+        dns_name: ch.spec.dns_name.clone(),
+        token: ch.spec.token.clone(),
+        expected: ch.spec.key.clone(),
+        ingress_addresses: ingress_addresses(snapshot, ns, &ch.spec.dns_name),
+    }
+}
+
+/// What the DNS-01 findings judge the TXT answers against.
+pub fn dns01_target(ch: &Challenge) -> Dns01Target {
+    let follow = ch
+        .spec
+        .solver
+        .as_ref()
+        .and_then(|s| s.pointer("/dns01/cnameStrategy"))
+        .and_then(|v| v.as_str())
+        .is_some_and(|s| s.eq_ignore_ascii_case("Follow"));
+    Dns01Target {
+        subject: challenge_subject(ch),
+        dns_name: ch.spec.dns_name.clone(),
+        expected: ch.spec.key.clone(),
+        follow_cname: follow,
+    }
+}
+
+/// The CAA observation of one of the Certificate's names, with the CA and account it is
+/// judged for; `None` when it was not probed.
+pub fn caa_observation(chain: &Chain, name: &str, obs: &Observations) -> Option<CaaObservation> {
+    let (ca, account) = caa_context(chain)?;
+    let lookups = obs.caa.get(&caa_key(chain, name))?;
+    let method = chain
+        .challenges
+        .iter()
+        .find(|c| {
+            c.spec.dns_name == name.trim_start_matches("*.")
+                && c.spec.wildcard == name.starts_with("*.")
+        })
+        .map(|c| c.spec.type_.to_ascii_lowercase());
+    Some(CaaObservation {
+        name: name.to_string(),
+        lookups: lookups.clone(),
+        ca_domain: Some(ca.to_string()),
+        account_uri: account,
+        method,
+    })
+}
+
+/// Load-balancer addresses of the Ingresses in `ns` that route `host`.
+fn ingress_addresses(snapshot: &Snapshot, ns: &str, host: &str) -> Vec<IpAddr> {
+    let mut out = Vec::new();
+    for ing in snapshot
+        .ingresses
+        .iter()
+        .filter(|i| i.metadata.namespace.as_deref() == Some(ns))
+    {
+        let routes = ing
+            .spec
+            .as_ref()
+            .and_then(|s| s.rules.as_ref())
+            .is_some_and(|rules| {
+                rules.iter().any(|r| {
+                    r.host
+                        .as_deref()
+                        .is_some_and(|h| h.eq_ignore_ascii_case(host))
+                })
+            });
+        if !routes {
+            continue;
+        }
+        for lb in ing
+            .status
+            .as_ref()
+            .and_then(|s| s.load_balancer.as_ref())
+            .and_then(|l| l.ingress.as_ref())
+            .into_iter()
+            .flatten()
+        {
+            if let Some(ip) = lb.ip.as_deref().and_then(|i| i.parse().ok()) {
+                out.push(ip);
+            }
+        }
+    }
+    out
+}

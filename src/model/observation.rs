@@ -1,0 +1,223 @@
+//! What the network probes are asked to look at ([`Plan`]) and what they saw
+//! ([`Observations`]), as plain data with typed keys. `diagnose` builds the plan from the chains
+//! and turns the observations into findings; `probe` does only the I/O in between. Nothing here
+//! is a judgement: a 404 is recorded as a status, not as a problem.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use crate::model::types::Challenge;
+
+/// Which Challenge an HTTP-01 or DNS-01 observation belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ChallengeKey {
+    /// Namespace of the Challenge.
+    pub namespace: String,
+    /// Name of the Challenge.
+    pub name: String,
+}
+
+impl ChallengeKey {
+    /// The key of one Challenge.
+    pub fn of(ch: &Challenge) -> ChallengeKey {
+        ChallengeKey {
+            namespace: ch.metadata.namespace.clone().unwrap_or_default(),
+            name: ch.metadata.name.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// Which Certificate and name a CAA observation belongs to. Keyed by the Certificate too:
+/// two Certificates may share a name but not a CA, and a verdict is only true for its own.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CaaKey {
+    /// The Certificate's uid (`namespace/name` when the object has none, as in hand-made dumps).
+    pub certificate: String,
+    /// The name as in the Certificate's `dnsNames` (may start with `*.`).
+    pub name: String,
+}
+
+/// One HTTP-01 fetch to make: `http://<dns_name>/.well-known/acme-challenge/<token>`.
+#[derive(Debug, Clone)]
+pub struct HttpProbe {
+    /// The Challenge it serves.
+    pub key: ChallengeKey,
+    /// The name validated.
+    pub dns_name: String,
+    /// The token (URL path).
+    pub token: String,
+}
+
+/// One DNS-01 look-up to make: the TXT at `_acme-challenge.<dns_name>` on every
+/// authoritative nameserver.
+#[derive(Debug, Clone)]
+pub struct DnsProbe {
+    /// The Challenge it serves.
+    pub key: ChallengeKey,
+    /// The name validated (without `*.`).
+    pub dns_name: String,
+}
+
+/// One CAA walk to make, from the name up to the TLD.
+#[derive(Debug, Clone)]
+pub struct CaaProbe {
+    /// The Certificate and name it serves.
+    pub key: CaaKey,
+}
+
+/// What to probe. Built purely by `diagnose::plan`; run by `probe::run`.
+#[derive(Debug, Default, Clone)]
+pub struct Plan {
+    /// HTTP-01 fetches.
+    pub http: Vec<HttpProbe>,
+    /// DNS-01 TXT look-ups.
+    pub dns: Vec<DnsProbe>,
+    /// CAA walks.
+    pub caa: Vec<CaaProbe>,
+}
+
+impl Plan {
+    /// Nothing to probe.
+    pub fn is_empty(&self) -> bool {
+        self.http.is_empty() && self.dns.is_empty() && self.caa.is_empty()
+    }
+}
+
+/// The CAA walk for one name: each name queried from the name up to the TLD, with its
+/// records or the look-up error; the walk stops at the first non-empty set.
+pub type CaaLookups = Vec<(String, Result<Vec<CaaRecord>, String>)>;
+
+/// What the probes saw, by the key of what they were asked. A missing key means the probe
+/// was not run (offline, or not in the plan).
+#[derive(Debug, Default, Clone)]
+pub struct Observations {
+    /// HTTP-01 observations per Challenge.
+    pub http: HashMap<ChallengeKey, Http01Observation>,
+    /// DNS-01 observations per Challenge.
+    pub dns: HashMap<ChallengeKey, Dns01Observation>,
+    /// CAA walks per Certificate and name.
+    pub caa: HashMap<CaaKey, CaaLookups>,
+}
+
+/// Reserved and private ranges a public CA cannot reach (RFC 6890 and friends, as Let's
+/// Debug lists them). The probe still tries them: the operator's network may reach them.
+pub fn is_reserved(ip: &IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || o[0] == 0
+                || (o[0] == 100 && (o[1] & 0xc0) == 64)
+                || (o[0] == 192 && o[1] == 0 && o[2] == 0)
+                || (o[0] == 198 && (o[1] & 0xfe) == 18)
+                || o[0] >= 240
+        }
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || (s[0] & 0xfe00) == 0xfc00
+                || (s[0] & 0xffc0) == 0xfe80
+                || s[0] == 0x2001 && s[1] == 0x0db8
+                || v6
+                    .to_ipv4_mapped()
+                    .is_some_and(|m| is_reserved(&IpAddr::V4(m)))
+        }
+    }
+}
+
+/// One request of a redirect chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hop {
+    /// The URL requested.
+    pub url: String,
+    /// Status, when an answer came.
+    pub status: Option<u16>,
+    /// Location header, for redirects.
+    pub location: Option<String>,
+}
+
+/// How a fetch ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchEnd {
+    /// A 200 with this body (trailing whitespace trimmed, capped).
+    Body(String),
+    /// A final status other than 200.
+    Status(u16),
+    /// A redirect Let's Encrypt would not follow, and why.
+    BadRedirect(String),
+    /// No answer: connection refused, timeout, reset (with the error text).
+    Unreachable(String),
+}
+
+/// One fetch, from one address (or the `--connect-to` target).
+#[derive(Debug, Clone)]
+pub struct Fetch {
+    /// The address connected to (`ip:port`).
+    pub address: String,
+    /// IPv6 or not.
+    pub ipv6: bool,
+    /// The requests made, redirects included.
+    pub hops: Vec<Hop>,
+    /// The end.
+    pub end: FetchEnd,
+}
+
+/// Everything the HTTP-01 probe saw.
+#[derive(Debug, Clone)]
+pub struct Http01Observation {
+    /// IPv4 addresses, or why the A lookup failed.
+    pub a: Result<Vec<IpAddr>, String>,
+    /// IPv6 addresses, or why the AAAA lookup failed.
+    pub aaaa: Result<Vec<IpAddr>, String>,
+    /// `--connect-to` target used instead of DNS, if any.
+    pub connect_to: Option<String>,
+    /// Fetches, IPv6 first.
+    pub fetches: Vec<Fetch>,
+}
+
+/// Everything the DNS-01 probe saw.
+#[derive(Debug, Clone)]
+pub struct Dns01Observation {
+    /// `_acme-challenge.<dnsName>.`
+    pub fqdn: String,
+    /// CNAME targets followed from the fqdn, in order.
+    pub cnames: Vec<String>,
+    /// A CNAME loop or chain too long.
+    pub cname_error: Option<String>,
+    /// The zone found by the SOA walk, or why none was.
+    pub zone: Result<String, String>,
+    /// The zone's NS set lookup error, if it failed.
+    pub ns_error: Option<String>,
+    /// Answers per authoritative server.
+    pub answers: Vec<NsAnswer>,
+}
+
+/// A CAA record in presentation form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaaRecord {
+    /// Issuer-critical flag set.
+    pub critical: bool,
+    /// Tag, lower-cased (`issue`, `issuewild`, `iodef`, …).
+    pub tag: String,
+    /// Value as written (without quotes).
+    pub value: String,
+}
+
+/// One authoritative server's answer for the TXT record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NsAnswer {
+    /// Nameserver host name.
+    pub server: String,
+    /// Address queried (`ip:port`).
+    pub address: String,
+    /// TXT values, or `NXDOMAIN`, `SERVFAIL`, `timed out`, … (no records = empty list).
+    pub result: Result<Vec<String>, String>,
+}

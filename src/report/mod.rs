@@ -1,0 +1,15 @@
+//! Every serialisable document certdoctor writes (`-o json|yaml`), and the text printers'
+//! only input: `status`, `diagnose`, `renew` and `inspect` reports. Built by `commands` from
+//! the pure core's results; `render` reads them and never reaches higher. The JSON forms are
+//! documented in docs/output.md; fields are only ever added.
+
+pub mod diagnose;
+pub mod inspect;
+pub mod status;
+
+pub use diagnose::DiagnoseReport;
+pub use inspect::InspectReport;
+pub use status::*;
+
+/// Schema identifier of every JSON/YAML document certdoctor writes.
+pub const SCHEMA_VERSION: &str = "certdoctor/v1";
