@@ -5,11 +5,13 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod core;
 mod diagnose;
 mod ecosystem;
 mod errors;
 mod inspect;
 mod offline;
+mod output_model;
 mod probes;
 mod renew;
 mod snapshot;
