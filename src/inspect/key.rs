@@ -165,6 +165,23 @@ fn same_key(p: &Public, spki: &SubjectPublicKeyInfo) -> Option<bool> {
     }
 }
 
+/// The PEM label a bare DER private key would carry, told from its structure, or `None`
+/// when the bytes are no key form certdoctor reads. The forms are tried in this order
+/// because they overlap only this way: PKCS#8 (`INTEGER, SEQUENCE, OCTET STRING, …`),
+/// PKCS#1 RSAPrivateKey (nine INTEGERs), SEC1 ECPrivateKey (`INTEGER 1, OCTET STRING, …`),
+/// and an encrypted PKCS#8 (`SEQUENCE, OCTET STRING`), so that its error says what it is.
+pub fn der_key_label(bytes: &[u8]) -> Option<&'static str> {
+    let items = der::sequence(bytes)?;
+    let tags: Vec<u8> = items.iter().map(|t| t.tag).collect();
+    match tags.as_slice() {
+        [tag::INTEGER, tag::SEQUENCE, tag::OCTET_STRING, ..] => Some("PRIVATE KEY"),
+        t if t.len() >= 9 && t[..9].iter().all(|t| *t == tag::INTEGER) => Some("RSA PRIVATE KEY"),
+        [tag::INTEGER, tag::OCTET_STRING, ..] if items[0].content == [1] => Some("EC PRIVATE KEY"),
+        [tag::SEQUENCE, tag::OCTET_STRING] => Some("ENCRYPTED PRIVATE KEY"),
+        _ => None,
+    }
+}
+
 /// Reads a key block (`label` is its PEM label) and compares it with `leaf`, if any.
 pub fn inspect_key(
     label: &str,

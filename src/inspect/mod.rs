@@ -140,7 +140,8 @@ fn pem_invalid(subject: &Subject, what: String) -> Finding {
     )
 }
 
-/// Splits input into blocks: PEM (any number of blocks) or a single DER certificate/key.
+/// Splits input into blocks: PEM (any number of blocks) or a single DER certificate or key
+/// (PKCS#8, PKCS#1 or SEC1, labelled as its PEM form would be).
 /// Anything unreadable is a `PEM_INVALID` finding naming the block and what was wrong.
 pub fn read_blocks(bytes: &[u8], subject: &Subject) -> (Vec<Block>, Vec<Finding>) {
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -161,11 +162,11 @@ pub fn read_blocks(bytes: &[u8], subject: &Subject) -> (Vec<Block>, Vec<Finding>
                 vec![],
             );
         }
-        if der::sequence(bytes).is_some_and(|items| items.len() >= 3) {
+        if let Some(label) = key::der_key_label(bytes) {
             return (
                 vec![Block {
                     index: 1,
-                    label: "PRIVATE KEY".into(),
+                    label: label.into(),
                     der: bytes.to_vec(),
                 }],
                 vec![],
