@@ -9,7 +9,6 @@ use super::probes::ProbeResults;
 use super::solver;
 use super::{CertificateDiagnosis, Level, RootCause, Step, root_cause};
 use crate::findings::{Code, Finding, Severity, Subject};
-use crate::inspect::{self, CheckOptions, Purpose};
 use crate::model::chain::{
     Chain, ChainIndex, IssuerLink, SecretLink, cert_condition, request_revision,
 };
@@ -18,6 +17,7 @@ use crate::model::stage;
 use crate::model::types::{
     Certificate, CertificateRequest, Challenge, IssuerConfig, Order, find_condition,
 };
+use crate::pki::{self as inspect, CheckOptions, Purpose};
 use crate::timefmt;
 
 /// Collects findings and steps while walking.

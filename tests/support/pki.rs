@@ -132,7 +132,7 @@ pub fn sec1_pem(key: &KeyPair) -> String {
 /// The SEC1 DER of an ECDSA key: the private-key OCTET STRING of its PKCS#8 form.
 pub fn sec1_der(key: &KeyPair) -> Vec<u8> {
     let pkcs8 = key.serialize_der();
-    let items = certdoctor::inspect::der::sequence(&pkcs8).unwrap();
+    let items = certdoctor::pki::der::sequence(&pkcs8).unwrap();
     items[2].content.to_vec()
 }
 

@@ -7,7 +7,7 @@ use x509_parser::oid_registry::{
     OID_EC_P256, OID_KEY_TYPE_EC_PUBLIC_KEY, OID_NIST_EC_P384, OID_NIST_EC_P521,
     OID_PKCS1_RSAENCRYPTION, OID_SIG_ED25519,
 };
-use x509_parser::prelude::{FromDer, X509Certificate};
+use x509_parser::prelude::X509Certificate;
 use x509_parser::public_key::PublicKey;
 use x509_parser::x509::SubjectPublicKeyInfo;
 
@@ -202,9 +202,4 @@ pub fn inspect_key(
         algorithm: describe(&public),
         matches_leaf: leaf.and_then(|c| same_key(&public, c.public_key())),
     })
-}
-
-/// Parses a DER certificate (helper for callers that hold only bytes).
-pub fn parse_cert(der_bytes: &[u8]) -> Option<X509Certificate<'_>> {
-    X509Certificate::from_der(der_bytes).ok().map(|(_, c)| c)
 }
