@@ -368,3 +368,32 @@ impl Serialize for InspectedCert {
         .serialize(s)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_left_and_lifetime_are_derived_from_the_timestamps() {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut params = rcgen::CertificateParams::new(vec!["a.example".to_string()]).unwrap();
+        params.not_before = rcgen::date_time_ymd(2026, 1, 1);
+        params.not_after = rcgen::date_time_ymd(2026, 1, 11);
+        let cert = params.self_signed(&key).unwrap();
+        let facts = super::super::parse_chain(cert.der()).unwrap().remove(0);
+        let at = |t: &str| InspectedCert {
+            facts: facts.clone(),
+            at: t.parse().unwrap(),
+        };
+        let early = at("2026-01-03T00:00:00Z");
+        assert_eq!(
+            (early.time_left_words(), early.lifetime_used_percent()),
+            ("in 8d".to_string(), 20)
+        );
+        let late = at("2026-01-13T00:00:00Z");
+        assert!(late.expired());
+        assert_eq!(late.time_left_words(), "expired 2d ago");
+        assert_eq!(late.lifetime_used_percent(), 120);
+        assert_eq!(at("2025-12-01T00:00:00Z").lifetime_used_percent(), 0);
+    }
+}

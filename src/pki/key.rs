@@ -203,3 +203,28 @@ pub fn inspect_key(
         matches_leaf: leaf.and_then(|c| same_key(&public, c.public_key())),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn der_key_forms_are_told_apart_and_anything_else_is_none() {
+        // SEC1: version 1, private key; an encrypted PKCS#8: algorithm, ciphertext.
+        let sec1 = [0x30, 0x06, 0x02, 0x01, 0x01, 0x04, 0x01, 0xaa];
+        assert_eq!(der_key_label(&sec1), Some("EC PRIVATE KEY"));
+        let encrypted = [0x30, 0x06, 0x30, 0x00, 0x04, 0x02, 0xaa, 0xbb];
+        assert_eq!(der_key_label(&encrypted), Some("ENCRYPTED PRIVATE KEY"));
+        let nine_integers: Vec<u8> = [0x30, 27]
+            .into_iter()
+            .chain([0x02, 0x01, 0x01].repeat(9))
+            .collect();
+        assert_eq!(der_key_label(&nine_integers), Some("RSA PRIVATE KEY"));
+        let three_integers = [
+            0x30, 0x09, 0x02, 0x01, 0x00, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01,
+        ];
+        assert_eq!(der_key_label(&three_integers), None);
+        assert_eq!(der_key_label(b"hello"), None);
+        assert_eq!(der_key_label(&[]), None);
+    }
+}

@@ -184,6 +184,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn der_and_pem_of_one_certificate_read_the_same() {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["a.example".to_string()])
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
+        let from_pem = parse_chain(cert.pem().as_bytes()).unwrap();
+        assert_eq!(parse_chain(cert.der()).unwrap(), from_pem);
+        assert_eq!(from_pem[0].dns_names, ["a.example"]);
+        let (blocks, findings) = read_blocks(&key.serialize_der(), &Subject::file("-"));
+        assert!(findings.is_empty());
+        assert_eq!(blocks[0].label, "PRIVATE KEY");
+    }
+
+    #[test]
     fn garbage_is_an_error_not_a_panic() {
         assert_eq!(parse_chain(b"hello"), Err(PemError::NoCertificate));
         let bad = b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
