@@ -1,6 +1,7 @@
 //! The status report model: one serialisable value per Certificate with everything `status`
-//! shows. Built purely from a [`Snapshot`](crate::model::snapshot::Snapshot) by [`build`]; the text, JSON and YAML printers in `render`
-//! all read this one model, so `-o json` can never disagree with the screen.
+//! shows. Built purely from a [`Snapshot`](crate::model::snapshot::Snapshot) by
+//! [`status_report`]; the text, JSON and YAML printers in `render` all read this one model,
+//! so `-o json` can never disagree with the screen.
 //!
 //! The JSON form is documented in docs/output.md; fields are only ever added.
 
