@@ -35,6 +35,20 @@ pub enum Level {
     Issuer,
 }
 
+/// How one object of the walk looked; serialised in lowercase (`ok`, `failed`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StepState {
+    /// Nothing wrong found.
+    Ok,
+    /// An error finding sits here.
+    Failed,
+    /// A warning, no error.
+    Warning,
+    /// Not far enough along to judge (pending, queued, not read).
+    Unknown,
+}
+
 /// One step of the walk, for the tree view: the object and how it looked.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -43,8 +57,8 @@ pub struct Step {
     pub kind: String,
     /// Object name (with `*.` for wildcard challenges).
     pub name: String,
-    /// `ok`, `failed` or `unknown`.
-    pub state: &'static str,
+    /// How the object looked.
+    pub state: StepState,
     /// A few words: `Ready`, `pending`, `not found`, …
     pub summary: String,
     /// Indices into the certificate's findings that belong to this step.

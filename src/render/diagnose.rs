@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use super::{Paint, findings};
-use crate::diagnose::CertificateDiagnosis;
+use crate::diagnose::{CertificateDiagnosis, StepState};
 use crate::report::DiagnoseReport;
 use crate::sanitize::clean;
 
@@ -40,10 +40,10 @@ fn headline(c: &CertificateDiagnosis, p: Paint) -> String {
 fn tree(out: &mut dyn Write, c: &CertificateDiagnosis, p: Paint) -> io::Result<()> {
     for step in &c.path {
         let mark = match step.state {
-            "ok" => p.green("✓"),
-            "failed" => p.red("✗"),
-            "warning" => p.yellow("!"),
-            _ => p.yellow("?"),
+            StepState::Ok => p.green("✓"),
+            StepState::Failed => p.red("✗"),
+            StepState::Warning => p.yellow("!"),
+            StepState::Unknown => p.yellow("?"),
         };
         writeln!(
             out,

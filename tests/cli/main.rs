@@ -6,11 +6,13 @@
 mod support;
 
 mod architecture;
+mod core;
 mod diagnose;
 mod ecosystem;
 mod errors;
 mod inspect;
 mod offline;
+mod output_model;
 mod probes;
 mod renew;
 mod snapshot;

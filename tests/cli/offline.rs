@@ -1,10 +1,10 @@
 //! Offline mode and `dump`: a dump file gives exactly what the live cluster gives, and a
 //! dump never carries private keys or other Secret data.
 
-use k8s_openapi::ByteString;
-use k8s_openapi::api::core::v1::Secret;
 use serde_json::{Value, json};
 
+use crate::support::objects::{self, Edit};
+use crate::support::report::json_of;
 use crate::support::{Cluster, certdoctor, demo, fixture, stderr, stdout};
 
 const FIXTURES: [&str; 4] = [
@@ -42,48 +42,31 @@ fn a_dump_file_gives_the_same_report_as_the_live_cluster() {
         .output()
         .unwrap();
     assert_eq!(offline.status.code(), Some(1), "{}", stderr(&offline));
-    let (a, b): (Value, Value) = (
-        serde_json::from_slice(&live.stdout).unwrap(),
-        serde_json::from_slice(&offline.stdout).unwrap(),
-    );
+    let (a, b) = (json_of(&live), json_of(&offline));
     assert_eq!(a["certificates"].as_array().unwrap().len(), 4);
     assert_eq!(a, b);
 }
 
+/// Secret production/web-tls with a private key in `tls.key`, in another data key, and in
+/// kubectl's last-applied annotation; returns it and the key.
 fn tls_secret_with_key() -> (Value, String) {
     let ck = rcgen::generate_simple_self_signed(vec!["web.example.com".to_string()]).unwrap();
     let key_pem = ck.signing_key.serialize_pem();
-    let mut secret = Secret {
-        type_: Some("kubernetes.io/tls".into()),
-        ..Secret::default()
-    };
-    secret.metadata.name = Some("web-tls".into());
-    secret.metadata.namespace = Some("production".into());
-    secret.metadata.annotations = Some(
-        [(
-            "kubectl.kubernetes.io/last-applied-configuration".to_string(),
-            format!("{{\"stringData\":{{\"tls.key\":{:?}}}}}", key_pem),
-        )]
-        .into(),
+    let secret = objects::tls_secret(
+        "production",
+        "web-tls",
+        &[
+            ("tls.crt", ck.cert.pem().as_bytes()),
+            ("tls.key", key_pem.as_bytes()),
+            ("keystore.p12", b"binary"),
+        ],
+    )
+    .with(
+        "/metadata/annotations",
+        json!({"kubectl.kubernetes.io/last-applied-configuration":
+               format!("{{\"stringData\":{{\"tls.key\":{:?}}}}}", key_pem)}),
     );
-    secret.data = Some(
-        [
-            (
-                "tls.crt".to_string(),
-                ByteString(ck.cert.pem().into_bytes()),
-            ),
-            (
-                "tls.key".to_string(),
-                ByteString(key_pem.clone().into_bytes()),
-            ),
-            ("keystore.p12".to_string(), ByteString(b"binary".to_vec())),
-        ]
-        .into(),
-    );
-    let mut v = serde_json::to_value(secret).unwrap();
-    v["apiVersion"] = json!("v1");
-    v["kind"] = json!("Secret");
-    (v, key_pem)
+    (secret, key_pem)
 }
 
 #[test]
@@ -117,10 +100,7 @@ fn dump_removes_private_keys_and_reads_back_as_the_same_cluster() {
         .args(["status", "-o", "json"])
         .output()
         .unwrap();
-    let (a, b): (Value, Value) = (
-        serde_json::from_slice(&live.stdout).unwrap(),
-        serde_json::from_slice(&from_dump.stdout).unwrap(),
-    );
+    let (a, b) = (json_of(&live), json_of(&from_dump));
     assert_eq!(a, b);
 }
 
@@ -195,13 +175,13 @@ fn dump_as_json_reads_back_too() {
         .args(["dump", "-o", "json"])
         .output()
         .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = json_of(&out);
     assert_eq!(v["kind"], "List");
     let back = certdoctor()
         .args(["status", "-o", "json", "--from-file", "-"])
         .write_stdin(out.stdout)
         .output()
         .unwrap();
-    let r: Value = serde_json::from_slice(&back.stdout).unwrap();
+    let r = json_of(&back);
     assert_eq!(r["certificates"][0]["name"], "web-tls");
 }

@@ -7,9 +7,10 @@ use std::net::Ipv4Addr;
 
 use serde_json::{Value, json};
 
-use crate::diagnose::{codes, edit, root};
 use crate::support::dns::DnsServer;
 use crate::support::http01::{HttpServer, Reply};
+use crate::support::objects::{edit, list};
+use crate::support::report::{codes, finding, findings, json_of, root};
 use crate::support::{certdoctor, fixture_objects, stderr, stdout};
 
 const SOA: &str = "$TTL 60\n@ IN SOA ns1.example.com. hostmaster.example.com. 1 3600 600 604800 60\n@ IN NS ns1.example.com.\n@ IN NS ns2.example.com.\nns1 IN A 127.0.0.1\nns2 IN A 127.0.0.2\n";
@@ -19,7 +20,6 @@ fn zone(extra: &str) -> String {
 }
 
 fn diagnose_live(objects: &[Value], dns_port: u16, extra: &[&str]) -> (Value, i32, String) {
-    let list = json!({"apiVersion": "v1", "kind": "List", "items": objects});
     let out = certdoctor()
         .args([
             "diagnose",
@@ -38,12 +38,10 @@ fn diagnose_live(objects: &[Value], dns_port: u16, extra: &[&str]) -> (Value, i3
             &dns_port.to_string(),
         ])
         .args(extra)
-        .write_stdin(list.to_string())
+        .write_stdin(list(objects).to_string())
         .output()
         .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&out), stderr(&out)));
-    (v, out.status.code().unwrap(), stderr(&out))
+    (json_of(&out), out.status.code().unwrap(), stderr(&out))
 }
 
 fn challenge(objects: &[Value]) -> (String, String) {
@@ -76,9 +74,7 @@ fn path(token: &str) -> String {
 
 /// The IPv4 (127.0.0.1) finding of a code, when both address families report one.
 fn finding_v4<'a>(r: &'a Value, code: &str) -> &'a Value {
-    r["certificates"][0]["findings"]
-        .as_array()
-        .unwrap()
+    findings(r, "app-tls")
         .iter()
         .find(|f| {
             f["code"] == code
@@ -86,21 +82,7 @@ fn finding_v4<'a>(r: &'a Value, code: &str) -> &'a Value {
                     .as_str()
                     .is_some_and(|m| m.contains("127.0.0.1"))
         })
-        .unwrap_or_else(|| {
-            panic!(
-                "{code} for 127.0.0.1 not in {}",
-                r["certificates"][0]["findings"]
-            )
-        })
-}
-
-fn finding<'a>(r: &'a Value, code: &str) -> &'a Value {
-    r["certificates"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == code)
-        .unwrap_or_else(|| panic!("{code} not in {}", r["certificates"][0]["findings"]))
+        .unwrap_or_else(|| panic!("{code} for 127.0.0.1 not in {r}"))
 }
 
 #[test]
@@ -132,7 +114,7 @@ fn a_404_is_the_root_cause_with_the_request_shown() {
     let (r, code) = http_case(|_, _| vec![]);
     assert_eq!(code, 1);
     assert_eq!(root(&r, "app-tls"), "HTTP01_WRONG_STATUS");
-    let f = finding(&r, "HTTP01_WRONG_STATUS");
+    let f = finding(&r, "app-tls", "HTTP01_WRONG_STATUS");
     assert!(
         f["message"]
             .as_str()
@@ -149,7 +131,7 @@ fn a_wrong_body_and_a_huge_body_are_wrong_bodies() {
         http_case(|t, _| vec![(path(t), Reply::Body("<html>default backend</html>".into()))]);
     assert_eq!(root(&r, "app-tls"), "HTTP01_WRONG_BODY");
     assert!(
-        finding(&r, "HTTP01_WRONG_BODY")["evidence"][0]
+        finding(&r, "app-tls", "HTTP01_WRONG_BODY")["evidence"][0]
             .as_str()
             .unwrap()
             .contains("default backend")
@@ -163,7 +145,7 @@ fn redirects_are_followed_by_the_cas_rules() {
     let (r, _) = http_case(|t, _| vec![(path(t), Reply::Redirect(302, path(t)))]);
     assert_eq!(root(&r, "app-tls"), "HTTP01_BAD_REDIRECT");
     assert!(
-        finding(&r, "HTTP01_BAD_REDIRECT")["message"]
+        finding(&r, "app-tls", "HTTP01_BAD_REDIRECT")["message"]
             .as_str()
             .unwrap()
             .contains("redirect loop")
@@ -175,14 +157,14 @@ fn redirects_are_followed_by_the_cas_rules() {
         )]
     });
     assert!(
-        finding(&r, "HTTP01_BAD_REDIRECT")["message"]
+        finding(&r, "app-tls", "HTTP01_BAD_REDIRECT")["message"]
             .as_str()
             .unwrap()
             .contains("port 8080 (only 80 and 443 are followed)")
     );
     let (r, _) = http_case(|t, _| vec![(path(t), Reply::Redirect(303, "/elsewhere".into()))]);
     assert!(
-        finding(&r, "HTTP01_BAD_REDIRECT")["message"]
+        finding(&r, "app-tls", "HTTP01_BAD_REDIRECT")["message"]
             .as_str()
             .unwrap()
             .contains("status 303 is not a redirect the CA follows")
@@ -219,7 +201,7 @@ fn no_address_is_a_finding_and_connect_to_checks_an_ingress_before_dns() {
     let (r, _, _) = diagnose_live(&objs, dns.port(), &[]);
     assert_eq!(root(&r, "app-tls"), "HTTP01_NO_ADDRESS");
     assert!(
-        finding(&r, "HTTP01_NO_ADDRESS")["evidence"][0]
+        finding(&r, "app-tls", "HTTP01_NO_ADDRESS")["evidence"][0]
             .as_str()
             .unwrap()
             .contains("NXDOMAIN")
@@ -271,7 +253,7 @@ fn the_txt_record_is_checked_at_every_authoritative_nameserver() {
     let (a, _b) = two_nameservers(&[&key], &[]);
     let (r, _, _) = diagnose_live(&objs, a.port(), &[]);
     assert_eq!(root(&r, "api-tls"), "DNS01_TXT_PARTIAL");
-    let f = finding(&r, "DNS01_TXT_PARTIAL");
+    let f = finding(&r, "api-tls", "DNS01_TXT_PARTIAL");
     assert!(
         f["message"]
             .as_str()
@@ -313,14 +295,14 @@ fn a_failing_nameserver_is_named() {
     let (r, _, _) = diagnose_live(&objs, a.port(), &[]);
     assert_eq!(root(&r, "api-tls"), "DNS01_NAMESERVER_FAILED");
     assert!(
-        finding(&r, "DNS01_NAMESERVER_FAILED")["evidence"][0]
+        finding(&r, "api-tls", "DNS01_NAMESERVER_FAILED")["evidence"][0]
             .as_str()
             .unwrap()
             .contains("ns2.example.com. (127.0.0.2:"),
         "{r}"
     );
     assert!(
-        finding(&r, "DNS01_NAMESERVER_FAILED")["evidence"][0]
+        finding(&r, "api-tls", "DNS01_NAMESERVER_FAILED")["evidence"][0]
             .as_str()
             .unwrap()
             .ends_with("SERVFAIL")
@@ -340,7 +322,7 @@ fn a_cname_at_acme_challenge_without_follow_is_a_mismatch() {
         &[("example.com.", &zone(""))],
     );
     let (r, _, _) = diagnose_live(&objs, a.port(), &[]);
-    let f = finding(&r, "DNS01_CNAME_MISMATCH");
+    let f = finding(&r, "api-tls", "DNS01_CNAME_MISMATCH");
     assert!(
         f["message"]
             .as_str()
@@ -366,7 +348,7 @@ fn caa_records_that_forbid_the_ca_are_found_by_climbing() {
     let objs = fixture_objects("stuck-http01.yaml");
     let dns = DnsServer::start(&[("example.com.", &zone("@ IN CAA 0 issue \"pki.goog\"\n"))]);
     let (r, _, _) = diagnose_live(&objs, dns.port(), &["--http-port", "9"]);
-    let f = finding(&r, "CAA_FORBIDS_CA");
+    let f = finding(&r, "app-tls", "CAA_FORBIDS_CA");
     assert!(
         f["message"].as_str().unwrap().contains(
             "CAA records at example.com do not allow letsencrypt.org to issue for app.example.com"
@@ -388,7 +370,7 @@ fn a_servfailing_resolver_gives_findings_not_a_crash() {
         "{c:?}"
     );
     assert!(
-        finding(&r, "HTTP01_NO_ADDRESS")["evidence"][0]
+        finding(&r, "app-tls", "HTTP01_NO_ADDRESS")["evidence"][0]
             .as_str()
             .unwrap()
             .contains("SERVFAIL")
@@ -399,7 +381,6 @@ fn a_servfailing_resolver_gives_findings_not_a_crash() {
 fn the_text_report_says_where_the_probes_ran() {
     let objs = fixture_objects("stuck-http01.yaml");
     let dns = DnsServer::start(&[("example.com.", &zone(""))]);
-    let list = json!({"apiVersion": "v1", "kind": "List", "items": objs});
     let out = certdoctor()
         .args([
             "diagnose",
@@ -410,7 +391,7 @@ fn the_text_report_says_where_the_probes_ran() {
             "-",
         ])
         .args(["--nameserver", &format!("127.0.0.1:{}", dns.port())])
-        .write_stdin(list.to_string())
+        .write_stdin(list(&objs).to_string())
         .output()
         .unwrap();
     let text = stdout(&out);
@@ -430,7 +411,6 @@ fn the_text_report_says_where_the_probes_ran() {
 fn a_resolver_that_never_answers_times_out_into_findings() {
     let objs = fixture_objects("stuck-http01.yaml");
     let silent = DnsServer::start_silent();
-    let list = json!({"apiVersion": "v1", "kind": "List", "items": objs});
     let out = certdoctor()
         .args([
             "diagnose",
@@ -443,22 +423,22 @@ fn a_resolver_that_never_answers_times_out_into_findings() {
             "-",
         ])
         .args(["--nameserver", &silent.addr().to_string()])
-        .write_stdin(list.to_string())
+        .write_stdin(list(&objs).to_string())
         .timeout(std::time::Duration::from_secs(30))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = json_of(&out);
     assert_eq!(root(&r, "app-tls"), "HTTP01_NO_ADDRESS");
     assert!(
-        finding(&r, "HTTP01_NO_ADDRESS")["evidence"][0]
+        finding(&r, "app-tls", "HTTP01_NO_ADDRESS")["evidence"][0]
             .as_str()
             .unwrap()
             .contains("timed out"),
         "{r}"
     );
     assert!(
-        finding(&r, "CAA_LOOKUP_FAILED")["message"]
+        finding(&r, "app-tls", "CAA_LOOKUP_FAILED")["message"]
             .as_str()
             .unwrap()
             .contains("timed out")
@@ -515,9 +495,7 @@ fn two_certificates_sharing_a_name_get_only_their_own_caa_findings() {
         codes(&r, "web-tls")
     );
     assert_eq!(root(&r, "other-tls"), "CAA_FORBIDS_CA");
-    let mine = crate::diagnose::cert(&r, "other-tls")["findings"]
-        .as_array()
-        .unwrap()
+    let mine = findings(&r, "other-tls")
         .iter()
         .filter(|f| f["code"] == "CAA_FORBIDS_CA")
         .collect::<Vec<_>>();

@@ -5,23 +5,16 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::support::{Cluster, Fault, stderr, stdout};
+use crate::support::fake_apiserver::RecordedRequest;
+use crate::support::objects::{self, CERT_MANAGER_V1 as V1, Edit, ready_status};
+use crate::support::report::json_of;
+use crate::support::{Cluster, Fault, certdoctor, demo, stderr, stdout};
 
-const V1: &str = "cert-manager.io/v1";
-
+/// Certificate `ns/name` with these labels and status.
 fn certificate(ns: &str, name: &str, labels: Value, status: Value) -> Value {
-    json!({"apiVersion": V1, "kind": "Certificate",
-           "metadata": {"name": name, "namespace": ns, "labels": labels, "generation": 3},
-           "spec": {"secretName": name, "issuerRef": {"name": "le", "kind": "ClusterIssuer"}},
-           "status": status})
-}
-
-fn ready_status() -> Value {
-    json!({"conditions": [{"type": "Ready", "status": "True", "reason": "Ready",
-                           "message": "Certificate is up to date and has not expired",
-                           "lastTransitionTime": "2026-10-15T10:00:00Z", "observedGeneration": 3}],
-           "notAfter": "2027-01-13T10:00:00Z", "notBefore": "2026-10-15T10:00:00Z",
-           "renewalTime": "2026-12-14T10:00:00Z", "revision": 2, "futureField": {"kept": true}})
+    objects::certificate(ns, name)
+        .with("/metadata/labels", labels)
+        .with("/status", status)
 }
 
 fn cluster_with(certs: Vec<Value>) -> Cluster {
@@ -30,7 +23,7 @@ fn cluster_with(certs: Vec<Value>) -> Cluster {
     c
 }
 
-fn writes(c: &Cluster) -> Vec<crate::support::fake_apiserver::RecordedRequest> {
+fn writes(c: &Cluster) -> Vec<RecordedRequest> {
     c.server
         .requests()
         .into_iter()
@@ -44,12 +37,8 @@ fn get_cert(c: &Cluster, ns: &str, name: &str) -> Value {
 
 #[test]
 fn renew_sets_the_issuing_condition_and_changes_nothing_else() {
-    let c = cluster_with(vec![certificate(
-        "production",
-        "web",
-        json!({}),
-        ready_status(),
-    )]);
+    let status = ready_status().with("/futureField", json!({"kept": true}));
+    let c = cluster_with(vec![certificate("production", "web", json!({}), status)]);
     let before = get_cert(&c, "production", "web");
     let out = c.certdoctor().args(["renew", "web"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -82,7 +71,7 @@ fn renew_sets_the_issuing_condition_and_changes_nothing_else() {
 }
 
 #[test]
-fn renew_retries_on_conflict() {
+fn a_conflict_is_retried_with_the_certificate_read_again() {
     let c = cluster_with(vec![certificate(
         "production",
         "web",
@@ -120,30 +109,35 @@ fn a_concurrent_controller_write_is_kept_not_overwritten() {
         json!({}),
         ready_status(),
     )]);
-    // The controller changes status between our read and our write: the first PUT carries a
-    // stale resourceVersion and gets a real 409 from the server.
-    c.server.inject(Fault {
-        method: Some("PUT".into()),
-        path_contains: "/status".into(),
-        delay: Some(Duration::from_millis(300)),
-        times: Some(1),
-        ..Fault::default()
-    });
-    let server = &c.server;
-    std::thread::scope(|s| {
-        s.spawn(|| {
-            std::thread::sleep(Duration::from_millis(100));
-            let mut st = ready_status();
-            st["notAfter"] = json!("2027-02-01T00:00:00Z");
-            server.set_status(V1, "Certificate", Some("production"), "web", st);
-        });
-        let out = c.certdoctor().args(["renew", "web"]).output().unwrap();
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    });
+    // The controller writes status while our first PUT is on its way: that PUT carries
+    // the resourceVersion we read, which is stale by then, and gets a real 409.
+    let mut controller = ready_status();
+    controller["notAfter"] = json!("2027-02-01T00:00:00Z");
+    c.server
+        .interleave_status_write(V1, "Certificate", Some("production"), "web", controller);
+    let out = c.certdoctor().args(["renew", "web"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("web   renewed"), "{}", stdout(&out));
+    let trail: Vec<(String, u16)> = c
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.contains("/certificates/web"))
+        .map(|r| (r.method, r.status))
+        .collect();
+    assert_eq!(
+        trail,
+        [
+            ("PUT".into(), 409),
+            ("GET".into(), 200),
+            ("PUT".into(), 200)
+        ],
+        "conflict, re-read, retry"
+    );
     let after = get_cert(&c, "production", "web");
     assert_eq!(
         after["status"]["notAfter"], "2027-02-01T00:00:00Z",
-        "controller's write survived"
+        "the controller's write survived"
     );
     assert_eq!(
         after["status"]["conditions"][1]["reason"],
@@ -239,7 +233,7 @@ fn renewing_in_backoff_says_which_backoff_it_bypassed() {
         .args(["renew", "web", "-o", "json"])
         .output()
         .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = json_of(&out);
     assert_eq!(v["kind"], "RenewReport");
     assert_eq!(v["results"][0]["result"], "renewed");
     assert_eq!(
@@ -472,9 +466,9 @@ fn wait_reports_where_a_stuck_certificate_is_on_timeout() {
 
 #[test]
 fn renew_refuses_to_run_on_a_dump() {
-    let out = crate::support::certdoctor()
+    let out = certdoctor()
         .args(["renew", "web", "--from-file"])
-        .arg(crate::support::demo())
+        .arg(demo())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));

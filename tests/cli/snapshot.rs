@@ -4,19 +4,14 @@
 
 use serde_json::{Value, json};
 
+use crate::support::objects::{self, Edit, ready_status};
+use crate::support::report::json_of;
 use crate::support::{Cluster, FakeApiServer, Fault, stderr, stdout};
 
 fn certificate(ns: &str, name: &str, labels: Value) -> Value {
-    json!({
-        "apiVersion": "cert-manager.io/v1",
-        "kind": "Certificate",
-        "metadata": {"name": name, "namespace": ns, "labels": labels},
-        "spec": {"secretName": name, "dnsNames": [format!("{name}.example.com")],
-                 "issuerRef": {"name": "letsencrypt-prod", "kind": "ClusterIssuer"}},
-        "status": {"conditions": [{"type": "Ready", "status": "True", "reason": "Ready",
-                                   "message": "Certificate is up to date and has not expired"}],
-                   "notAfter": "2027-01-13T10:00:00Z", "revision": 1}
-    })
+    objects::certificate(ns, name)
+        .with("/metadata/labels", labels)
+        .with("/status", ready_status())
 }
 
 fn cluster_with(n: usize) -> Cluster {
@@ -223,7 +218,7 @@ fn a_malformed_object_becomes_a_warning_and_the_rest_is_shown() {
         .args(["status", "-o", "json"])
         .output()
         .unwrap();
-    let v: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let v = json_of(&json);
     assert_eq!(
         v["warnings"][0]["subject"],
         "Certificate production/broken-tls"

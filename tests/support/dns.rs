@@ -22,7 +22,6 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::mpsc;
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use hickory_server::Server;
@@ -35,8 +34,8 @@ use hickory_server::store::in_memory::InMemoryZoneHandler;
 use hickory_server::zone_handler::{AxfrPolicy, Catalog, ZoneHandler, ZoneType};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
-use tokio::runtime::Handle;
-use tokio::sync::oneshot;
+
+use super::background::Background;
 
 /// TTL of the records written by [`DnsServer::set_txt`] and [`DnsServer::set_records`].
 pub const UPDATE_TTL: u32 = 60;
@@ -47,9 +46,8 @@ type Zone = InMemoryZoneHandler<TokioRuntimeProvider>;
 pub struct DnsServer {
     addr: SocketAddr,
     zones: HashMap<LowerName, Arc<Zone>>,
-    runtime: Option<Handle>,
-    stop: Option<oneshot::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
+    /// `None` for a silent server.
+    server: Option<Background>,
     /// Sockets of a silent server: bound, never read.
     silent: Option<(std::net::UdpSocket, std::net::TcpListener)>,
 }
@@ -87,7 +85,7 @@ impl DnsServer {
 
         let (udp, tcp) = bind_pair(ip, port);
         let addr = udp.local_addr().expect("UDP socket address");
-        let (runtime, stop, thread) = spawn("dns-server", move |stop| async move {
+        let server = Background::spawn("dns-server", move |stop| async move {
             let mut server = Server::new(catalog);
             server.register_socket(UdpSocket::from_std(udp).expect("tokio UDP socket"));
             server.register_listener(
@@ -102,9 +100,7 @@ impl DnsServer {
         DnsServer {
             addr,
             zones: handlers,
-            runtime: Some(runtime),
-            stop: Some(stop),
-            thread: Some(thread),
+            server: Some(server),
             silent: None,
         }
     }
@@ -125,7 +121,7 @@ impl DnsServer {
     pub fn start_rcode_at(ip: Ipv4Addr, port: u16, rcode: ResponseCode) -> DnsServer {
         let (udp, tcp) = bind_pair(ip, port);
         let addr = udp.local_addr().expect("UDP socket address");
-        let (runtime, stop, thread) = spawn("dns-server-rcode", move |stop| async move {
+        let server = Background::spawn("dns-server-rcode", move |stop| async move {
             let udp = UdpSocket::from_std(udp).expect("tokio UDP socket");
             let tcp = TcpListener::from_std(tcp).expect("tokio TCP listener");
             tokio::select! {
@@ -137,9 +133,7 @@ impl DnsServer {
         DnsServer {
             addr,
             zones: HashMap::new(),
-            runtime: Some(runtime),
-            stop: Some(stop),
-            thread: Some(thread),
+            server: Some(server),
             silent: None,
         }
     }
@@ -152,9 +146,7 @@ impl DnsServer {
         DnsServer {
             addr: udp.local_addr().expect("UDP socket address"),
             zones: HashMap::new(),
-            runtime: None,
-            stop: None,
-            thread: None,
+            server: None,
             silent: Some((udp, tcp)),
         }
     }
@@ -241,7 +233,11 @@ impl DnsServer {
         rtype: RecordType,
         rrset: Option<RecordSet>,
     ) {
-        let runtime = self.runtime.as_ref().expect("server has a runtime");
+        let runtime = self
+            .server
+            .as_ref()
+            .expect("server has a runtime")
+            .runtime();
         let (done, wait) = mpsc::channel();
         runtime.spawn(async move {
             let mut records = handler.records_mut().await;
@@ -267,17 +263,6 @@ impl DnsServer {
         });
         wait.recv_timeout(Duration::from_secs(10))
             .expect("DNS server applied the update");
-    }
-}
-
-impl Drop for DnsServer {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 
@@ -329,29 +314,6 @@ fn bind_pair(ip: Ipv4Addr, want: u16) -> (std::net::UdpSocket, std::net::TcpList
         }
     }
     panic!("no port on {ip} free for both UDP and TCP: {last_error:?}")
-}
-
-/// Runs `serve(stop)` on a new thread with its own current-thread runtime; returns a
-/// handle to that runtime, the stop signal and the thread.
-fn spawn<F, Fut>(name: &str, serve: F) -> (Handle, oneshot::Sender<()>, JoinHandle<()>)
-where
-    F: FnOnce(oneshot::Receiver<()>) -> Fut + Send + 'static,
-    Fut: Future<Output = ()>,
-{
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("DNS server runtime");
-    let handle = runtime.handle().clone();
-    let (stop, stopped) = oneshot::channel();
-    let thread = std::thread::Builder::new()
-        .name(name.into())
-        .spawn(move || {
-            runtime.block_on(serve(stopped));
-            runtime.shutdown_timeout(Duration::from_millis(200));
-        })
-        .expect("spawn DNS server thread");
-    (handle, stop, thread)
 }
 
 /// The wire-format answer with response code `rcode` to the query in `request`, or

@@ -14,6 +14,8 @@ use axum::extract::State;
 use axum::http::{StatusCode, Uri, header};
 use axum::response::Response;
 
+use super::background::Background;
+
 /// What a path answers.
 #[derive(Debug, Clone)]
 pub enum Reply {
@@ -29,10 +31,10 @@ pub enum Reply {
     Hang,
 }
 
-/// The server; stops when dropped (its runtime thread ends with the process otherwise).
+/// The server; stops when dropped.
 pub struct HttpServer {
     addr: SocketAddr,
-    _stop: tokio::sync::oneshot::Sender<()>,
+    _server: Background,
 }
 
 async fn handle(State(routes): State<Arc<HashMap<String, Reply>>>, uri: Uri) -> Response {
@@ -68,24 +70,20 @@ impl HttpServer {
         let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         std_listener.set_nonblocking(true).unwrap();
         let addr = std_listener.local_addr().unwrap();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let routes = Arc::new(routes.into_iter().collect::<HashMap<_, _>>());
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(std_listener).unwrap();
-                let app = Router::new().fallback(handle).with_state(routes);
-                let _ = axum::serve(listener, app)
-                    .with_graceful_shutdown(async move {
-                        let _ = stopped.await;
-                    })
-                    .await;
-            });
+        // Not a graceful shutdown: a `Reply::Hang` connection would hold it for an hour.
+        let server = Background::spawn("http01-server", move |stop| async move {
+            let listener = tokio::net::TcpListener::from_std(std_listener).unwrap();
+            let app = Router::new().fallback(handle).with_state(routes);
+            tokio::select! {
+                _ = axum::serve(listener, app) => {}
+                _ = stop => {}
+            }
         });
-        HttpServer { addr, _stop: stop }
+        HttpServer {
+            addr,
+            _server: server,
+        }
     }
 
     /// `127.0.0.1:PORT`.

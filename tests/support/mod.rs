@@ -3,10 +3,13 @@
 
 #![allow(dead_code)]
 
+pub mod background;
 pub mod dns;
 pub mod fake_apiserver;
 pub mod http01;
+pub mod objects;
 pub mod pki;
+pub mod report;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

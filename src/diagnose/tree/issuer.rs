@@ -1,0 +1,218 @@
+//! Issuer level: missing, not Ready, the ACME account, Secrets of a ClusterIssuer, wildcards without DNS-01. A broken issuer outranks everything under it.
+
+use super::{Walk, describe, subject_of};
+use crate::diagnose::Level;
+use crate::diagnose::classify::acme_problem;
+use crate::findings::{Code, Finding, Severity, Subject};
+use crate::model::chain::{Chain, IssuerLink};
+use crate::model::snapshot::Snapshot;
+use crate::model::types::{IssuerConfig, find_condition};
+
+fn issuer_secret_refs(config: &IssuerConfig) -> Vec<String> {
+    fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, val) in m {
+                    if (k.ends_with("SecretRef") || k == "secretName" || k.ends_with("secretRef"))
+                        && !k.starts_with("privateKey")
+                        && let Some(n) = val.get("name").and_then(|n| n.as_str()).or(val.as_str())
+                    {
+                        out.push(n.to_string());
+                    }
+                    walk(val, out);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(v) = serde_json::to_value(config) {
+        walk(&v, &mut out);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+pub(super) fn issuer_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot) {
+    let cert = chain.certificate;
+    let ns = cert.metadata.namespace.as_deref().unwrap_or("");
+    let r = chain.issuer_ref();
+    let kind = r.kind_or_default();
+    let label = format!("{kind} {}", r.name);
+    match chain.issuer {
+        IssuerLink::External => {
+            let step = w.step(
+                kind,
+                &r.name,
+                format!("external issuer ({})", r.group_or_default()),
+            );
+            w.unknown(step);
+            w.add(
+                step,
+                Level::Issuer,
+                Finding::new(Code::ExternalIssuer, Severity::Info, Subject::new(kind, Some(ns), &r.name), format!("{label} belongs to {}, which certdoctor does not read", r.group_or_default()), "Check that issuer with its own tooling; certdoctor still checks the request and the Secret.")
+                    .reproduce(format!("kubectl describe {}.{} {} -n {ns}", kind.to_lowercase(), r.group_or_default(), r.name)),
+            );
+        }
+        IssuerLink::Unknown => {
+            let step = w.step(
+                kind,
+                &r.name,
+                "could not be read (see the warning on stderr)",
+            );
+            w.unknown(step);
+        }
+        IssuerLink::Missing => {
+            let step = w.step(kind, &r.name, "not found");
+            let other = if kind == "Issuer" {
+                snapshot
+                    .cluster_issuers
+                    .iter()
+                    .any(|c| c.metadata.name.as_deref() == Some(r.name.as_str()))
+                    .then_some("ClusterIssuer")
+            } else {
+                snapshot
+                    .issuers
+                    .iter()
+                    .any(|i| {
+                        i.metadata.name.as_deref() == Some(r.name.as_str())
+                            && i.metadata.namespace.as_deref() == Some(ns)
+                    })
+                    .then_some("Issuer")
+            };
+            let mut f = Finding::new(
+                Code::IssuerNotFound,
+                Severity::Error,
+                Subject::new(kind, (kind == "Issuer").then_some(ns), &r.name),
+                match other {
+                    Some(o) => format!("{label} does not exist, but a {o} named {} does", r.name),
+                    None if kind == "Issuer" => format!("{label} does not exist in namespace {ns}"),
+                    None => format!("{label} does not exist"),
+                },
+                match other {
+                    Some(o) => format!("Set spec.issuerRef.kind: {o} on the Certificate (or the cert-manager.io/{} annotation on its Ingress); kind defaults to Issuer (cert-manager#3414).", if o == "ClusterIssuer" { "cluster-issuer" } else { "issuer" }),
+                    None => "Create the issuer, or point spec.issuerRef at an existing one (`kubectl get issuers,clusterissuers -A`).".into(),
+                },
+            )
+            .reproduce(format!("kubectl get issuers -n {ns}; kubectl get clusterissuers"));
+            if let Some(cr) = chain.current_request
+                && let Some(m) = find_condition(
+                    cr.status
+                        .as_ref()
+                        .map(|s| s.conditions.as_slice())
+                        .unwrap_or(&[]),
+                    "Ready",
+                )
+                .and_then(|c| c.message.clone())
+            {
+                f = f.evidence(format!(
+                    "CertificateRequest {}: {m}",
+                    cr.metadata.name.as_deref().unwrap_or("")
+                ));
+            }
+            w.add(step, Level::Issuer, f);
+        }
+        IssuerLink::Found {
+            kind,
+            meta,
+            config,
+            status,
+        } => {
+            let ready = status.and_then(|s| find_condition(&s.conditions, "Ready"));
+            let is_ready = ready.is_some_and(|c| c.is_true());
+            let step = w.step(
+                kind,
+                &r.name,
+                format!(
+                    "{} issuer, {}",
+                    config.type_name(),
+                    if is_ready { "Ready" } else { "not Ready" }
+                ),
+            );
+            let subject = subject_of(kind, meta);
+            let check = if kind == "Issuer" {
+                describe("issuer", ns, &r.name)
+            } else {
+                format!("kubectl describe clusterissuer {}", r.name)
+            };
+            if !is_ready {
+                let reason = ready.and_then(|c| c.reason.as_deref()).unwrap_or("");
+                let message = ready
+                    .and_then(|c| c.message.as_deref())
+                    .unwrap_or("no Ready condition");
+                let account = matches!(
+                    reason,
+                    "ErrRegisterACMEAccount" | "ErrVerifyACMEAccount" | "ErrUpdateACMEAccount"
+                );
+                let mut f = if account {
+                    let p = acme_problem(message);
+                    let mut f = Finding::new(
+                        Code::AcmeAccountRegistrationFailed,
+                        Severity::Error,
+                        subject.clone(),
+                        format!("the ACME account could not be {}: {}", match reason { "ErrVerifyACMEAccount" => "verified", "ErrUpdateACMEAccount" => "updated", _ => "registered" }, p.as_ref().map_or(message.to_string(), |p| format!("{} ({})", p.detail, p.type_))),
+                        match p.as_ref().map(|p| p.type_.as_str()) {
+                            Some("invalidContact") | Some("invalidEmail") => "The ACME server rejects the account email: set spec.acme.email to a real, deliverable address (not example.com). 4xx registration errors are not retried: the issuer becomes Ready once the spec changes.",
+                            Some("externalAccountRequired") => "This ACME server needs External Account Binding: set spec.acme.externalAccountBinding with the key ID and HMAC secret from the CA.",
+                            _ => "Check spec.acme.server, spec.acme.email and the account key Secret (spec.acme.privateKeySecretRef); 4xx errors are not retried until the issuer changes.",
+                        },
+                    )
+                    .evidence(format!("Ready=False {reason}: {message}"));
+                    if let Some(p) = p {
+                        f = f.evidence(format!(
+                            "ACME problem: {} urn:ietf:params:acme:error:{}",
+                            p.status.map_or("-".into(), |s| s.to_string()),
+                            p.type_
+                        ));
+                    }
+                    f
+                } else {
+                    Finding::new(Code::IssuerNotReady, Severity::Error, subject.clone(), if reason.is_empty() { format!("{label} is not Ready: {message}") } else { format!("{label} is not Ready: {reason}: {message}") }, "Every request to this issuer waits until it is Ready. Fix the issuer's configuration or the Secret it references, per the message.")
+                        .evidence(format!("Ready={} {reason}: {message}", ready.map_or("(none)", |c| c.status.as_str())))
+                };
+                f = f.reproduce(check.clone());
+                w.add(step, Level::Issuer, f);
+            }
+            // ClusterIssuer secrets live in the cluster resource namespace, not the Certificate's.
+            if kind == "ClusterIssuer" {
+                let refs = issuer_secret_refs(config);
+                let msg_mentions_secret = |m: &str| m.contains("secret") && m.contains("not found");
+                let issuer_msg = ready.and_then(|c| c.message.as_deref()).unwrap_or("");
+                let challenge_msg = chain
+                    .challenges
+                    .iter()
+                    .filter_map(|c| c.status.as_ref().and_then(|s| s.reason.as_deref()))
+                    .find(|m| msg_mentions_secret(m));
+                if !refs.is_empty() && (msg_mentions_secret(issuer_msg) || challenge_msg.is_some())
+                {
+                    let mut f = Finding::new(
+                        Code::IssuerSecretNamespace,
+                        Severity::Warning,
+                        subject.clone(),
+                        format!("a ClusterIssuer reads its Secrets ({}) from the cluster resource namespace, not from namespace {ns}", refs.join(", ")),
+                        "Create the Secret in cert-manager's cluster resource namespace (the controller's --cluster-resource-namespace; with the Helm chart, the namespace cert-manager runs in), or use a namespaced Issuer.",
+                    )
+                    .reproduce(format!("kubectl get secret {} -n cert-manager  # or the namespace cert-manager runs in", refs[0]));
+                    if let Some(m) = challenge_msg.or(Some(issuer_msg).filter(|m| !m.is_empty())) {
+                        f = f.evidence(m.to_string());
+                    }
+                    w.add(step, Level::Issuer, f);
+                }
+            }
+            if let Some(acme) = &config.acme
+                && cert.spec.dns_names.iter().any(|n| n.starts_with("*."))
+                && !acme.solvers.iter().any(|s| s.get("dns01").is_some())
+            {
+                w.add(
+                    step,
+                    Level::Issuer,
+                    Finding::new(Code::WildcardNeedsDns01, Severity::Error, subject, format!("the Certificate asks for a wildcard name, but {label} has no DNS-01 solver"), "ACME CAs validate wildcard names only with DNS-01. Add a dns01 solver to the issuer (with a selector for this zone), or drop the wildcard.")
+                        .evidence(format!("wildcard names: {}", cert.spec.dns_names.iter().filter(|n| n.starts_with("*.")).cloned().collect::<Vec<_>>().join(", ")))
+                        .reproduce(check),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! The decision tree itself: one file per level of the chain (certificate, issuer, request,
+//! order, challenge, secret), each pure, each adding findings at its level and one step to the
+//! walk. This file holds the walk and its order.
+
+mod certificate;
+mod challenge;
+mod issuer;
+mod order;
+mod request;
+mod secret;
+
+use jiff::Timestamp;
+
+use super::plan::needs_issuance;
+use super::{CertificateDiagnosis, Level, RootCause, Step, StepState, root_cause};
+use crate::findings::{Finding, Severity, Subject};
+use crate::model::chain::{Chain, ChainIndex};
+use crate::model::observation::Observations;
+use crate::model::snapshot::Snapshot;
+
+/// Collects findings and steps while walking.
+pub(super) struct Walk {
+    findings: Vec<Finding>,
+    levels: Vec<Level>,
+    path: Vec<Step>,
+}
+
+impl Walk {
+    pub(super) fn step(&mut self, kind: &str, name: &str, summary: impl Into<String>) -> usize {
+        self.path.push(Step {
+            kind: kind.into(),
+            name: name.into(),
+            state: StepState::Ok,
+            summary: summary.into(),
+            findings: vec![],
+        });
+        self.path.len() - 1
+    }
+
+    pub(super) fn add(&mut self, step: usize, level: Level, f: Finding) {
+        let s = &mut self.path[step];
+        match f.severity {
+            Severity::Error => s.state = StepState::Failed,
+            Severity::Warning if s.state == StepState::Ok => s.state = StepState::Warning,
+            _ => {}
+        }
+        s.findings.push(self.findings.len());
+        self.findings.push(f);
+        self.levels.push(level);
+    }
+
+    pub(super) fn unknown(&mut self, step: usize) {
+        if self.path[step].state == StepState::Ok {
+            self.path[step].state = StepState::Unknown;
+        }
+    }
+}
+
+pub(super) fn subject_of(
+    kind: &str,
+    meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+) -> Subject {
+    Subject::new(
+        kind,
+        meta.namespace.as_deref(),
+        meta.name.as_deref().unwrap_or(""),
+    )
+}
+
+pub(super) fn describe(kind: &str, ns: &str, name: &str) -> String {
+    format!("kubectl describe {kind} {name} -n {ns}")
+}
+
+/// Diagnoses one Certificate.
+pub fn diagnose(
+    index: &ChainIndex,
+    chain: &Chain,
+    snapshot: &Snapshot,
+    obs: &Observations,
+    now: Timestamp,
+) -> CertificateDiagnosis {
+    let cert = chain.certificate;
+    let ns = cert.metadata.namespace.clone().unwrap_or_default();
+    let name = cert.metadata.name.clone().unwrap_or_default();
+    let mut w = Walk {
+        findings: vec![],
+        levels: vec![],
+        path: vec![],
+    };
+
+    certificate::certificate_checks(&mut w, chain, index, now);
+    issuer::issuer_checks(&mut w, chain, snapshot);
+    if needs_issuance(chain) {
+        request::request_checks(&mut w, chain);
+        order::order_checks(&mut w, chain, index);
+        challenge::challenge_checks(&mut w, chain, snapshot, obs);
+    }
+    challenge::caa_checks(&mut w, chain, obs);
+    secret::secret_checks(&mut w, chain, now);
+
+    let root = root_cause(&w.findings, &w.levels).map(|i| RootCause {
+        code: w.findings[i].code,
+        severity: w.findings[i].severity,
+        message: w.findings[i].message.clone(),
+    });
+    CertificateDiagnosis {
+        namespace: ns,
+        name,
+        healthy: root.is_none(),
+        root_cause: root,
+        findings: w.findings,
+        path: w.path,
+        levels: w.levels,
+    }
+}

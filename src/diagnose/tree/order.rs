@@ -1,0 +1,166 @@
+//! Order level: the CA refused the order (rate limits, CAA, other problems), or no solver fits a name so no Challenge exists.
+
+use super::{Walk, describe, subject_of};
+use crate::diagnose::Level;
+use crate::diagnose::classify::{acme_problem, rate_limit_name, retry_after};
+use crate::diagnose::solver;
+use crate::findings::{Code, Finding, Severity, Subject};
+use crate::model::chain::{Chain, ChainIndex, IssuerLink};
+use crate::model::types::Order;
+
+pub(super) fn order_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex) {
+    let Some(order) = chain.order else { return };
+    let ns = order.metadata.namespace.as_deref().unwrap_or("");
+    let name = order.metadata.name.as_deref().unwrap_or("");
+    let st = order.status.as_ref();
+    let state = st.and_then(|s| s.state.as_deref()).unwrap_or("");
+    let step = w.step(
+        "Order",
+        name,
+        if state.is_empty() {
+            "not submitted yet".to_string()
+        } else {
+            state.to_string()
+        },
+    );
+    if state != "valid" {
+        w.unknown(step);
+    }
+    let subject = subject_of("Order", &order.metadata);
+    let check = describe("order", ns, name);
+    // Orders that failed on creation carry the ACME error in their reason; orders whose
+    // authorization failed carry nothing, and the Challenge explains them.
+    let reason = st
+        .and_then(|s| s.reason.clone())
+        .filter(|r| !r.trim().is_empty());
+    if matches!(state, "invalid" | "errored" | "expired") {
+        let text = reason.clone().unwrap_or_default();
+        let problem = acme_problem(&text);
+        let f = match problem.as_ref().map(|p| p.type_.as_str()) {
+            Some("rateLimited") => {
+                let limit = rate_limit_name(&text).unwrap_or("a Let's Encrypt rate limit");
+                let retry = retry_after(&text);
+                let mut f = Finding::new(
+                    Code::AcmeRateLimited,
+                    Severity::Error,
+                    subject.clone(),
+                    match &retry {
+                        Some(t) => format!("rate limited until {t}: {limit}"),
+                        None => format!("rate limited: {limit}"),
+                    },
+                    "Wait until the retry-after time; renewing again before then only extends the limit. Test fixes against a staging issuer (acme-staging-v02) first.",
+                )
+                .evidence(text.clone());
+                if let Some(t) = retry {
+                    f = f.evidence(format!("retry after: {t}"));
+                }
+                f
+            }
+            Some("caa") => Finding::new(Code::AcmeCaaForbidden, Severity::Error, subject.clone(), "the CA refused because a CAA record forbids it", "Add a CAA record allowing the CA (for Let's Encrypt: `0 issue \"letsencrypt.org\"`) at the name the message names, or remove the restrictive one.").evidence(text.clone()),
+            _ => {
+                let mut f = Finding::new(
+                    Code::OrderFailed,
+                    Severity::Error,
+                    subject.clone(),
+                    match (&problem, &reason) {
+                        (Some(p), _) => format!("the order is {state}: {} ({})", p.detail, p.type_),
+                        (None, Some(r)) => format!("the order is {state}: {r}"),
+                        (None, None) => format!("the order is {state}; an authorization failed (see the Challenges)"),
+                    },
+                    "A failed Order is not retried; cert-manager creates a new one after its backoff. Fix the cause, then `certdoctor renew`.",
+                );
+                if let Some(p) = &problem {
+                    f = f.evidence(format!("ACME problem: {} urn:ietf:params:acme:error:{}", p.status.map_or("-".into(), |s| s.to_string()), p.type_));
+                }
+                if let Some(r) = &reason {
+                    f = f.evidence(r.clone());
+                }
+                f
+            }
+        };
+        w.add(step, Level::Order, f.reproduce(check.clone()));
+    }
+    // No Challenges for pending authorizations: no solver matched.
+    if state == "pending" && chain.challenges.is_empty() {
+        no_solver(w, step, chain, order, index, &subject, &check);
+    }
+}
+
+fn no_solver(
+    w: &mut Walk,
+    step: usize,
+    chain: &Chain,
+    order: &Order,
+    index: &ChainIndex,
+    subject: &Subject,
+    check: &str,
+) {
+    let IssuerLink::Found { config, .. } = chain.issuer else {
+        return;
+    };
+    let Some(acme) = &config.acme else { return };
+    let labels: Vec<(String, String)> = chain
+        .certificate
+        .metadata
+        .labels
+        .as_ref()
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
+    let mut evidence = Vec::new();
+    for a in order
+        .status
+        .as_ref()
+        .map(|s| s.authorizations.as_slice())
+        .unwrap_or(&[])
+    {
+        if a.initial_state.as_deref() == Some("valid") {
+            continue;
+        }
+        let id = a.identifier.clone().unwrap_or_default();
+        let name = if a.wildcard == Some(true) {
+            format!("*.{id}")
+        } else {
+            id
+        };
+        let offered: Vec<String> = a.challenges.iter().map(|c| c.type_.clone()).collect();
+        let sel = solver::select(&acme.solvers, &name, &offered, &labels);
+        if sel.chosen.is_none() {
+            evidence.push(format!("{name}: no solver matches"));
+            for v in sel.verdicts {
+                evidence.push(format!(
+                    "  solver {} ({}): {}",
+                    v.index,
+                    v.kind,
+                    v.rejected.unwrap_or_default()
+                ));
+            }
+            if acme.solvers.is_empty() {
+                evidence.push("  the issuer has no solvers".into());
+            }
+        }
+    }
+    let event = index
+        .events(&order.metadata)
+        .iter()
+        .rev()
+        .find(|e| e.reason.as_deref() == Some("Solver"))
+        .and_then(|e| e.message.clone());
+    if evidence.is_empty() && event.is_none() {
+        return;
+    }
+    let mut f = Finding::new(
+        Code::NoMatchingSolver,
+        Severity::Error,
+        subject.clone(),
+        "no solver of the issuer can be used for some names, so no Challenge was created",
+        "Add or fix a solver whose selector (dnsNames exact, dnsZones suffix, matchLabels on the Certificate) matches each name, and whose type the CA offers (wildcards need dns01).",
+    )
+    .reproduce(check.to_string());
+    if let Some(e) = event {
+        f = f.evidence(format!("Order event Solver: {e}"));
+    }
+    for e in evidence {
+        f = f.evidence(e);
+    }
+    w.add(step, Level::Order, f);
+}

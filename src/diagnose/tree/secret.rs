@@ -1,0 +1,92 @@
+//! Secret level: the issued Secret is missing, or what it holds is wrong (the checks `inspect` runs, against this Certificate).
+
+use jiff::Timestamp;
+use k8s_openapi::api::core::v1::Secret;
+
+use super::{Walk, subject_of};
+use crate::diagnose::Level;
+use crate::findings::{Code, Finding, Severity, Subject};
+use crate::inspect::{self, CheckOptions, Purpose};
+use crate::model::chain::{Chain, SecretLink};
+use crate::model::types::Certificate;
+
+pub(super) fn secret_checks(w: &mut Walk, chain: &Chain, now: Timestamp) {
+    let cert = chain.certificate;
+    let ns = cert.metadata.namespace.as_deref().unwrap_or("");
+    let secret_name = &cert.spec.secret_name;
+    match chain.secret {
+        SecretLink::Unknown => {
+            let step = w.step(
+                "Secret",
+                secret_name,
+                "could not be read (see the warning on stderr)",
+            );
+            w.unknown(step);
+        }
+        SecretLink::Missing => {
+            let step = w.step("Secret", secret_name, "not found");
+            if cert.status.as_ref().and_then(|s| s.revision).is_some() {
+                w.add(
+                    step,
+                    Level::Secret,
+                    Finding::new(Code::SecretNotFound, Severity::Error, Subject::new("Secret", Some(ns), secret_name), "the Secret was issued before but is gone (or is not of type kubernetes.io/tls)", format!("cert-manager re-creates it on its next sync; `certdoctor renew {} -n {ns}` forces it.", cert.metadata.name.as_deref().unwrap_or("")))
+                        .reproduce(format!("kubectl get secret {secret_name} -n {ns}")),
+                );
+            } else {
+                w.unknown(step);
+            }
+        }
+        SecretLink::Found(secret) => {
+            let step = w.step("Secret", secret_name, "present");
+            for f in secret_findings(secret, cert, now) {
+                // The Certificate-level checks already cover expiry from status; every other
+                // Secret finding stands, even when its code repeats.
+                let expiry = matches!(f.code, Code::CertExpired | Code::CertExpiringSoon);
+                if expiry && w.findings.iter().any(|g| g.code == f.code) {
+                    continue;
+                }
+                w.add(step, Level::Secret, f);
+            }
+        }
+    }
+}
+
+fn secret_findings(secret: &Secret, cert: &Certificate, now: Timestamp) -> Vec<Finding> {
+    let subject = subject_of("Secret", &secret.metadata);
+    let get = |k: &str| {
+        secret
+            .data
+            .as_ref()
+            .and_then(|d| d.get(k))
+            .map(|b| b.0.as_slice())
+    };
+    let annotations: std::collections::BTreeMap<String, String> = secret
+        .metadata
+        .annotations
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    let key_removed = inspect::removed_keys(&annotations)
+        .iter()
+        .any(|k| k == "tls.key");
+    let opts = CheckOptions {
+        now,
+        purpose: Purpose::IssuedTlsCrt,
+        warn_within: None,
+    };
+    let pair = inspect::check_tls_pair(&subject, get("tls.crt"), get("tls.key"), key_removed, opts);
+    let mut findings = pair.findings;
+    let leaf = pair.certificates.into_iter().next();
+    // Checked against this Certificate only: a second owner is reported once, as
+    // SECRET_SHARED on the Certificate.
+    let owners: Vec<&Certificate> = vec![cert];
+    inspect::spec_checks(
+        &subject,
+        leaf.as_ref(),
+        &annotations,
+        &owners,
+        &mut findings,
+    );
+    findings
+}

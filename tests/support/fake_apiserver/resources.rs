@@ -1,0 +1,89 @@
+//! The kinds the fake server serves: those certdoctor reads, and the ConfigMap a fixture
+//! carries to show that unknown kinds in a dump are skipped. Every one is served at `v1`.
+
+/// One API resource.
+pub struct ResourceDef {
+    pub kind: &'static str,
+    pub group: &'static str,
+    pub plural: &'static str,
+    pub namespaced: bool,
+    /// Whether the resource has a `/status` subresource.
+    pub status: bool,
+}
+
+const fn res(
+    kind: &'static str,
+    group: &'static str,
+    plural: &'static str,
+    namespaced: bool,
+    status: bool,
+) -> ResourceDef {
+    ResourceDef {
+        kind,
+        group,
+        plural,
+        namespaced,
+        status,
+    }
+}
+
+const CM: &str = "cert-manager.io";
+const ACME: &str = "acme.cert-manager.io";
+
+static RESOURCES: &[ResourceDef] = &[
+    res("Certificate", CM, "certificates", true, true),
+    res("CertificateRequest", CM, "certificaterequests", true, true),
+    res("Issuer", CM, "issuers", true, true),
+    res("ClusterIssuer", CM, "clusterissuers", false, true),
+    res("Order", ACME, "orders", true, true),
+    res("Challenge", ACME, "challenges", true, true),
+    res("Secret", "", "secrets", true, false),
+    res("Event", "", "events", true, false),
+    res("ConfigMap", "", "configmaps", true, false),
+    res("Ingress", "networking.k8s.io", "ingresses", true, true),
+];
+
+impl ResourceDef {
+    pub fn by_kind(api_version: &str, kind: &str) -> Option<&'static ResourceDef> {
+        let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+        let found = RESOURCES
+            .iter()
+            .find(|d| d.kind == kind && d.group == group);
+        found.filter(|_| version == "v1")
+    }
+
+    pub fn by_plural(group: &str, version: &str, plural: &str) -> Option<&'static ResourceDef> {
+        let found = RESOURCES
+            .iter()
+            .find(|d| d.plural == plural && d.group == group);
+        found.filter(|_| version == "v1")
+    }
+
+    pub fn api_version(&self) -> String {
+        if self.group.is_empty() {
+            "v1".to_owned()
+        } else {
+            format!("{}/v1", self.group)
+        }
+    }
+
+    /// `plural.group`, or just `plural` for the core group (as in error messages).
+    pub fn qualified(&self) -> String {
+        if self.group.is_empty() {
+            self.plural.to_owned()
+        } else {
+            format!("{}.{}", self.plural, self.group)
+        }
+    }
+
+    /// Where an object is stored: (namespace, name); the namespace is empty for
+    /// cluster-scoped kinds and `default` when a namespaced one gives none.
+    pub fn key(&self, namespace: Option<&str>, name: &str) -> (String, String) {
+        let ns = if self.namespaced {
+            namespace.unwrap_or("default")
+        } else {
+            ""
+        };
+        (ns.to_owned(), name.to_owned())
+    }
+}

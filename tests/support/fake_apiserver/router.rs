@@ -1,0 +1,221 @@
+//! One request from start to end: faults, authentication, routing like the real server's
+//! (`/api/v1/...`, `/apis/{group}/{version}/...`), RBAC, the verb, and the record.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, Uri, header};
+use axum::response::Response;
+use serde_json::Value;
+
+use super::resources::ResourceDef;
+use super::status::ApiError;
+use super::store::{Store, lock};
+use super::{RecordedRequest, TOKEN, USER, list, write};
+
+/// The single axum handler.
+pub async fn handle(
+    State(state): State<Arc<Mutex<Store>>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri.path().to_owned();
+    let query = uri.query().unwrap_or_default().to_owned();
+    let target = if query.is_empty() {
+        path.clone()
+    } else {
+        format!("{path}?{query}")
+    };
+    let fault = lock(&state).take_fault(method.as_str(), &target);
+    if let Some(delay) = fault.as_ref().and_then(|f| f.delay) {
+        tokio::time::sleep(delay).await;
+    }
+    let authorized = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        == Some(&format!("Bearer {TOKEN}"));
+    let result = match fault.as_ref().and_then(|f| f.status) {
+        Some(code) => Err(ApiError::injected(code)),
+        None if !authorized => Err(ApiError::unauthorized()),
+        None => serve(&mut lock(&state), method.as_str(), &path, &query, &body),
+    };
+    let (status, mut text) = match result {
+        Ok(v) => (200, v.to_string()),
+        Err(e) => (e.code, e.body().to_string()),
+    };
+    if let Some(body) = fault.and_then(|f| f.body) {
+        text = body;
+    }
+    lock(&state).requests.push(RecordedRequest {
+        method: method.as_str().to_owned(),
+        path,
+        query,
+        status,
+        impersonate: headers
+            .get("impersonate-user")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    });
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(text))
+        .expect("valid response")
+}
+
+/// What a resource path addresses.
+pub struct Target {
+    pub def: &'static ResourceDef,
+    pub namespace: Option<String>,
+    pub name: Option<String>,
+    pub status: bool,
+}
+
+impl Target {
+    pub fn key(&self) -> (String, String) {
+        let name = self.name.as_deref().unwrap_or_default();
+        self.def.key(self.namespace.as_deref(), name)
+    }
+}
+
+fn route(store: &Store, path: &str) -> Result<Target, ApiError> {
+    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let (group, version, rest) = match segs.as_slice() {
+        ["api", "v1", rest @ ..] => ("", "v1", rest),
+        ["apis", group, ..] if store.uninstalled.contains(*group) => {
+            return Err(ApiError::unknown_resource());
+        }
+        ["apis", group, version, rest @ ..] => (*group, *version, rest),
+        _ => return Err(ApiError::unknown_resource()),
+    };
+    let (namespace, plural, name, status) = match rest {
+        [plural] => (None, *plural, None, false),
+        [plural, name, "status"] => (None, *plural, Some(*name), true),
+        ["namespaces", ns, plural] => (Some(*ns), *plural, None, false),
+        [plural, name] => (None, *plural, Some(*name), false),
+        ["namespaces", ns, plural, name] => (Some(*ns), *plural, Some(*name), false),
+        ["namespaces", ns, plural, name, "status"] => (Some(*ns), *plural, Some(*name), true),
+        _ => return Err(ApiError::unknown_resource()),
+    };
+    let def =
+        ResourceDef::by_plural(group, version, plural).ok_or_else(ApiError::unknown_resource)?;
+    let scope_ok = if def.namespaced {
+        namespace.is_some() || name.is_none()
+    } else {
+        namespace.is_none()
+    };
+    if !scope_ok || (status && !def.status) || name == Some("") {
+        return Err(ApiError::unknown_resource());
+    }
+    Ok(Target {
+        def,
+        namespace: namespace.map(str::to_owned),
+        name: name.map(str::to_owned),
+        status,
+    })
+}
+
+/// Answers one authenticated request. certdoctor sends LISTs, GETs of one object, and
+/// PUTs to the status subresource; anything else is 405.
+fn serve(
+    store: &mut Store,
+    method: &str,
+    path: &str,
+    query: &str,
+    body: &[u8],
+) -> Result<Value, ApiError> {
+    let target = route(store, path)?;
+    let params = parse_query(query);
+    let verb = match (method, &target) {
+        ("GET", Target { name: None, .. }) => "list",
+        ("GET", Target { status: false, .. }) => "get",
+        ("PUT", Target { status: true, .. }) => "update",
+        _ => return Err(ApiError::method_not_allowed()),
+    };
+    check_rbac(store, verb, &target)?;
+    match verb {
+        "list" => list::list(store, &target, &params),
+        "get" => current(store, &target).cloned(),
+        _ => {
+            let incoming: Value = serde_json::from_slice(body).map_err(|e| {
+                ApiError::bad_request(format!("unable to decode request body: {e}"))
+            })?;
+            let dry_run = params.get("dryRun").is_some_and(|d| d == "All");
+            write::put_status(store, &target, incoming, dry_run)
+        }
+    }
+}
+
+/// Answers 403 for verbs and resources denied with [`super::FakeApiServer::forbid`].
+fn check_rbac(store: &Store, verb: &str, t: &Target) -> Result<(), ApiError> {
+    let resource = if t.status {
+        format!("{}/status", t.def.plural)
+    } else {
+        t.def.plural.to_owned()
+    };
+    if !store
+        .forbidden
+        .contains(&(verb.to_owned(), resource.clone()))
+    {
+        return Ok(());
+    }
+    let scope = match &t.namespace {
+        Some(ns) => format!("in the namespace {ns:?}"),
+        None => "at the cluster scope".to_owned(),
+    };
+    let subject = match &t.name {
+        Some(name) => format!("{} {name:?}", t.def.qualified()),
+        None => t.def.qualified(),
+    };
+    let message = format!(
+        "{subject} is forbidden: User {USER:?} cannot {verb} resource {resource:?} in API group {:?} {scope}",
+        t.def.group
+    );
+    Err(ApiError::new(403, "Forbidden", message).about(t.def, t.name.as_deref()))
+}
+
+/// The stored object a path names, or a real 404.
+pub fn current<'s>(store: &'s Store, t: &Target) -> Result<&'s Value, ApiError> {
+    store
+        .get(t.def, &t.key())
+        .ok_or_else(|| ApiError::not_found(t.def, t.name.as_deref().unwrap_or_default()))
+}
+
+/// Decodes an `application/x-www-form-urlencoded` query (kube starts it with `&`).
+pub fn parse_query(query: &str) -> HashMap<String, String> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect()
+}
+
+fn percent_decode(s: &str) -> String {
+    let hex = |b: u8| (b as char).to_digit(16);
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push((hi * 16 + lo) as u8);
+                i += 2;
+            }
+            (b'+', ..) => out.push(b' '),
+            (b, ..) => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
