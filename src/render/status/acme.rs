@@ -6,9 +6,25 @@ use std::io::{self, Write};
 use jiff::Timestamp;
 
 use super::detail::{events, mark};
+use crate::model::types::AcmeState;
 use crate::render::{Paint, text_or_dash};
 use crate::report::CertificateReport;
 use crate::sanitize::clean;
+
+/// The section mark of an Order or Challenge state: valid is healthy, a failed final state
+/// broken, anything still moving (or unknown to this version) neither. The report keeps the
+/// state's text, which the line shows as it is.
+fn health(state: AcmeState) -> Option<bool> {
+    match state {
+        AcmeState::Valid => Some(true),
+        AcmeState::Invalid | AcmeState::Expired | AcmeState::Errored => Some(false),
+        AcmeState::None
+        | AcmeState::Pending
+        | AcmeState::Processing
+        | AcmeState::Ready
+        | AcmeState::Other => None,
+    }
+}
 
 /// Writes the Order and its Challenges, when there are any.
 pub(super) fn section(
@@ -20,11 +36,7 @@ pub(super) fn section(
     if let Some(o) = &c.order {
         writeln!(out)?;
         let state = o.state.as_deref().unwrap_or("unknown");
-        let ok = match state {
-            "valid" => Some(true),
-            "invalid" | "errored" | "expired" => Some(false),
-            _ => None,
-        };
+        let ok = health(AcmeState::parse(o.state.as_deref()));
         writeln!(
             out,
             "{} {} {}  state {}",
@@ -56,11 +68,7 @@ pub(super) fn section(
         writeln!(out, "{}", p.bold("Challenges"))?;
         for ch in &c.challenges {
             let state = ch.state.as_deref().unwrap_or("unknown");
-            let ok = match state {
-                "valid" => Some(true),
-                "invalid" | "errored" | "expired" => Some(false),
-                _ => None,
-            };
+            let ok = health(AcmeState::parse(ch.state.as_deref()));
             let name = if ch.wildcard {
                 format!("*.{}", ch.dns_name)
             } else {
