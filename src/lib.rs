@@ -8,8 +8,8 @@
 //!
 //! 1. `error`, `timefmt`, `sanitize`, `findings`: the shared vocabulary; they import no other
 //!    module of the crate.
-//! 2. `model` (pure data and rules: types, snapshot, selector, chain, stage, observations) and
-//!    `inspect` (certificates and keys, pure; it may use `model`'s types).
+//! 2. `model` (pure data and rules: types, snapshot, selector, chain, stage, observations,
+//!    the dump format) and `pki` (certificates and keys, pure; it may use `model`'s types).
 //! 3. `cluster` and `probe` do the I/O (the API server or a dump file; DNS and HTTP) and never
 //!    import each other; `diagnose` is the pure decision tree over a chain and its
 //!    observations, and imports neither; `renew` decides and writes the renewal trigger, the
@@ -34,8 +34,8 @@ pub mod config;
 pub mod diagnose;
 pub mod error;
 pub mod findings;
-pub mod inspect;
 pub mod model;
+pub mod pki;
 pub mod probe;
 pub mod render;
 pub mod renew;

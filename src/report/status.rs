@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::model::snapshot::{Note, Unreadable};
 use crate::model::stage::{Phase, Stage};
-use crate::model::x509::CertSummary;
+use crate::pki::CertFacts;
 
 mod build;
 
@@ -144,7 +144,7 @@ pub struct SecretOut {
     /// Data keys with their sizes in bytes (values are never shown).
     pub keys: Vec<DataKey>,
     /// The certificates in `tls.crt`, leaf first.
-    pub certificates: Vec<CertSummary>,
+    pub certificates: Vec<CertFacts>,
     /// Why `tls.crt` could not be read.
     pub error: Option<String>,
     /// Events about the Secret.

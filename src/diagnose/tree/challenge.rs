@@ -45,15 +45,7 @@ fn probe_findings(ch: &Challenge, snapshot: &Snapshot, obs: &Observations) -> Op
 fn as_recheck(findings: Vec<Finding>) -> Vec<Finding> {
     findings
         .into_iter()
-        .filter(|f| {
-            !matches!(
-                f.code,
-                Code::Http01WrongBody
-                    | Code::Dns01TxtMissing
-                    | Code::Dns01TxtWrongValue
-                    | Code::Dns01TxtPartial
-            ) && !(f.code == Code::Http01WrongStatus && f.message.contains(" 404 "))
-        })
+        .filter(|f| !removed_by_cleanup(f))
         .map(|mut f| {
             if f.severity == Severity::Error {
                 f.severity = Severity::Warning;
@@ -62,6 +54,19 @@ fn as_recheck(findings: Vec<Finding>) -> Vec<Finding> {
             f
         })
         .collect()
+}
+
+/// Findings about the token or the TXT record, which cert-manager removes when a Challenge
+/// ends: after that their absence is expected, not a cause.
+fn removed_by_cleanup(f: &Finding) -> bool {
+    match f.code {
+        Code::Http01WrongBody
+        | Code::Dns01TxtMissing
+        | Code::Dns01TxtWrongValue
+        | Code::Dns01TxtPartial => true,
+        Code::Http01WrongStatus => f.message.contains(" 404 "),
+        _ => false,
+    }
 }
 
 fn step_summary(ch: &Challenge) -> String {

@@ -17,7 +17,7 @@ use crate::model::chain::{
 use crate::model::snapshot::Snapshot;
 use crate::model::stage;
 use crate::model::types::{CertificateRequest, Condition, find_condition};
-use crate::model::x509;
+use crate::pki;
 use crate::report::SCHEMA_VERSION;
 use crate::timefmt;
 
@@ -139,7 +139,7 @@ fn fill_secret(out: &mut SecretOut, secret: &Secret) {
         .filter(|v| !v.0.is_empty())
     {
         None => out.error = Some("tls.crt is missing or empty".into()),
-        Some(pem) => match x509::parse_chain(&pem.0) {
+        Some(pem) => match pki::parse_chain(&pem.0) {
             Ok(certs) => out.certificates = certs,
             Err(e) => out.error = Some(format!("tls.crt: {e}")),
         },
