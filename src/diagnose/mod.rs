@@ -116,3 +116,96 @@ pub fn root_cause(findings: &[Finding], levels: &[Level]) -> Option<usize> {
     }
     best
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::findings::Subject;
+
+    fn f(code: Code, severity: Severity) -> Finding {
+        Finding::new(
+            code,
+            severity,
+            Subject::new("Certificate", Some("ns"), "c"),
+            "m",
+            "r",
+        )
+    }
+
+    /// Each row: the findings of one certificate with their levels, and the code that must
+    /// lead.
+    #[test]
+    fn the_root_cause_is_the_deepest_error_with_issuer_and_stuck_orders_leading() {
+        use Code::*;
+        use Level as L;
+        use Severity::{Error as E, Info as I, Warning as W};
+        type Row = (&'static [(Code, Severity, Level)], Option<Code>);
+        let table: &[Row] = &[
+            (&[], None),
+            (&[(CertExpiringSoon, W, L::Certificate)], None),
+            (
+                &[
+                    (Http01Ipv6Broken, W, L::Probe),
+                    (ProbeHostNoRoute, I, L::Probe),
+                ],
+                None,
+            ),
+            (&[(CertNotReady, E, L::Certificate)], Some(CertNotReady)),
+            (
+                &[
+                    (CertNotReady, E, L::Certificate),
+                    (IssuanceBackoff, E, L::Certificate),
+                ],
+                Some(CertNotReady),
+            ),
+            (
+                &[
+                    (CertNotReady, E, L::Certificate),
+                    (SecretNotFound, E, L::Secret),
+                ],
+                Some(SecretNotFound),
+            ),
+            (
+                &[
+                    (CertNotReady, E, L::Certificate),
+                    (RequestFailed, E, L::Request),
+                    (OrderFailed, E, L::Order),
+                    (ChallengeInvalid, E, L::Challenge),
+                ],
+                Some(ChallengeInvalid),
+            ),
+            (
+                &[
+                    (ChallengeNotPropagated, E, L::Challenge),
+                    (Http01WrongStatus, E, L::Probe),
+                ],
+                Some(Http01WrongStatus),
+            ),
+            (
+                &[
+                    (ChallengeInvalid, E, L::Challenge),
+                    (Http01Unreachable, W, L::Probe),
+                    (OrderStuck, E, L::Stuck),
+                ],
+                Some(OrderStuck),
+            ),
+            (
+                &[(OrderStuck, E, L::Stuck), (IssuerNotReady, E, L::Issuer)],
+                Some(IssuerNotReady),
+            ),
+            (
+                &[
+                    (ChallengeInvalid, E, L::Challenge),
+                    (ChallengeExpired, E, L::Challenge),
+                ],
+                Some(ChallengeInvalid),
+            ),
+        ];
+        for (rows, want) in table {
+            let findings: Vec<Finding> = rows.iter().map(|(c, s, _)| f(*c, *s)).collect();
+            let levels: Vec<Level> = rows.iter().map(|(_, _, l)| *l).collect();
+            let got = root_cause(&findings, &levels).map(|i| findings[i].code);
+            assert_eq!(got, *want, "{rows:?}");
+        }
+    }
+}

@@ -4,7 +4,7 @@
 //! The same [`Stage`] feeds the table's STAGE column, the verdict line of `status NAME`, and
 //! `renew --wait` when it reports where a certificate got stuck.
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use super::chain::{Chain, IssuerLink, cert_condition};
@@ -81,17 +81,60 @@ pub struct Backoff {
     pub next_retry: Timestamp,
 }
 
+impl Backoff {
+    /// The backoff after `failed` consecutive failures, the last at `last_failure`
+    /// (`min(1h·2^(n−1), 32h)`, cert-manager's default flags).
+    pub fn new(failed: i64, last_failure: Timestamp) -> Option<Backoff> {
+        let next = last_failure.checked_add(timefmt::backoff(failed)).ok()?;
+        Some(Backoff {
+            failed_attempts: failed,
+            last_failure,
+            next_retry: next,
+        })
+    }
+
+    /// When cert-manager tries again by itself, in words: `next automatic retry in 7h` or
+    /// `automatic retry was due 2h ago`.
+    pub fn retry(&self, now: Timestamp) -> String {
+        if self.next_retry > now {
+            format!(
+                "next automatic retry {}",
+                timefmt::relative(self.next_retry, now)
+            )
+        } else if self.next_retry == now {
+            "automatic retry is due now".to_string()
+        } else {
+            format!(
+                "automatic retry was due {}",
+                timefmt::relative(self.next_retry, now)
+            )
+        }
+    }
+
+    /// The one sentence every command uses: `failed 3 times; next automatic retry in 7h`.
+    pub fn describe(&self, now: Timestamp) -> String {
+        let n = self.failed_attempts;
+        format!(
+            "failed {n} time{}; {}",
+            if n == 1 { "" } else { "s" },
+            self.retry(now)
+        )
+    }
+}
+
 /// The failure backoff, when `failedIssuanceAttempts` and `lastFailureTime` are set.
 pub fn backoff(chain: &Chain) -> Option<Backoff> {
     let st = chain.certificate.status.as_ref()?;
     let failed = st.failed_issuance_attempts.filter(|n| *n > 0)?;
     let last = timefmt::parse(st.last_failure_time.as_deref()?)?;
-    let next = last.checked_add(timefmt::backoff(failed)).ok()?;
-    Some(Backoff {
-        failed_attempts: failed,
-        last_failure: last,
-        next_retry: next,
-    })
+    Backoff::new(failed, last)
+}
+
+/// How long before expiry a certificate counts as expiring soon: a third of its lifetime
+/// (cert-manager renews at two thirds by default) but never less than 7 days. One rule for
+/// `inspect`, `status` and `diagnose`.
+pub fn expiry_warning_window(lifetime: SignedDuration) -> SignedDuration {
+    std::cmp::max(lifetime / 3, SignedDuration::from_hours(7 * 24))
 }
 
 fn challenge_done(ch: &Challenge) -> bool {
@@ -331,4 +374,42 @@ fn not_ready(chain: &Chain) -> Stage {
         None,
         c.and_then(|c| c.message.clone()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_expiry_warning_window_is_a_third_of_the_lifetime_but_at_least_a_week() {
+        let day = |d: i64| SignedDuration::from_hours(24 * d);
+        let table = [
+            (day(90), day(30)),
+            (day(365), SignedDuration::from_hours(24 * 365 / 3)),
+            (day(6), day(7)),
+            (day(1), day(7)),
+            (day(21), day(7)),
+            (day(30), day(10)),
+        ];
+        for (lifetime, window) in table {
+            assert_eq!(expiry_warning_window(lifetime), window, "{lifetime:?}");
+        }
+    }
+
+    #[test]
+    fn a_backoff_is_described_the_same_way_everywhere() {
+        let now: Timestamp = "2026-11-23T12:00:00Z".parse().unwrap();
+        let last: Timestamp = "2026-11-23T11:00:00Z".parse().unwrap();
+        let b = Backoff::new(3, last).unwrap();
+        assert_eq!(b.next_retry, "2026-11-23T15:00:00Z".parse().unwrap());
+        assert_eq!(
+            b.describe(now),
+            "failed 3 times; next automatic retry in 3h"
+        );
+        let b = Backoff::new(1, last).unwrap();
+        assert_eq!(
+            b.describe(now),
+            "failed 1 time; automatic retry is due now"
+        );
+    }
 }

@@ -251,7 +251,7 @@ fn leaf_checks(
         );
     } else {
         let lifetime = na.duration_since(nb);
-        let default = std::cmp::max(lifetime / 3, SignedDuration::from_hours(7 * 24));
+        let default = crate::model::stage::expiry_warning_window(lifetime);
         let within = opts.warn_within.unwrap_or(default);
         let left = na.duration_since(now);
         if left <= within && opts.purpose.warns_before_expiry() {

@@ -5,6 +5,7 @@
 use jiff::Timestamp;
 use serde_json::Value;
 
+use crate::model::stage::Backoff;
 use crate::timefmt;
 
 /// What to do with one Certificate.
@@ -12,7 +13,7 @@ use crate::timefmt;
 pub enum Decision {
     /// Set the condition. `bypassed` describes a failure backoff the trigger skips, if any.
     Renew {
-        /// e.g. `failed 3 times, next automatic retry was in 7h`.
+        /// e.g. `failed 3 times; next automatic retry in 7h`.
         bypassed: Option<String>,
     },
     /// Leave it: already issuing (without `--force`).
@@ -55,19 +56,7 @@ pub fn decide(obj: &Value, now: Timestamp, force: bool) -> Decision {
         .and_then(Value::as_str)
         .and_then(timefmt::parse);
     let bypassed = match (failed, last) {
-        (Some(n), Some(last)) => {
-            let next = last.checked_add(timefmt::backoff(n)).ok();
-            let when = match next {
-                Some(t) if t > now => {
-                    format!("next automatic retry was {}", timefmt::relative(t, now))
-                }
-                _ => "automatic retry was due".to_string(),
-            };
-            Some(format!(
-                "failed {n} time{}, {when}",
-                if n == 1 { "" } else { "s" }
-            ))
-        }
+        (Some(n), Some(last)) => Backoff::new(n, last).map(|b| b.describe(now)),
         _ => None,
     };
     Decision::Renew { bypassed }
@@ -104,7 +93,7 @@ mod tests {
         assert_eq!(
             decide(&obj, now(), false),
             Decision::Renew {
-                bypassed: Some("failed 4 times, next automatic retry was in 7h".into())
+                bypassed: Some("failed 4 times; next automatic retry in 7h".into())
             }
         );
     }

@@ -238,7 +238,7 @@ fn renewing_in_backoff_says_which_backoff_it_bypassed() {
     assert_eq!(v["results"][0]["result"], "renewed");
     assert_eq!(
         v["results"][0]["detail"],
-        "bypassed backoff: failed 4 times, next automatic retry was in 7h"
+        "bypassed backoff: failed 4 times; next automatic retry in 7h"
     );
     // The Issuing=False condition was replaced in place, not duplicated.
     let conds = get_cert(&c, "production", "web")["status"]["conditions"]

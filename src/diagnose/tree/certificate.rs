@@ -45,18 +45,6 @@ pub(super) fn certificate_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex
         w.add(step, Level::Certificate, f);
     }
     if let Some(b) = stage::backoff(chain) {
-        let next = if b.next_retry > now {
-            format!(
-                "the next automatic retry is at {} ({})",
-                timefmt::rfc3339(b.next_retry),
-                timefmt::relative(b.next_retry, now)
-            )
-        } else {
-            format!(
-                "the automatic retry was due at {}",
-                timefmt::rfc3339(b.next_retry)
-            )
-        };
         w.add(
             step,
             Level::Certificate,
@@ -64,11 +52,12 @@ pub(super) fn certificate_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex
                 Code::IssuanceBackoff,
                 if chain.is_ready() { Severity::Warning } else { Severity::Error },
                 subject.clone(),
-                format!("issuance failed {} time{}; {next}", b.failed_attempts, if b.failed_attempts == 1 { "" } else { "s" }),
+                format!("issuance {}", b.describe(now)),
                 format!("cert-manager waits min(1h·2^(n−1), 32h) between attempts. Fix the cause below, then retry now with `certdoctor renew {name} -n {ns}`."),
             )
             .evidence(format!("failedIssuanceAttempts: {}", b.failed_attempts))
             .evidence(format!("lastFailureTime: {}", timefmt::rfc3339(b.last_failure)))
+            .evidence(format!("next automatic retry: {}", timefmt::rfc3339(b.next_retry)))
             .reproduce(check.clone()),
         );
     }
@@ -91,7 +80,7 @@ pub(super) fn certificate_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex
             let lifetime = not_before
                 .map(|nb| na.duration_since(nb))
                 .unwrap_or(SignedDuration::from_hours(90 * 24));
-            let window = std::cmp::max(lifetime / 3, SignedDuration::from_hours(7 * 24));
+            let window = stage::expiry_warning_window(lifetime);
             if na.duration_since(now) <= window {
                 w.add(
                     step,

@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 
 use super::ts;
-use crate::model::stage::{Phase, Stage};
+use crate::model::stage::{Backoff, Phase, Stage};
 use crate::render::Paint;
 use crate::report::{CertificateReport, is_stuck};
 use crate::sanitize::clean;
@@ -18,18 +18,12 @@ pub fn verdict(c: &CertificateReport, now: Timestamp, p: Paint) -> String {
     if !c.ready {
         let mark = p.red("✗");
         let mut line = format!("{mark} {who} is not Ready: {}", at(stage));
-        if let (Some(n), Some(next)) =
-            (c.failed_issuance_attempts, ts(c.next_retry_time.as_deref()))
+        if let Some(b) = c
+            .failed_issuance_attempts
+            .zip(ts(c.last_failure_time.as_deref()))
+            .and_then(|(n, last)| Backoff::new(n, last))
         {
-            let retry = if next > now {
-                format!("next automatic retry {}", timefmt::relative(next, now))
-            } else {
-                format!("automatic retry was due {}", timefmt::relative(next, now))
-            };
-            line.push_str(&format!(
-                " (failed {n} time{}; {retry})",
-                if n == 1 { "" } else { "s" }
-            ));
+            line.push_str(&format!(" ({})", b.describe(now)));
         }
         return line;
     }
