@@ -16,3 +16,4 @@ mod probes;
 mod renew;
 mod snapshot;
 mod status;
+mod truth_issuers;
