@@ -1,92 +1,14 @@
 //! `certdoctor dump`: writes every object certdoctor reads as one YAML `kind: List`, for
-//! `--from-file` later or for a support hand-off. What must not leave the cluster is removed
-//! first: Secret data other than `tls.crt` and `ca.crt` (so no private key, no keystore
-//! password), `stringData`, the last-applied-configuration annotation (which can embed the
-//! whole Secret), and managedFields.
+//! `--from-file` later or for a support hand-off. What goes in and what is scrubbed first is
+//! the dump format, [`crate::model::dump`]; this file loads, builds and prints.
 
-use std::collections::HashSet;
 use std::io::Write;
-
-use serde_json::{Value, json};
 
 use crate::cluster;
 use crate::config::Config;
 use crate::error::{CliResult, EXIT_OK};
-use crate::model::snapshot::{EVENTS, RawSnapshot, SECRETS, Scope, in_scope, kind_of};
+use crate::model::dump::build;
 use crate::render;
-
-/// Secret data keys a dump keeps: certificates are public; everything else may be a key.
-pub const KEPT_SECRET_KEYS: [&str; 2] = ["tls.crt", "ca.crt"];
-
-pub use crate::inspect::REMOVED_KEYS_ANNOTATION;
-
-const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
-
-fn scrub(v: &mut Value, is_secret: bool) {
-    if let Some(meta) = v.get_mut("metadata").and_then(Value::as_object_mut) {
-        meta.remove("managedFields");
-        if let Some(ann) = meta.get_mut("annotations").and_then(Value::as_object_mut) {
-            ann.remove(LAST_APPLIED);
-        }
-    }
-    if is_secret && let Some(obj) = v.as_object_mut() {
-        obj.remove("stringData");
-        let mut removed: Vec<String> = Vec::new();
-        if let Some(data) = obj.get_mut("data").and_then(Value::as_object_mut) {
-            removed = data
-                .keys()
-                .filter(|k| !KEPT_SECRET_KEYS.contains(&k.as_str()))
-                .cloned()
-                .collect();
-            data.retain(|k, _| KEPT_SECRET_KEYS.contains(&k.as_str()));
-        }
-        if !removed.is_empty()
-            && let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut)
-        {
-            let ann = meta.entry("annotations").or_insert_with(|| json!({}));
-            if let Some(ann) = ann.as_object_mut() {
-                ann.insert(
-                    REMOVED_KEYS_ANNOTATION.into(),
-                    Value::String(removed.join(",")),
-                );
-            }
-        }
-    }
-}
-
-/// Builds the dump document from a raw snapshot (pure): objects in scope, Events only about
-/// objects in the dump, Secrets scrubbed.
-pub fn build(raw: RawSnapshot, scope: &Scope) -> Value {
-    let mut kept: Vec<Value> = Vec::new();
-    let mut events: Vec<Value> = Vec::new();
-    for mut v in raw.objects {
-        let Some(info) = kind_of(&v) else { continue };
-        if !in_scope(&v, info, scope) {
-            continue;
-        }
-        scrub(&mut v, *info == SECRETS);
-        if *info == EVENTS {
-            events.push(v);
-        } else {
-            kept.push(v);
-        }
-    }
-    let uids: HashSet<&str> = kept
-        .iter()
-        .filter_map(|v| v.get("metadata")?.get("uid")?.as_str())
-        .collect();
-    let events: Vec<Value> = events
-        .into_iter()
-        .filter(|e| {
-            e.get("involvedObject")
-                .and_then(|o| o.get("uid"))
-                .and_then(Value::as_str)
-                .is_some_and(|u| uids.contains(u))
-        })
-        .collect();
-    kept.extend(events);
-    json!({"apiVersion": "v1", "kind": "List", "metadata": {}, "items": kept})
-}
 
 /// Runs `dump`.
 pub async fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
@@ -99,55 +21,4 @@ pub async fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> C
         _ => render::yaml(out, &doc)?,
     }
     Ok(EXIT_OK)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secrets_lose_keys_and_last_applied_configuration() {
-        let raw = RawSnapshot {
-            objects: vec![json!({
-                "apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/tls",
-                "metadata": {"name": "s", "namespace": "a", "uid": "u1",
-                             "annotations": {LAST_APPLIED: "{\"data\":{\"tls.key\":\"c2VjcmV0\"}}"},
-                             "managedFields": [{}]},
-                "data": {"tls.crt": "Y2VydA==", "tls.key": "c2VjcmV0", "ca.crt": "Y2E=", "keystore.p12": "eA=="},
-                "stringData": {"password": "x"}
-            })],
-            unreadable: vec![],
-        };
-        let doc = build(raw, &Scope::default());
-        let text = doc.to_string();
-        assert!(!text.contains("c2VjcmV0"), "{text}");
-        assert!(!text.contains("password") && !text.contains("managedFields"));
-        let item = &doc["items"][0];
-        let keys: Vec<&String> = item["data"].as_object().unwrap().keys().collect();
-        assert_eq!(keys, ["ca.crt", "tls.crt"]);
-        assert_eq!(
-            item["metadata"]["annotations"][REMOVED_KEYS_ANNOTATION],
-            "keystore.p12,tls.key"
-        );
-    }
-
-    #[test]
-    fn events_about_objects_outside_the_dump_are_dropped() {
-        let raw = RawSnapshot {
-            objects: vec![
-                json!({"apiVersion": "cert-manager.io/v1", "kind": "Certificate", "metadata": {"name": "c", "namespace": "a", "uid": "u1"}}),
-                json!({"apiVersion": "v1", "kind": "Event", "metadata": {"name": "e1", "namespace": "a"}, "involvedObject": {"uid": "u1"}}),
-                json!({"apiVersion": "v1", "kind": "Event", "metadata": {"name": "e2", "namespace": "a"}, "involvedObject": {"uid": "pod"}}),
-            ],
-            unreadable: vec![],
-        };
-        let doc = build(raw, &Scope::default());
-        let names: Vec<_> = doc["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["metadata"]["name"].as_str().unwrap())
-            .collect();
-        assert_eq!(names, ["c", "e1"]);
-    }
 }

@@ -8,6 +8,7 @@
 pub mod classify;
 pub mod network;
 pub mod plan;
+pub mod selfcheck;
 pub mod solver;
 pub mod tree;
 
@@ -31,6 +32,9 @@ pub enum Level {
     Challenge,
     /// A network probe (DNS, HTTP, CAA) that explains a Challenge.
     Probe,
+    /// Something that blocks the chain for ever whatever its parts say: an Order that can
+    /// never finish on its own. Its fix comes after the Challenge's, so it leads.
+    Stuck,
     /// The issuer: when it is broken, nothing under it can work.
     Issuer,
 }

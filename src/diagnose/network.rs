@@ -7,7 +7,7 @@ use std::net::IpAddr;
 
 use crate::findings::{Code, Finding, Severity, Subject};
 use crate::model::observation::{
-    CaaLookups, CaaRecord, Dns01Observation, FetchEnd, Hop, Http01Observation, NsAnswer,
+    CaaLookups, CaaRecord, Dns01Observation, FetchEnd, Hop, Http01Observation, NsAnswer, ProbeHost,
     is_reserved,
 };
 
@@ -52,7 +52,7 @@ fn chain_text(hops: &[Hop]) -> String {
 }
 
 /// Turns an HTTP-01 observation into findings.
-pub fn http01_findings(t: &Http01Target, o: &Http01Observation) -> Vec<Finding> {
+pub fn http01_findings(t: &Http01Target, o: &Http01Observation, host: ProbeHost) -> Vec<Finding> {
     let mut out = Vec::new();
     let url = format!(
         "http://{}/.well-known/acme-challenge/{}",
@@ -117,6 +117,13 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation) -> Vec<Finding> 
                 _ => "Make the challenge path answer 200 with the key authorization.",
             }),
             FetchEnd::BadRedirect(why) => Finding::new(Code::Http01BadRedirect, Severity::Error, t.subject.clone(), format!("{}: {why}", f.address), "The CA follows at most 10 redirects, only to http/https on ports 80/443, only 301/302/307/308, and never a loop; fix the redirect or exempt the challenge path from it."),
+            FetchEnd::Unreachable(why) if host.local_failure(&f.address, why) => Finding::new(
+                Code::ProbeHostNoRoute,
+                Severity::Info,
+                t.subject.clone(),
+                format!("{} could not be tried from this machine ({why})", f.address),
+                "This machine has no route to that address family; the CA's view is not affected. Re-run the probe from a host with IPv6 (or the in-cluster Job) to check that address.",
+            ),
             FetchEnd::Unreachable(why) => {
                 if f.ipv6 && v4_reachable {
                     Finding::new(Code::Http01Ipv6Broken, Severity::Warning, t.subject.clone(), format!("IPv6 address {} does not answer ({why}) while IPv4 does", f.address), "Let's Encrypt tries IPv6 first and only falls back to IPv4 on connection failure: remove the AAAA record or make the service reachable over IPv6.")
@@ -155,7 +162,7 @@ pub struct Dns01Target {
 }
 
 /// Turns a DNS-01 observation into findings.
-pub fn dns01_findings(t: &Dns01Target, o: &Dns01Observation) -> Vec<Finding> {
+pub fn dns01_findings(t: &Dns01Target, o: &Dns01Observation, host: ProbeHost) -> Vec<Finding> {
     let mut out = Vec::new();
     let target = o.cnames.last().cloned().unwrap_or_else(|| o.fqdn.clone());
     if let Some(e) = &o.cname_error {
@@ -193,19 +200,46 @@ pub fn dns01_findings(t: &Dns01Target, o: &Dns01Observation) -> Vec<Finding> {
             a.server.trim_end_matches('.')
         )
     };
-    let has: Vec<&NsAnswer> = o
-        .answers
+    // cert-manager asks each nameserver by host name and any address that answers will do
+    // (`wait.go checkAuthoritativeNss`): judge a host by its best answer, and keep the
+    // addresses that failed only from this machine as a note about this machine.
+    let mut hosts: Vec<&str> = o.answers.iter().map(|a| a.server.as_str()).collect();
+    hosts.dedup();
+    let mut local: Vec<&NsAnswer> = Vec::new();
+    let mut judged: Vec<&NsAnswer> = Vec::new();
+    for h in &hosts {
+        let of_host: Vec<&NsAnswer> = o.answers.iter().filter(|a| a.server == *h).collect();
+        let answered = |a: &&NsAnswer| {
+            a.result.as_ref().is_ok() || a.result.as_ref().is_err_and(|e| e == "NXDOMAIN")
+        };
+        let is_local = |a: &&NsAnswer| {
+            a.result
+                .as_ref()
+                .is_err_and(|e| host.local_failure(&a.address, e))
+        };
+        local.extend(of_host.iter().filter(|a| !answered(a) && is_local(a)));
+        let best = of_host
+            .iter()
+            .find(|a| a.result.as_ref().is_ok_and(|v| v.contains(&t.expected)))
+            .or_else(|| of_host.iter().find(|a| answered(a)))
+            .or_else(|| of_host.iter().find(|a| !is_local(a)));
+        if let Some(b) = best {
+            judged.push(b);
+        }
+    }
+    let has: Vec<&NsAnswer> = judged
         .iter()
+        .copied()
         .filter(|a| a.result.as_ref().is_ok_and(|v| v.contains(&t.expected)))
         .collect();
-    let failed: Vec<&NsAnswer> = o
-        .answers
+    let failed: Vec<&NsAnswer> = judged
         .iter()
+        .copied()
         .filter(|a| a.result.as_ref().is_err_and(|e| e != "NXDOMAIN"))
         .collect();
-    let lacking: Vec<&NsAnswer> = o
-        .answers
+    let lacking: Vec<&NsAnswer> = judged
         .iter()
+        .copied()
         .filter(|a| !has.contains(a) && !failed.contains(a))
         .collect();
     let others: Vec<String> = o
@@ -276,7 +310,7 @@ pub fn dns01_findings(t: &Dns01Target, o: &Dns01Observation) -> Vec<Finding> {
             format!(
                 "the TXT record is on {} of {} nameservers; missing on {}",
                 has.len(),
-                o.answers.len(),
+                judged.len(),
                 names.join(", ")
             ),
             "cert-manager waits until every authoritative nameserver serves it: a stale secondary, an old provider still in the NS set, or slow propagation. Remove stale NS records or fix the transfer.",
@@ -286,6 +320,23 @@ pub fn dns01_findings(t: &Dns01Target, o: &Dns01Observation) -> Vec<Finding> {
         }
         for a in &lacking {
             f = f.reproduce(dig(a));
+        }
+        out.push(f);
+    }
+    if !local.is_empty() {
+        let mut f = Finding::new(
+            Code::ProbeHostNoRoute,
+            Severity::Info,
+            t.subject.clone(),
+            format!(
+                "{} nameserver address{} could not be tried from this machine; the zone is judged by the addresses that answered",
+                local.len(),
+                if local.len() == 1 { "" } else { "es" }
+            ),
+            "This machine has no route to that address family (usually IPv6); cert-manager and the CA are not affected. Re-run from a host with IPv6 to check those addresses.",
+        );
+        for a in &local {
+            f = f.evidence(describe(a));
         }
         out.push(f);
     }

@@ -20,11 +20,32 @@ pub fn needs_issuance(chain: &Chain) -> bool {
     chain.is_issuing() || !chain.is_ready() || stage::backoff(chain).is_some()
 }
 
-/// True when a probe of this Challenge can explain it: still in play (not valid, not waiting
-/// in the queue) for a Certificate being issued.
-pub fn probes_challenge(chain: &Chain, ch: &Challenge) -> bool {
-    let state = ch.status.as_ref().and_then(|s| s.state.as_deref());
-    needs_issuance(chain) && state != Some("valid") && !ch.is_queued()
+/// Why a Challenge is probed, which decides what its probe findings may say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProbeRole {
+    /// Presented and not final: the solver serves the token (or the TXT record) now, so a
+    /// probe shows what the CA and the self-check see.
+    Explain,
+    /// Final and failed: cert-manager has cleaned the solver up, so a probe shows only what
+    /// is there now — a re-check of the name, never the CA's verdict.
+    Recheck,
+}
+
+/// Whether and why a Challenge is probed: only for a Certificate being issued; never a valid
+/// Challenge, one waiting in the queue, or one whose solver could not present (nothing is
+/// served then, and the Present error is the story).
+pub fn probe_role(chain: &Chain, ch: &Challenge) -> Option<ProbeRole> {
+    if !needs_issuance(chain) || ch.is_queued() {
+        return None;
+    }
+    let state = ch.acme_state();
+    if state.is_failed() {
+        Some(ProbeRole::Recheck)
+    } else if !state.is_final() && ch.is_presented() {
+        Some(ProbeRole::Explain)
+    } else {
+        None
+    }
 }
 
 /// The key of a Certificate's CAA observation for one of its names.
@@ -57,7 +78,7 @@ fn caa_context(chain: &Chain) -> Option<(&'static str, Option<String>)> {
     Some((ca, account))
 }
 
-/// Picks what to probe: every Challenge still in play, and CAA for the names of every ACME
+/// Picks what to probe: every Challenge with a [`ProbeRole`], and CAA for the names of every ACME
 /// Certificate — a CAA record added since the last issuance breaks the next renewal of a
 /// healthy one.
 pub fn plan(chains: &[Chain]) -> Plan {
@@ -66,7 +87,7 @@ pub fn plan(chains: &[Chain]) -> Plan {
         for ch in chain
             .challenges
             .iter()
-            .filter(|c| probes_challenge(chain, c))
+            .filter(|c| probe_role(chain, c).is_some())
         {
             let key = ChallengeKey::of(ch);
             if ch.spec.type_.eq_ignore_ascii_case("HTTP-01") {

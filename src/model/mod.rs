@@ -1,15 +1,16 @@
 //! The pure model: our partial cert-manager types, the snapshot of everything read from a
-//! cluster or a dump, and the chain that links each Certificate to its children.
+//! cluster or a dump, the chain that links each Certificate to its children, and the dump
+//! format.
 //!
 //! Nothing here does I/O; every function is unit-tested on values.
 
 pub mod chain;
+pub mod dump;
 pub mod observation;
 pub mod selector;
 pub mod snapshot;
 pub mod stage;
 pub mod types;
-pub mod x509;
 
 pub use chain::{Chain, ChainIndex, IssuerLink, Origin};
 pub use snapshot::{Note, RawSnapshot, Snapshot};

@@ -99,6 +99,30 @@ pub struct Observations {
     pub dns: HashMap<ChallengeKey, Dns01Observation>,
     /// CAA walks per Certificate and name.
     pub caa: HashMap<CaaKey, CaaLookups>,
+    /// What the machine the probes ran on can reach.
+    pub probe_host: ProbeHost,
+}
+
+/// What the operator's machine can reach: a failure that only this machine has (no IPv6
+/// route) must never be blamed on the zone or the server.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ProbeHost {
+    /// This machine has no route to IPv6 addresses on the internet.
+    pub no_ipv6_route: bool,
+}
+
+impl ProbeHost {
+    /// Is a failure to reach `address` (an `ip:port` or IP) this machine's own, not the
+    /// target's? True for IPv6 addresses when there is no IPv6 route, and for any failure the
+    /// kernel reported as "network unreachable" (no route from here at all).
+    pub fn local_failure(&self, address: &str, error: &str) -> bool {
+        let v6 = address.starts_with('[') || address.parse::<std::net::Ipv6Addr>().is_ok();
+        let unreachable = {
+            let e = error.to_ascii_lowercase();
+            e.contains("network is unreachable") || e.contains("os error 101")
+        };
+        unreachable || (v6 && self.no_ipv6_route)
+    }
 }
 
 /// Reserved and private ranges a public CA cannot reach (RFC 6890 and friends, as Let's

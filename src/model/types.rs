@@ -457,3 +457,77 @@ impl Challenge {
                 .is_none_or(|r| r.trim().is_empty())
     }
 }
+
+/// The state of an ACME Order or Challenge, as cert-manager copies it from the CA
+/// (`acme.cert-manager.io/v1` `State`). One home for "which states are final".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AcmeState {
+    /// No state yet: not submitted to the CA (Order) or not synced from it (Challenge).
+    None,
+    /// Waiting for the client or the CA.
+    Pending,
+    /// The CA is validating.
+    Processing,
+    /// Every authorization is valid; the Order can be finalized.
+    Ready,
+    /// Done and good.
+    Valid,
+    /// The CA said no (validation failed, order refused).
+    Invalid,
+    /// The authorization or order lifetime ran out.
+    Expired,
+    /// cert-manager hit a client or API error it does not retry.
+    Errored,
+    /// A state this version does not know.
+    Other,
+}
+
+impl AcmeState {
+    /// Reads the state field; an empty or missing field is [`AcmeState::None`].
+    pub fn parse(text: Option<&str>) -> AcmeState {
+        match text.unwrap_or("") {
+            "" => AcmeState::None,
+            "pending" => AcmeState::Pending,
+            "processing" => AcmeState::Processing,
+            "ready" => AcmeState::Ready,
+            "valid" => AcmeState::Valid,
+            "invalid" => AcmeState::Invalid,
+            "expired" => AcmeState::Expired,
+            "errored" => AcmeState::Errored,
+            _ => AcmeState::Other,
+        }
+    }
+
+    /// A final state: cert-manager stops working on the object and cleans its solver up
+    /// (`acmechallenges/sync.go` → `finalize`).
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            AcmeState::Valid | AcmeState::Invalid | AcmeState::Expired | AcmeState::Errored
+        )
+    }
+
+    /// A final state other than valid.
+    pub fn is_failed(self) -> bool {
+        self.is_final() && self != AcmeState::Valid
+    }
+}
+
+impl Challenge {
+    /// The Challenge's ACME state.
+    pub fn acme_state(&self) -> AcmeState {
+        AcmeState::parse(self.status.as_ref().and_then(|s| s.state.as_deref()))
+    }
+
+    /// The solver's record or resources are in place (`status.presented`).
+    pub fn is_presented(&self) -> bool {
+        self.status.as_ref().is_some_and(|s| s.presented)
+    }
+}
+
+impl Order {
+    /// The Order's ACME state.
+    pub fn acme_state(&self) -> AcmeState {
+        AcmeState::parse(self.status.as_ref().and_then(|s| s.state.as_deref()))
+    }
+}

@@ -17,7 +17,7 @@ use futures::stream::{self, StreamExt};
 
 use crate::model::observation::{
     CaaLookups, ChallengeKey, Dns01Observation, DnsProbe, Http01Observation, HttpProbe, NsAnswer,
-    Observations, Plan,
+    Observations, Plan, ProbeHost,
 };
 
 /// `--connect-to HOST:PORT:ADDR:PORT`.
@@ -255,7 +255,12 @@ pub async fn run(plan: &Plan, opts: &ProbeOptions) -> Observations {
     .collect()
     .await;
     progress.finish_and_clear();
-    let mut obs = Observations::default();
+    let mut obs = Observations {
+        probe_host: ProbeHost {
+            no_ipv6_route: !has_ipv6_route(),
+        },
+        ..Observations::default()
+    };
     let mut caa: HashMap<String, CaaLookups> = HashMap::new();
     for s in seen {
         match s {
@@ -276,6 +281,21 @@ pub async fn run(plan: &Plan, opts: &ProbeOptions) -> Observations {
         }
     }
     obs
+}
+
+/// Test seam: `CERTDOCTOR_PROBE_NO_IPV6=1` makes the probes behave as on a machine without
+/// an IPv6 route, which loopback tests cannot otherwise produce.
+pub const NO_IPV6_ENV: &str = "CERTDOCTOR_PROBE_NO_IPV6";
+
+/// Can this machine reach IPv6 addresses on the internet? A UDP `connect` only looks up the
+/// route (no packet is sent), and fails with "network unreachable" when there is none.
+fn has_ipv6_route() -> bool {
+    if std::env::var_os(NO_IPV6_ENV).is_some_and(|v| v == "1") {
+        return false;
+    }
+    std::net::UdpSocket::bind("[::]:0")
+        .and_then(|s| s.connect("[2001:4860:4860::8888]:53"))
+        .is_ok()
 }
 
 /// This machine's name, for the note that probes ran here and not in the cluster.

@@ -4,9 +4,9 @@
 use std::io::{self, Write};
 
 use super::{Paint, findings};
-use crate::inspect::Inspection;
-use crate::inspect::cert::CertDetail;
+use crate::pki::{InspectedCert, Inspection};
 use crate::sanitize::clean;
+use crate::timefmt::rfc3339;
 
 fn list(v: &[String]) -> String {
     if v.is_empty() {
@@ -16,21 +16,24 @@ fn list(v: &[String]) -> String {
     }
 }
 
-fn certificate(out: &mut dyn Write, title: &str, c: &CertDetail, p: Paint) -> io::Result<()> {
+fn certificate(out: &mut dyn Write, title: &str, at: &InspectedCert, p: Paint) -> io::Result<()> {
+    let c = &at.facts;
     writeln!(out, "{}", p.bold(title))?;
     let out = &mut Indent(out);
     writeln!(out, "  Subject:       {}", clean(&c.subject))?;
     writeln!(out, "  Issuer:        {}", clean(&c.issuer))?;
     writeln!(out, "  Serial:        {}", c.serial)?;
-    let left = if c.time_left.starts_with("expired") {
-        p.red(&c.time_left)
+    let left = if at.expired() {
+        p.red(&at.time_left_words())
     } else {
-        c.time_left.clone()
+        at.time_left_words()
     };
     writeln!(
         out,
         "  Validity:      {} → {}  ({left}, {}% of lifetime used)",
-        c.not_before, c.not_after, c.lifetime_used_percent
+        rfc3339(c.not_before),
+        rfc3339(c.not_after),
+        at.lifetime_used_percent()
     )?;
     let mut sans: Vec<String> = c
         .dns_names
@@ -41,7 +44,7 @@ fn certificate(out: &mut dyn Write, title: &str, c: &CertDetail, p: Paint) -> io
     sans.extend(c.uris.iter().map(|s| format!("URI:{}", clean(s))));
     sans.extend(c.emails.iter().map(|s| format!("email:{}", clean(s))));
     writeln!(out, "  SANs:          {}", list(&sans))?;
-    writeln!(out, "  Public key:    {}", c.public_key)?;
+    writeln!(out, "  Public key:    {}", c.key_algorithm)?;
     writeln!(out, "  Signature:     {}", c.signature_algorithm)?;
     writeln!(out, "  Key usage:     {}", list(&c.key_usage))?;
     writeln!(out, "  Ext key usage: {}", list(&c.extended_key_usage))?;
@@ -145,7 +148,7 @@ pub fn text(out: &mut dyn Write, inputs: &[Inspection], p: Paint) -> io::Result<
         for (n, c) in i.certificates.iter().enumerate() {
             let role = if n == 0 {
                 "leaf"
-            } else if c.is_ca {
+            } else if c.facts.is_ca {
                 "CA"
             } else {
                 "chain"

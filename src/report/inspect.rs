@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::inspect::Inspection;
+use crate::pki::Inspection;
 
 /// `inspect` output document.
 #[derive(Debug, Serialize)]

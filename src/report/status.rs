@@ -16,7 +16,7 @@ use crate::model::chain::{
 use crate::model::snapshot::{Note, Snapshot, Unreadable};
 use crate::model::stage::{self, Phase, Stage};
 use crate::model::types::{CertificateRequest, Condition, find_condition};
-use crate::model::x509::{self, CertSummary};
+use crate::pki::{self as x509, CertFacts as CertSummary};
 use crate::timefmt;
 
 /// Events kept per object: the most recent ones tell the story, older ones are noise.

@@ -293,15 +293,100 @@ fn bad_input_is_a_finding_or_a_clear_error_never_a_panic() {
         "{text}"
     );
 
-    // A DER certificate is read as such.
-    let der = pki::pem("X", b"");
-    let _ = der;
     let out = certdoctor()
         .args(["inspect", "file", "/nonexistent.pem"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).starts_with("certdoctor: error: cannot read /nonexistent.pem:"));
+}
+
+/// The JSON report of `inspect file -` on `input`, with what it says about PEM_INVALID.
+fn inspect_json(input: &[u8]) -> (Value, Vec<String>) {
+    let out = inspect_file(input, &["-o", "json"]);
+    let v: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    (v, codes(&out))
+}
+
+#[test]
+fn a_der_certificate_is_read_as_such() {
+    let root = pki::root("Test Root");
+    let leaf = pki::leaf(&root, LeafOptions::default());
+    let out = inspect_file(&leaf.cert_der, &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("Certificate 1/1 (leaf)"), "{text}");
+    assert!(text.contains("Subject:       CN=web.example.com"), "{text}");
+    assert!(text.contains("Public key:    ECDSA P-256"), "{text}");
+    assert!(!text.contains("PEM_INVALID"), "{text}");
+    let (v, codes) = inspect_json(&leaf.cert_der);
+    assert_eq!(codes, ["CHAIN_INCOMPLETE"]);
+    assert_eq!(
+        v["inputs"][0]["certificates"][0]["dnsNames"],
+        json!(["web.example.com"])
+    );
+}
+
+#[test]
+fn der_keys_in_pkcs8_pkcs1_and_sec1_are_read_as_such() {
+    let root = pki::root("Test Root");
+    let ec = pki::leaf(&root, LeafOptions::default());
+    let rsa = pki::rsa_leaf(&root);
+    let cases = [
+        (
+            "PKCS#8",
+            "ECDSA P-256",
+            ec.key.serialize_der(),
+            &ec.cert_der,
+        ),
+        ("SEC1", "ECDSA P-256", pki::sec1_der(&ec.key), &ec.cert_der),
+        ("PKCS#1", "RSA 2048", rsa.pkcs1_der.clone(), &rsa.cert_der),
+    ];
+    for (encoding, algorithm, key_der, _) in &cases {
+        // A DER key alone: its type, no leaf to match.
+        let out = inspect_file(key_der, &[]);
+        let text = stdout(&out);
+        assert!(
+            text.contains(&format!(
+                "Private key:   present, {algorithm} ({encoding}), match unknown"
+            )),
+            "{encoding}: {text}"
+        );
+        assert!(!text.contains("PEM_INVALID"), "{encoding}: {text}");
+        let (v, codes) = inspect_json(key_der);
+        assert!(
+            !codes.contains(&"PEM_INVALID".to_string()),
+            "{encoding}: {codes:?}"
+        );
+        assert_eq!(v["inputs"][0]["privateKey"]["encoding"], *encoding);
+    }
+    // DER in a Secret: a DER key next to a DER or PEM certificate matches its leaf.
+    let cluster = Cluster::with_fixtures(Some("production"), &[]);
+    for (n, (encoding, algorithm, key_der, cert_der)) in cases.iter().enumerate() {
+        let name = format!("der-{n}");
+        cluster.server.insert(secret(
+            &name,
+            "kubernetes.io/tls",
+            &[("tls.crt", cert_der), ("tls.key", key_der)],
+            json!({}),
+        ));
+        let out = cluster
+            .certdoctor()
+            .args(["inspect", "secret", &name])
+            .output()
+            .unwrap();
+        let text = stdout(&out);
+        assert!(
+            text.contains(&format!(
+                "Private key:   present, {algorithm} ({encoding}), matches the leaf"
+            )),
+            "{encoding}: {text}{}",
+            stderr(&out)
+        );
+        assert!(!text.contains("PEM_INVALID"), "{encoding}: {text}");
+        assert!(!text.contains("PRIVATE KEY"), "{encoding}: {text}");
+    }
 }
 
 #[test]

@@ -56,6 +56,8 @@ pub fn intermediate(cn: &str, parent: &Ca, valid: ((i32, u8, u8), (i32, u8, u8))
 pub struct Leaf {
     /// PEM certificate.
     pub cert_pem: String,
+    /// DER certificate.
+    pub cert_der: Vec<u8>,
     /// PEM private key (PKCS#8).
     pub key_pem: String,
     /// The key pair, for other encodings.
@@ -103,6 +105,7 @@ pub fn leaf(ca: &Ca, o: LeafOptions) -> Leaf {
     let cert = params.signed_by(&key, &ca.issuer).unwrap();
     Leaf {
         cert_pem: cert.pem(),
+        cert_der: cert.der().to_vec(),
         key_pem: key.serialize_pem(),
         key,
     }
@@ -123,9 +126,14 @@ pub fn pem(label: &str, der: &[u8]) -> String {
 
 /// The SEC1 (`EC PRIVATE KEY`) form of an ECDSA key, cut out of its PKCS#8 form.
 pub fn sec1_pem(key: &KeyPair) -> String {
+    pem("EC PRIVATE KEY", &sec1_der(key))
+}
+
+/// The SEC1 DER of an ECDSA key: the private-key OCTET STRING of its PKCS#8 form.
+pub fn sec1_der(key: &KeyPair) -> Vec<u8> {
     let pkcs8 = key.serialize_der();
-    let items = certdoctor::inspect::der::sequence(&pkcs8).unwrap();
-    pem("EC PRIVATE KEY", items[2].content)
+    let items = certdoctor::pki::der::sequence(&pkcs8).unwrap();
+    items[2].content.to_vec()
 }
 
 /// An RSA leaf (cert-manager's default key type), with its key as PKCS#1 and PKCS#8 PEM.
@@ -134,8 +142,12 @@ pub fn sec1_pem(key: &KeyPair) -> String {
 pub struct RsaLeaf {
     /// PEM certificate.
     pub cert_pem: String,
+    /// DER certificate.
+    pub cert_der: Vec<u8>,
     /// `RSA PRIVATE KEY` (PKCS#1), cert-manager's default encoding.
     pub pkcs1_pem: String,
+    /// The PKCS#1 key as DER.
+    pub pkcs1_der: Vec<u8>,
     /// `PRIVATE KEY` (PKCS#8).
     pub pkcs8_pem: String,
 }
@@ -157,6 +169,8 @@ pub fn rsa_leaf(ca: &Ca) -> RsaLeaf {
     let cert = params.signed_by(&key, &ca.issuer).unwrap();
     RsaLeaf {
         cert_pem: cert.pem(),
+        cert_der: cert.der().to_vec(),
+        pkcs1_der: private.to_pkcs1_der().unwrap().as_bytes().to_vec(),
         pkcs1_pem: private
             .to_pkcs1_pem(rsa::pkcs1::LineEnding::LF)
             .unwrap()

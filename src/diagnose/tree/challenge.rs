@@ -1,34 +1,85 @@
-//! Challenge level: the state and reason of each Challenge, what the probes saw of it, and the CAA records of the names.
+//! Challenge level: the state and reason of each Challenge, what the probes saw of it, and the
+//! CAA records of the names.
+//!
+//! The order of trust follows cert-manager: a final Challenge carries the CA's own verdict, and
+//! cert-manager has cleaned its solver up, so a probe of it only re-checks the name now; a
+//! Challenge whose solver could not present serves nothing, so its Present error is the story;
+//! only a presented, unfinished Challenge is explained by what the probes see.
 
 use super::{Walk, describe, subject_of};
 use crate::diagnose::Level;
 use crate::diagnose::classify::{acme_problem, is_propagation_wait};
 use crate::diagnose::network::{caa_findings, dns01_findings, http01_findings};
-use crate::diagnose::plan::{self, probes_challenge};
-use crate::findings::{Code, Finding, Severity};
+use crate::diagnose::plan::{self, ProbeRole, probe_role};
+use crate::diagnose::selfcheck::{SelfCheckError, ingress_admission_rejection};
+use crate::findings::{Code, Finding, Severity, Subject};
 use crate::model::chain::Chain;
 use crate::model::observation::{ChallengeKey, Observations};
 use crate::model::snapshot::Snapshot;
-use crate::model::types::Challenge;
+use crate::model::types::{AcmeState, Challenge};
 
-/// What the probes of one Challenge found, when it was probed.
-fn probe_findings(
-    chain: &Chain,
-    ch: &Challenge,
-    snapshot: &Snapshot,
-    obs: &Observations,
-) -> Vec<Finding> {
-    if !probes_challenge(chain, ch) {
-        return vec![];
-    }
+/// cert-manager's finalizer on Challenges; a Challenge being deleted keeps it until cleanup
+/// succeeds (and for ever when the controller is gone).
+const FINALIZER: &str = "acme.cert-manager.io/finalizer";
+
+/// What the probes of one Challenge saw, when they ran: `None` when the Challenge was not
+/// probed (offline, or not in the plan).
+fn probe_findings(ch: &Challenge, snapshot: &Snapshot, obs: &Observations) -> Option<Vec<Finding>> {
     let key = ChallengeKey::of(ch);
     if let Some(o) = obs.http.get(&key) {
-        http01_findings(&plan::http01_target(ch, snapshot), o)
-    } else if let Some(o) = obs.dns.get(&key) {
-        dns01_findings(&plan::dns01_target(ch), o)
+        Some(http01_findings(
+            &plan::http01_target(ch, snapshot),
+            o,
+            obs.probe_host,
+        ))
     } else {
-        vec![]
+        obs.dns
+            .get(&key)
+            .map(|o| dns01_findings(&plan::dns01_target(ch), o, obs.probe_host))
     }
+}
+
+/// A probe of a Challenge cert-manager has finished with says what the name does now: never
+/// more than a warning, worded as a re-check, and nothing about the token or TXT record,
+/// which cert-manager removed when the Challenge ended.
+fn as_recheck(findings: Vec<Finding>) -> Vec<Finding> {
+    findings
+        .into_iter()
+        .filter(|f| !removed_by_cleanup(f))
+        .map(|mut f| {
+            if f.severity == Severity::Error {
+                f.severity = Severity::Warning;
+            }
+            f.message = format!("re-check from this machine now: {}", f.message);
+            f
+        })
+        .collect()
+}
+
+/// Findings about the token or the TXT record, which cert-manager removes when a Challenge
+/// ends: after that their absence is expected, not a cause.
+fn removed_by_cleanup(f: &Finding) -> bool {
+    match f.code {
+        Code::Http01WrongBody
+        | Code::Dns01TxtMissing
+        | Code::Dns01TxtWrongValue
+        | Code::Dns01TxtPartial => true,
+        Code::Http01WrongStatus => f.message.contains(" 404 "),
+        _ => false,
+    }
+}
+
+fn step_summary(ch: &Challenge) -> String {
+    if ch.is_queued() {
+        return "queued (waits for another challenge of the same name)".to_string();
+    }
+    let st = ch.status.as_ref();
+    let state = st.and_then(|s| s.state.as_deref()).unwrap_or("");
+    format!(
+        "{}, presented {}",
+        if state.is_empty() { "pending" } else { state },
+        if ch.is_presented() { "yes" } else { "no" }
+    )
 }
 
 pub(super) fn challenge_checks(
@@ -38,97 +89,255 @@ pub(super) fn challenge_checks(
     obs: &Observations,
 ) {
     for ch in &chain.challenges {
-        let ns = ch.metadata.namespace.as_deref().unwrap_or("");
-        let name = ch.metadata.name.as_deref().unwrap_or("");
-        let st = ch.status.as_ref();
-        let state = st.and_then(|s| s.state.as_deref()).unwrap_or("");
-        let reason = st
-            .and_then(|s| s.reason.clone())
-            .filter(|r| !r.trim().is_empty());
-        let presented = st.is_some_and(|s| s.presented);
         let dns_name = ch.display_name();
-        let queued = ch.is_queued();
         let step = w.step(
             "Challenge",
             &format!("{} {dns_name}", ch.spec.type_),
-            if queued {
-                "queued (waits for another challenge of the same name)".to_string()
-            } else {
-                format!(
-                    "{}, presented {}",
-                    if state.is_empty() { "pending" } else { state },
-                    if presented { "yes" } else { "no" }
-                )
-            },
+            step_summary(ch),
         );
-        if queued || state == "valid" {
-            if queued {
-                w.unknown(step);
-            }
+        let state = ch.acme_state();
+        let deleting = stuck_deleting(ch);
+        if state == AcmeState::Valid && deleting.is_none() {
             continue;
         }
         w.unknown(step);
-        let subject = subject_of("Challenge", &ch.metadata).part(&dns_name);
-        let check = describe("challenge", ns, name);
-        let text = reason.clone().unwrap_or_default();
-        match state {
-            "invalid" | "errored" => {
-                let problem = acme_problem(&text);
-                let f = if problem.as_ref().is_some_and(|p| p.type_ == "caa") {
-                    Finding::new(Code::AcmeCaaForbidden, Severity::Error, subject.clone(), format!("the CA refused {dns_name} because of a CAA record"), "Add a CAA record allowing the CA (for Let's Encrypt: `0 issue \"letsencrypt.org\"`), or remove the restrictive one; see the CAA probe below.")
-                } else {
-                    Finding::new(
-                        Code::ChallengeInvalid,
-                        Severity::Error,
-                        subject.clone(),
-                        match &problem {
-                            Some(p) => format!("the CA's validation of {dns_name} failed: {} ({})", p.detail, p.type_),
-                            None => format!("the challenge is {state}: {}", if text.is_empty() { "no reason recorded" } else { &text }),
-                        },
-                        "The CA could not validate from the internet. Fix what the message says (DNS, firewall, the path served), check it with the probes below, then `certdoctor renew` for a fresh order.",
-                    )
-                };
-                w.add(step, Level::Challenge, f.evidence(text.clone()).reproduce(check.clone()));
-            }
-            "expired" => w.add(
-                step,
-                Level::Challenge,
-                Finding::new(Code::ChallengeExpired, Severity::Error, subject.clone(), format!("the authorization for {dns_name} expired before it was validated"), "The self-check never passed in time. Fix propagation (below), then `certdoctor renew` for a fresh order.")
-                    .evidence(text.clone())
-                    .reproduce(check.clone()),
-            ),
-            _ => {
-                if is_propagation_wait(&text) {
-                    w.add(
-                        step,
-                        Level::Challenge,
-                        Finding::new(Code::ChallengeNotPropagated, Severity::Error, subject.clone(), format!("cert-manager's self-check for {dns_name} fails: {}", text.split_once(": ").map_or(text.as_str(), |(_, r)| r)), if ch.spec.type_.eq_ignore_ascii_case("DNS-01") {
-                            "The TXT record is not visible at every authoritative nameserver yet. The DNS probe below shows which server lacks it."
-                        } else {
-                            "cert-manager cannot fetch the token over HTTP. The HTTP probe below shows what is served instead."
-                        })
-                        .evidence(text.clone())
-                        .reproduce(check.clone()),
-                    );
-                } else if !presented && !text.is_empty() && !text.to_ascii_lowercase().starts_with("waiting ") {
-                    w.add(
-                        step,
-                        Level::Challenge,
-                        Finding::new(Code::ChallengePresentFailed, Severity::Error, subject.clone(), format!("the solver could not present the challenge: {text}"), if ch.spec.type_.eq_ignore_ascii_case("DNS-01") {
-                            "The DNS provider call failed: check the solver's credentials Secret, its key names and the zone it is allowed to edit; the PresentError event has the full provider error."
-                        } else {
-                            "The HTTP-01 solver resources (Ingress/HTTPRoute, Service, Pod) could not be created: check the ingress class, admission webhooks and the events."
-                        })
-                        .evidence(text.clone())
-                        .reproduce(check.clone())
-                        .reproduce(format!("kubectl get events -n {ns} --field-selector involvedObject.name={name}")),
-                    );
-                }
-            }
+        if let Some(f) = deleting {
+            w.add(step, Level::Challenge, f);
         }
-        for f in probe_findings(chain, ch, snapshot, obs) {
+        if ch.is_queued() {
+            continue;
+        }
+        let role = probe_role(chain, ch);
+        let probes = role.and_then(|_| probe_findings(ch, snapshot, obs));
+        if let Some(f) = status_finding(ch, probes.as_deref()) {
+            w.add(step, Level::Challenge, f);
+        }
+        let probes = match role {
+            Some(ProbeRole::Recheck) => probes.map(as_recheck),
+            _ => probes,
+        };
+        for f in probes.unwrap_or_default() {
             w.add(step, Level::Probe, f);
         }
+    }
+}
+
+/// A Challenge with a deletion timestamp whose finalizer is still there: cleanup keeps
+/// failing or no controller runs (cert-manager#1582, #3474). It keeps `processing` and blocks
+/// its name in the queue.
+fn stuck_deleting(ch: &Challenge) -> Option<Finding> {
+    let since = ch.metadata.deletion_timestamp.as_ref()?;
+    let has_finalizer = ch
+        .metadata
+        .finalizers
+        .as_ref()
+        .is_some_and(|f| f.iter().any(|x| x == FINALIZER));
+    if !has_finalizer {
+        return None;
+    }
+    let (ns, name) = names(ch);
+    Some(
+        Finding::new(
+            Code::ChallengeStuckDeleting,
+            Severity::Error,
+            subject(ch),
+            format!(
+                "the Challenge is being deleted (since {}) but cert-manager has not removed its finalizer",
+                since.0
+            ),
+            remedy::STUCK_DELETING,
+        )
+        .evidence(format!("finalizers: {FINALIZER}"))
+        .reproduce(describe("challenge", ns, name))
+        .reproduce(format!(
+            "kubectl patch challenge {name} -n {ns} --type merge -p '{{\"metadata\":{{\"finalizers\":null}}}}'  # only once the record/solver is gone"
+        )),
+    )
+}
+
+fn names(ch: &Challenge) -> (&str, &str) {
+    (
+        ch.metadata.namespace.as_deref().unwrap_or(""),
+        ch.metadata.name.as_deref().unwrap_or(""),
+    )
+}
+
+fn subject(ch: &Challenge) -> Subject {
+    subject_of("Challenge", &ch.metadata).part(&ch.display_name())
+}
+
+/// The finding that the Challenge's own status gives, if any. `probes` is what the probes of
+/// it found, or `None` when they did not run.
+fn status_finding(ch: &Challenge, probes: Option<&[Finding]>) -> Option<Finding> {
+    let (ns, name) = names(ch);
+    let dns_name = ch.display_name();
+    let text = ch
+        .status
+        .as_ref()
+        .and_then(|s| s.reason.clone())
+        .unwrap_or_default();
+    let text = text.trim();
+    let check = describe("challenge", ns, name);
+    let dns01 = ch.spec.type_.eq_ignore_ascii_case("DNS-01");
+    let f = match ch.acme_state() {
+        AcmeState::Valid => return None,
+        AcmeState::Invalid => {
+            let problem = acme_problem(text);
+            if problem.as_ref().is_some_and(|p| p.type_ == "caa") {
+                Finding::new(
+                    Code::AcmeCaaForbidden,
+                    Severity::Error,
+                    subject(ch),
+                    format!("the CA refused {dns_name} because of a CAA record"),
+                    remedy::CAA,
+                )
+            } else {
+                Finding::new(
+                    Code::ChallengeInvalid,
+                    Severity::Error,
+                    subject(ch),
+                    match &problem {
+                        Some(p) => format!(
+                            "the CA's validation of {dns_name} failed: {} ({})",
+                            p.detail, p.type_
+                        ),
+                        None => format!(
+                            "the CA marked the challenge invalid: {}",
+                            if text.is_empty() {
+                                "no reason recorded"
+                            } else {
+                                text
+                            }
+                        ),
+                    },
+                    remedy::INVALID,
+                )
+            }
+        }
+        AcmeState::Errored => Finding::new(
+            Code::ChallengeErrored,
+            Severity::Error,
+            subject(ch),
+            format!(
+                "cert-manager gave up on the challenge for {dns_name} after an error of its own: {}",
+                if text.is_empty() {
+                    "no reason recorded"
+                } else {
+                    text
+                }
+            ),
+            remedy::ERRORED,
+        ),
+        AcmeState::Expired => Finding::new(
+            Code::ChallengeExpired,
+            Severity::Error,
+            subject(ch),
+            format!("the authorization for {dns_name} expired before it was validated"),
+            remedy::EXPIRED,
+        ),
+        _ if text.starts_with("Error cleaning up challenge") => Finding::new(
+            Code::ChallengeCleanupFailed,
+            Severity::Error,
+            subject(ch),
+            format!("cert-manager cannot clean up the solver for {dns_name}: {text}"),
+            if dns01 {
+                remedy::CLEANUP_DNS01
+            } else {
+                remedy::CLEANUP_HTTP01
+            },
+        )
+        .reproduce(events(ns, name)),
+        _ if is_propagation_wait(text) => return Some(self_check(ch, text, probes, check)),
+        _ if !ch.is_presented()
+            && !text.is_empty()
+            && !text.to_ascii_lowercase().starts_with("waiting ") =>
+        {
+            let remedy = match ingress_admission_rejection(text) {
+                Some(r) => format!("{}.", capitalise(r)),
+                None if dns01 => remedy::PRESENT_DNS01.to_string(),
+                None => remedy::PRESENT_HTTP01.to_string(),
+            };
+            Finding::new(
+                Code::ChallengePresentFailed,
+                Severity::Error,
+                subject(ch),
+                format!("the solver could not present the challenge: {text}"),
+                remedy,
+            )
+            .reproduce(events(ns, name))
+        }
+        _ => return None,
+    };
+    let f = if text.is_empty() { f } else { f.evidence(text) };
+    Some(f.reproduce(check))
+}
+
+/// The self-check fails. When the probes from here ran and found nothing wrong, the cause is
+/// inside the cluster, where the self-check runs; otherwise the probe findings under this
+/// Challenge show what is wrong from outside too.
+fn self_check(ch: &Challenge, text: &str, probes: Option<&[Finding]>, check: String) -> Finding {
+    let (ns, name) = names(ch);
+    let dns_name = ch.display_name();
+    let dns01 = ch.spec.type_.eq_ignore_ascii_case("DNS-01");
+    let detail = text.split_once(": ").map_or(text, |(_, r)| r);
+    let clean = probes.is_some_and(|p| p.iter().all(|f| !f.fails()));
+    if clean {
+        let kind = SelfCheckError::of(text);
+        let mut f = Finding::new(
+            Code::SelfCheckFailsInCluster,
+            Severity::Error,
+            subject(ch),
+            format!(
+                "cert-manager's self-check for {dns_name} fails inside the cluster, but the probes from this machine pass: {detail}"
+            ),
+            format!(
+                "The self-check runs in the controller pod, so {}. From here the name is fine, which this machine cannot tell apart from the cluster's view: run the in-cluster check below to decide.",
+                kind.causes(dns01)
+            ),
+        )
+        .evidence(text.to_string())
+        .reproduce(check);
+        f = f.reproduce(if dns01 {
+            format!(
+                "kubectl run -it --rm dnscheck --image=busybox --restart=Never -- nslookup -type=TXT _acme-challenge.{}",
+                ch.spec.dns_name
+            )
+        } else {
+            format!(
+                "kubectl run -it --rm selfcheck --image=curlimages/curl --restart=Never -n {ns} -- curl -sv http://{}/.well-known/acme-challenge/{}",
+                ch.spec.dns_name, ch.spec.token
+            )
+        });
+        return f;
+    }
+    let remedy = match probes {
+        None => format!(
+            "The network probes did not run (--offline), so the cause cannot be told apart here: run `certdoctor diagnose -n {ns}` without --offline to compare this machine's view with the self-check's."
+        ),
+        Some(_) if dns01 => remedy::NOT_PROPAGATED_DNS01.to_string(),
+        Some(_) => remedy::NOT_PROPAGATED_HTTP01.to_string(),
+    };
+    let _ = name;
+    Finding::new(
+        Code::ChallengeNotPropagated,
+        Severity::Error,
+        subject(ch),
+        format!("cert-manager's self-check for {dns_name} fails: {detail}"),
+        remedy,
+    )
+    .evidence(text.to_string())
+    .reproduce(check)
+}
+
+fn events(ns: &str, name: &str) -> String {
+    format!("kubectl get events -n {ns} --field-selector involvedObject.name={name}")
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
     }
 }
 
@@ -147,4 +356,19 @@ pub(super) fn caa_checks(w: &mut Walk, chain: &Chain, obs: &Observations) {
             w.add(step, Level::Probe, f);
         }
     }
+}
+
+/// Remedies of this level, kept out of the control flow above.
+mod remedy {
+    pub const CAA: &str = "Add a CAA record allowing the CA (for Let's Encrypt: `0 issue \"letsencrypt.org\"`), or remove the restrictive one. The Order cannot recover by itself: once fixed, delete the Order (see ORDER_STUCK) or run `certdoctor renew`.";
+    pub const INVALID: &str = "This is the CA's verdict, from the internet: fix what its message says (DNS, firewall, the path served). cert-manager removed the solver when the Challenge failed, so a probe now cannot show what the CA saw. The Order does not recover by itself: see the Order's finding for how to start over.";
+    pub const ERRORED: &str = "cert-manager stopped on a client or API error (not a CA verdict) and does not retry this Challenge. Fix the error in the message (API access, the ACME account, the CA's reachability), then delete the Order so cert-manager creates a fresh one.";
+    pub const EXPIRED: &str = "The authorization ran out before the CA validated it (the self-check never passed, or the controller stopped). Fix why, then delete the Order so cert-manager creates a fresh one; `renew` alone does not help while the Order exists.";
+    pub const CLEANUP_DNS01: &str = "The DNS provider refuses to delete the TXT record (credentials rotated or revoked, zone permissions): fix the solver's credentials; until then the Challenge keeps its name blocked in cert-manager's queue. The PresentError/CleanUpError events have the provider's full error.";
+    pub const CLEANUP_HTTP01: &str = "cert-manager cannot delete the solver's Pod, Service or Ingress (RBAC, a finalizer, an admission webhook): fix that; until then the Challenge keeps its name blocked in cert-manager's queue.";
+    pub const STUCK_DELETING: &str = "cert-manager removes the finalizer once cleanup succeeds; if the controller is not running (or was uninstalled first), nothing ever will. Start the controller, or, when the solver's record and resources are already gone, remove the finalizer by hand.";
+    pub const PRESENT_DNS01: &str = "The DNS provider call failed: check the solver's credentials Secret, its key names and the zone it is allowed to edit; the PresentError event has the full provider error (the status is redacted since v1.20).";
+    pub const PRESENT_HTTP01: &str = "The HTTP-01 solver resources (Ingress/HTTPRoute, Service, Pod) could not be created: check RBAC, admission webhooks and the events. Nothing is served until Present succeeds, so a probe would show nothing useful.";
+    pub const NOT_PROPAGATED_DNS01: &str = "The TXT record is not visible at every authoritative nameserver, from here either: the DNS findings under this Challenge say which server lacks it.";
+    pub const NOT_PROPAGATED_HTTP01: &str = "The token cannot be fetched over HTTP from here either: the HTTP-01 findings under this Challenge show what is served instead.";
 }

@@ -92,7 +92,7 @@ pub fn diagnose(
     issuer::issuer_checks(&mut w, chain, snapshot);
     if needs_issuance(chain) {
         request::request_checks(&mut w, chain);
-        order::order_checks(&mut w, chain, index);
+        order::order_checks(&mut w, chain, index, now);
         challenge::challenge_checks(&mut w, chain, snapshot, obs);
     }
     challenge::caa_checks(&mut w, chain, obs);

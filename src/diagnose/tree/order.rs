@@ -1,4 +1,6 @@
-//! Order level: the CA refused the order (rate limits, CAA, other problems), or no solver fits a name so no Challenge exists.
+//! Order level: the CA refused the order (rate limits, CAA, other problems), the Order can
+//! never finish on its own (a failed Challenge under a pending Order, or never submitted), or
+//! no solver fits a name so no Challenge exists.
 
 use super::{Walk, describe, subject_of};
 use crate::diagnose::Level;
@@ -6,9 +8,10 @@ use crate::diagnose::classify::{acme_problem, rate_limit_name, retry_after};
 use crate::diagnose::solver;
 use crate::findings::{Code, Finding, Severity, Subject};
 use crate::model::chain::{Chain, ChainIndex, IssuerLink};
-use crate::model::types::Order;
+use crate::model::types::{AcmeState, Challenge, Order};
+use jiff::{SignedDuration, Timestamp};
 
-pub(super) fn order_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex) {
+pub(super) fn order_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex, now: Timestamp) {
     let Some(order) = chain.order else { return };
     let ns = order.metadata.namespace.as_deref().unwrap_or("");
     let name = order.metadata.name.as_deref().unwrap_or("");
@@ -79,6 +82,9 @@ pub(super) fn order_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex) {
             }
         };
         w.add(step, Level::Order, f.reproduce(check.clone()));
+    }
+    if let Some(f) = stuck(chain, order, now) {
+        w.add(step, Level::Stuck, f.reproduce(check.clone()));
     }
     // No Challenges for pending authorizations: no solver matched.
     if state == "pending" && chain.challenges.is_empty() {
@@ -163,4 +169,100 @@ fn no_solver(
         f = f.evidence(e);
     }
     w.add(step, Level::Order, f);
+}
+
+/// How long an Order may sit with no state and no URL before it is not "being submitted" but
+/// stuck: cert-manager submits a new Order within seconds when it can reach the CA.
+const UNSUBMITTED_GRACE_MINUTES: i64 = 10;
+
+/// An Order that can never finish on its own (cert-manager#8747, #8847, #5434): a Challenge
+/// failed (invalid, errored, expired) while the Order is still pending or ready — the Order
+/// copies the CA's order state, which stays pending, and nothing retries; `renew` does not
+/// help because the CertificateRequest for the next revision still matches the spec. Or an
+/// Order never submitted to the CA long after its creation.
+fn stuck(chain: &Chain, order: &Order, now: Timestamp) -> Option<Finding> {
+    let ns = order.metadata.namespace.as_deref().unwrap_or("");
+    let name = order.metadata.name.as_deref().unwrap_or("");
+    let state = order.acme_state();
+    let delete = format!("kubectl delete order {name} -n {ns}");
+    let subject = subject_of("Order", &order.metadata);
+    if matches!(state, AcmeState::Pending | AcmeState::Ready) {
+        let failed: Vec<&Challenge> = chain
+            .challenges
+            .iter()
+            .filter(|c| c.acme_state().is_failed())
+            .copied()
+            .collect();
+        let first = failed.first()?;
+        let mut f = Finding::new(
+            Code::OrderStuck,
+            Severity::Error,
+            subject,
+            format!(
+                "the Order is still {} but its Challenge for {} is {}: it will never finish on its own",
+                order
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.state.as_deref())
+                    .unwrap_or(""),
+                first.display_name(),
+                first
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.state.as_deref())
+                    .unwrap_or("")
+            ),
+            format!(
+                "cert-manager does not retry a failed Challenge while its Order stays {}, and `certdoctor renew` changes nothing (the request for the next revision is kept). Fix the Challenge's cause first (its finding says what the CA or cert-manager reported), then delete the Order: `{delete}`; cert-manager creates it again under the same name and starts new Challenges.",
+                order
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.state.as_deref())
+                    .unwrap_or("pending")
+            ),
+        );
+        for c in &failed {
+            let reason = c
+                .status
+                .as_ref()
+                .and_then(|s| s.reason.as_deref())
+                .unwrap_or("no reason recorded");
+            f = f.evidence(format!(
+                "Challenge {} ({}): {} — {}",
+                c.metadata.name.as_deref().unwrap_or(""),
+                c.display_name(),
+                c.status
+                    .as_ref()
+                    .and_then(|s| s.state.as_deref())
+                    .unwrap_or(""),
+                reason
+            ));
+        }
+        return Some(f.reproduce(delete));
+    }
+    let url = order
+        .status
+        .as_ref()
+        .and_then(|s| s.url.as_deref())
+        .unwrap_or("");
+    let created = order.metadata.creation_timestamp.as_ref().map(|t| t.0)?;
+    let age = now.duration_since(created);
+    if state == AcmeState::None
+        && url.is_empty()
+        && age > SignedDuration::from_mins(UNSUBMITTED_GRACE_MINUTES)
+    {
+        return Some(
+            Finding::new(
+                Code::OrderStuck,
+                Severity::Error,
+                subject,
+                format!("the Order was created {} ago and never submitted to the CA (no state, no URL)", crate::timefmt::short(age)),
+                format!("The controller cannot create orders at the CA (its logs say `error creating new order`), or it is not running. Check the controller's logs and its egress to the ACME server (firewall, NetworkPolicy, HTTPS_PROXY/NO_PROXY); once it can reach the CA, delete the Order to start over: `{delete}`."),
+            )
+            .evidence(format!("creationTimestamp: {}", crate::timefmt::rfc3339(created)))
+            .reproduce("kubectl logs -n cert-manager deploy/cert-manager | grep -i order".to_string())
+            .reproduce(delete),
+        );
+    }
+    None
 }

@@ -6,9 +6,10 @@ use k8s_openapi::api::core::v1::Secret;
 use super::{Walk, subject_of};
 use crate::diagnose::Level;
 use crate::findings::{Code, Finding, Severity, Subject};
-use crate::inspect::{self, CheckOptions, Purpose};
 use crate::model::chain::{Chain, SecretLink};
+use crate::model::dump::removed_keys;
 use crate::model::types::Certificate;
+use crate::pki::{self, CheckOptions, Purpose};
 
 pub(super) fn secret_checks(w: &mut Walk, chain: &Chain, now: Timestamp) {
     let cert = chain.certificate;
@@ -87,21 +88,19 @@ fn secret_findings(secret: &Secret, cert: &Certificate, now: Timestamp) -> Vec<F
         .unwrap_or_default()
         .into_iter()
         .collect();
-    let key_removed = inspect::removed_keys(&annotations)
-        .iter()
-        .any(|k| k == "tls.key");
+    let key_removed = removed_keys(&annotations).iter().any(|k| k == "tls.key");
     let opts = CheckOptions {
         now,
         purpose: Purpose::IssuedTlsCrt,
         warn_within: None,
     };
-    let pair = inspect::check_tls_pair(&subject, get("tls.crt"), get("tls.key"), key_removed, opts);
+    let pair = pki::check_tls_pair(&subject, get("tls.crt"), get("tls.key"), key_removed, opts);
     let mut findings = pair.findings;
     let leaf = pair.certificates.into_iter().next();
     // Checked against this Certificate only: a second owner is reported once, as
     // SECRET_SHARED on the Certificate.
     let owners: Vec<&Certificate> = vec![cert];
-    inspect::spec_checks(
+    pki::spec_checks(
         &subject,
         leaf.as_ref(),
         &annotations,

@@ -7,7 +7,7 @@ use x509_parser::oid_registry::{
     OID_EC_P256, OID_KEY_TYPE_EC_PUBLIC_KEY, OID_NIST_EC_P384, OID_NIST_EC_P521,
     OID_PKCS1_RSAENCRYPTION, OID_SIG_ED25519,
 };
-use x509_parser::prelude::{FromDer, X509Certificate};
+use x509_parser::prelude::X509Certificate;
 use x509_parser::public_key::PublicKey;
 use x509_parser::x509::SubjectPublicKeyInfo;
 
@@ -165,6 +165,23 @@ fn same_key(p: &Public, spki: &SubjectPublicKeyInfo) -> Option<bool> {
     }
 }
 
+/// The PEM label a bare DER private key would carry, told from its structure, or `None`
+/// when the bytes are no key form certdoctor reads. The forms are tried in this order
+/// because they overlap only this way: PKCS#8 (`INTEGER, SEQUENCE, OCTET STRING, …`),
+/// PKCS#1 RSAPrivateKey (nine INTEGERs), SEC1 ECPrivateKey (`INTEGER 1, OCTET STRING, …`),
+/// and an encrypted PKCS#8 (`SEQUENCE, OCTET STRING`), so that its error says what it is.
+pub fn der_key_label(bytes: &[u8]) -> Option<&'static str> {
+    let items = der::sequence(bytes)?;
+    let tags: Vec<u8> = items.iter().map(|t| t.tag).collect();
+    match tags.as_slice() {
+        [tag::INTEGER, tag::SEQUENCE, tag::OCTET_STRING, ..] => Some("PRIVATE KEY"),
+        t if t.len() >= 9 && t[..9].iter().all(|t| *t == tag::INTEGER) => Some("RSA PRIVATE KEY"),
+        [tag::INTEGER, tag::OCTET_STRING, ..] if items[0].content == [1] => Some("EC PRIVATE KEY"),
+        [tag::SEQUENCE, tag::OCTET_STRING] => Some("ENCRYPTED PRIVATE KEY"),
+        _ => None,
+    }
+}
+
 /// Reads a key block (`label` is its PEM label) and compares it with `leaf`, if any.
 pub fn inspect_key(
     label: &str,
@@ -187,7 +204,27 @@ pub fn inspect_key(
     })
 }
 
-/// Parses a DER certificate (helper for callers that hold only bytes).
-pub fn parse_cert(der_bytes: &[u8]) -> Option<X509Certificate<'_>> {
-    X509Certificate::from_der(der_bytes).ok().map(|(_, c)| c)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn der_key_forms_are_told_apart_and_anything_else_is_none() {
+        // SEC1: version 1, private key; an encrypted PKCS#8: algorithm, ciphertext.
+        let sec1 = [0x30, 0x06, 0x02, 0x01, 0x01, 0x04, 0x01, 0xaa];
+        assert_eq!(der_key_label(&sec1), Some("EC PRIVATE KEY"));
+        let encrypted = [0x30, 0x06, 0x30, 0x00, 0x04, 0x02, 0xaa, 0xbb];
+        assert_eq!(der_key_label(&encrypted), Some("ENCRYPTED PRIVATE KEY"));
+        let nine_integers: Vec<u8> = [0x30, 27]
+            .into_iter()
+            .chain([0x02, 0x01, 0x01].repeat(9))
+            .collect();
+        assert_eq!(der_key_label(&nine_integers), Some("RSA PRIVATE KEY"));
+        let three_integers = [
+            0x30, 0x09, 0x02, 0x01, 0x00, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01,
+        ];
+        assert_eq!(der_key_label(&three_integers), None);
+        assert_eq!(der_key_label(b"hello"), None);
+        assert_eq!(der_key_label(&[]), None);
+    }
 }
