@@ -4,65 +4,12 @@
 
 use std::io::{IsTerminal, Write};
 
-use serde::Serialize;
-
 use crate::cluster::{self, load};
 use crate::config::{Config, Output};
 use crate::error::{CliError, CliResult, EXIT_OK, EXIT_UNHEALTHY};
 use crate::render::{self, Paint};
-use crate::renew::{self, RenewOptions, Renewal};
-
-/// One certificate's outcome.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RenewResult {
-    /// Namespace.
-    pub namespace: String,
-    /// Name.
-    pub name: String,
-    /// `renewed`, `wouldRenew` (dry run), `skipped`, `failed`, and after `--wait`:
-    /// `issued` or `timedOut`.
-    pub result: String,
-    /// Why, in words (backoff bypassed, skip reason, failure, stage when stuck).
-    pub detail: Option<String>,
-    /// Revision before the trigger.
-    pub previous_revision: Option<i64>,
-    /// Revision after `--wait` succeeded.
-    pub revision: Option<i64>,
-}
-
-impl RenewResult {
-    fn failed(&self) -> bool {
-        matches!(self.result.as_str(), "failed" | "timedOut")
-    }
-}
-
-impl From<Renewal> for RenewResult {
-    fn from(r: Renewal) -> Self {
-        RenewResult {
-            namespace: r.namespace,
-            name: r.name,
-            result: r.state.as_str().to_string(),
-            detail: r.detail,
-            previous_revision: r.previous_revision,
-            revision: r.revision,
-        }
-    }
-}
-
-/// `renew -o json|yaml` document.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RenewReport {
-    /// Always `certdoctor/v1`.
-    pub schema_version: &'static str,
-    /// Always `RenewReport`.
-    pub kind: &'static str,
-    /// `none`, `client` or `server`.
-    pub dry_run: &'static str,
-    /// Per certificate, sorted by namespace and name.
-    pub results: Vec<RenewResult>,
-}
+use crate::renew::{self, RenewOptions};
+use crate::report::RenewReport;
 
 fn confirm(count: usize, err: &mut dyn Write) -> Result<(), CliError> {
     let tty = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
@@ -110,12 +57,7 @@ pub async fn run(
         renew::wait(&conn, &scope, &mut results, timeout, opts.poll, config.now).await?;
     }
 
-    let report = RenewReport {
-        schema_version: crate::report::SCHEMA_VERSION,
-        kind: "RenewReport",
-        dry_run: opts.dry_run.map_or("none", renew::DryRun::as_str),
-        results: results.into_iter().map(RenewResult::from).collect(),
-    };
+    let report = RenewReport::new(opts.dry_run, results);
     match config.output {
         Output::Json => render::json(out, &report)?,
         Output::Yaml => render::yaml(out, &report)?,
@@ -128,7 +70,7 @@ pub async fn run(
             },
         )?,
     }
-    Ok(if report.results.iter().any(RenewResult::failed) {
+    Ok(if report.any_failed() {
         EXIT_UNHEALTHY
     } else {
         EXIT_OK

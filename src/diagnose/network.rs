@@ -217,7 +217,15 @@ pub fn dns01_findings(t: &Dns01Target, o: &Dns01Observation, host: ProbeHost) ->
                 .as_ref()
                 .is_err_and(|e| host.local_failure(&a.address, e))
         };
-        local.extend(of_host.iter().filter(|a| !answered(a) && is_local(a)));
+        let host_answered = of_host.iter().any(answered);
+        // An address that fails only over IPv6 while the host answered says something about
+        // this machine's IPv6, not about the zone: a note, never an error.
+        let v6 = |a: &&NsAnswer| a.address.starts_with('[');
+        local.extend(
+            of_host
+                .iter()
+                .filter(|a| !answered(a) && (is_local(a) || (host_answered && v6(a)))),
+        );
         let best = of_host
             .iter()
             .find(|a| a.result.as_ref().is_ok_and(|v| v.contains(&t.expected)))
@@ -329,7 +337,7 @@ pub fn dns01_findings(t: &Dns01Target, o: &Dns01Observation, host: ProbeHost) ->
             Severity::Info,
             t.subject.clone(),
             format!(
-                "{} nameserver address{} could not be tried from this machine; the zone is judged by the addresses that answered",
+                "{} nameserver address{} did not answer this machine (no route here, or only over IPv6); each nameserver is judged by the addresses that answered",
                 local.len(),
                 if local.len() == 1 { "" } else { "es" }
             ),

@@ -107,7 +107,8 @@ pub struct Observations {
 /// route) must never be blamed on the zone or the server.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct ProbeHost {
-    /// This machine has no route to IPv6 addresses on the internet.
+    /// Treat every IPv6 address as unreachable from here. Set only by the test seam
+    /// `CERTDOCTOR_PROBE_NO_IPV6=1`; real runs find each address's route as they go.
     pub no_ipv6_route: bool,
 }
 

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use futures::stream::{self, StreamExt};
 
+use crate::model::observation::FetchEnd;
 use crate::model::observation::{
     CaaLookups, ChallengeKey, Dns01Observation, DnsProbe, Http01Observation, HttpProbe, NsAnswer,
     Observations, Plan, ProbeHost,
@@ -128,7 +129,11 @@ async fn probe_http(
     };
     let mut fetches = Vec::new();
     for target in targets {
-        fetches.push(http::fetch(&url, target, &router, opts.timeout).await);
+        let mut f = http::fetch(&url, target, &router, opts.timeout).await;
+        if let FetchEnd::Unreachable(why) = f.end {
+            f.end = FetchEnd::Unreachable(own_failure(target.ip(), why));
+        }
+        fetches.push(f);
     }
     Http01Observation {
         a,
@@ -182,7 +187,9 @@ async fn probe_dns(
                     }
                     for ip in ips {
                         let addr = SocketAddr::new(ip, opts.dns_port);
-                        let result = dns::txt_at(addr, &target, opts.timeout).await;
+                        let result = dns::txt_at(addr, &target, opts.timeout)
+                            .await
+                            .map_err(|e| own_failure(ip, e));
                         o.answers.push(NsAnswer {
                             server: name.clone(),
                             address: addr.to_string(),
@@ -257,7 +264,7 @@ pub async fn run(plan: &Plan, opts: &ProbeOptions) -> Observations {
     progress.finish_and_clear();
     let mut obs = Observations {
         probe_host: ProbeHost {
-            no_ipv6_route: !has_ipv6_route(),
+            no_ipv6_route: std::env::var_os(NO_IPV6_ENV).is_some_and(|v| v == "1"),
         },
         ..Observations::default()
     };
@@ -287,15 +294,24 @@ pub async fn run(plan: &Plan, opts: &ProbeOptions) -> Observations {
 /// an IPv6 route, which loopback tests cannot otherwise produce.
 pub const NO_IPV6_ENV: &str = "CERTDOCTOR_PROBE_NO_IPV6";
 
-/// Can this machine reach IPv6 addresses on the internet? A UDP `connect` only looks up the
-/// route (no packet is sent), and fails with "network unreachable" when there is none.
-fn has_ipv6_route() -> bool {
-    if std::env::var_os(NO_IPV6_ENV).is_some_and(|v| v == "1") {
-        return false;
-    }
-    std::net::UdpSocket::bind("[::]:0")
-        .and_then(|s| s.connect("[2001:4860:4860::8888]:53"))
+/// Does this machine have a route to `ip`? A UDP `connect` only looks the route up (no
+/// packet is sent) and fails with "network unreachable" when there is none, as on a laptop
+/// without IPv6.
+fn routable(ip: IpAddr) -> bool {
+    let bind = if ip.is_ipv6() { "[::]:0" } else { "0.0.0.0:0" };
+    std::net::UdpSocket::bind(bind)
+        .and_then(|s| s.connect(SocketAddr::new(ip, 53)))
         .is_ok()
+}
+
+/// Marks a failure to reach `ip` as this machine's own when it has no route there, so the
+/// judgement never blames the target for it.
+fn own_failure(ip: IpAddr, why: String) -> String {
+    if routable(ip) {
+        why
+    } else {
+        format!("network is unreachable from this machine ({why})")
+    }
 }
 
 /// This machine's name, for the note that probes ran here and not in the cluster.

@@ -3,14 +3,35 @@
 use std::io::{self, Write};
 
 use super::Paint;
-use crate::commands::renew::RenewReport;
+use crate::renew::State;
+use crate::report::renew::{DryRunMode, RenewReport};
 use crate::sanitize::clean;
 
-fn label(result: &str) -> &str {
+/// The result as the table words it, coloured: green done, yellow left alone, red failed.
+fn label(result: State, p: Paint) -> String {
     match result {
-        "wouldRenew" => "would renew",
-        "timedOut" => "timed out",
-        other => other,
+        State::Renewed => p.green("renewed"),
+        State::Issued => p.green("issued"),
+        State::WouldRenew => p.green("would renew"),
+        State::Skipped => p.yellow("skipped"),
+        State::Failed => p.red("failed"),
+        State::TimedOut => p.red("timed out"),
+    }
+}
+
+/// Which column of the count line a result adds to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tally {
+    Renewed,
+    Skipped,
+    Failed,
+}
+
+fn tally(result: State) -> Tally {
+    match result {
+        State::Renewed | State::Issued | State::WouldRenew => Tally::Renewed,
+        State::Skipped => Tally::Skipped,
+        State::Failed | State::TimedOut => Tally::Failed,
     }
 }
 
@@ -33,14 +54,9 @@ pub fn text(
             row.push(clean(&r.namespace));
         }
         row.push(clean(&r.name));
-        let l = label(&r.result);
-        row.push(match r.result.as_str() {
-            "renewed" | "issued" | "wouldRenew" => p.green(l),
-            "skipped" => p.yellow(l),
-            _ => p.red(l),
-        });
+        row.push(label(r.result, p));
         let mut detail = r.detail.as_deref().map(clean).unwrap_or_default();
-        if r.result == "issued"
+        if r.result == State::Issued
             && let Some(rev) = r.revision
         {
             detail = format!("revision {rev}");
@@ -53,28 +69,26 @@ pub fn text(
         t.add_row(row);
     }
     super::write_table(out, &t)?;
-    let count = |k: &[&str]| {
+    let count = |k: Tally| {
         report
             .results
             .iter()
-            .filter(|r| k.contains(&r.result.as_str()))
+            .filter(|r| tally(r.result) == k)
             .count()
     };
-    let dry = match report.dry_run {
-        "client" => " (dry run: nothing was sent)",
-        "server" => " (server dry run: validated, nothing stored)",
-        _ => "",
-    };
-    let renewed = if report.dry_run == "none" {
-        "renewed"
-    } else {
-        "would be renewed"
+    let (renewed, dry) = match report.dry_run {
+        DryRunMode::None => ("renewed", ""),
+        DryRunMode::Client => ("would be renewed", " (dry run: nothing was sent)"),
+        DryRunMode::Server => (
+            "would be renewed",
+            " (server dry run: validated, nothing stored)",
+        ),
     };
     writeln!(
         out,
         "\n{} {renewed}, {} skipped, {} failed{dry}",
-        count(&["renewed", "issued", "wouldRenew"]),
-        count(&["skipped"]),
-        count(&["failed", "timedOut"])
+        count(Tally::Renewed),
+        count(Tally::Skipped),
+        count(Tally::Failed)
     )
 }

@@ -40,16 +40,6 @@ pub enum DryRun {
     Server,
 }
 
-impl DryRun {
-    /// The mode as the report names it (`client`, `server`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DryRun::Client => "client",
-            DryRun::Server => "server",
-        }
-    }
-}
-
 /// Validated `renew` options. The selection itself (names, `--all`, `-l`) was checked by
 /// the command line: exactly one way, and `-A` not with names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,20 +74,6 @@ pub enum State {
     Issued,
     /// `--wait`: not issued within the timeout.
     TimedOut,
-}
-
-impl State {
-    /// The state as reports spell it (`renewed`, `wouldRenew`, …).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Renewed => "renewed",
-            State::WouldRenew => "wouldRenew",
-            State::Skipped => "skipped",
-            State::Failed => "failed",
-            State::Issued => "issued",
-            State::TimedOut => "timedOut",
-        }
-    }
 }
 
 /// One certificate's outcome.

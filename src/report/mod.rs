@@ -5,10 +5,12 @@
 
 pub mod diagnose;
 pub mod inspect;
+pub mod renew;
 pub mod status;
 
 pub use diagnose::DiagnoseReport;
 pub use inspect::InspectReport;
+pub use renew::RenewReport;
 pub use status::*;
 
 /// Schema identifier of every JSON/YAML document certdoctor writes.

@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod architecture;
 mod core;
 mod diagnose;
 mod ecosystem;
@@ -16,4 +17,5 @@ mod probes;
 mod renew;
 mod snapshot;
 mod status;
+mod truth_challenges;
 mod truth_issuers;
