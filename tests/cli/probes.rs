@@ -106,7 +106,9 @@ fn a_correct_answer_is_not_blamed_and_broken_ipv6_is_flagged() {
         c.contains(&"HTTP01_DNS_NOT_INGRESS".to_string()),
         "the Ingress says 203.0.113.10: {c:?}"
     );
-    assert_eq!(root(&r, "app-tls"), "CHALLENGE_NOT_PROPAGATED");
+    // From here the token is served (the rest are warnings), while cert-manager's self-check
+    // gets a 404: the cause is inside the cluster, not what this machine sees.
+    assert_eq!(root(&r, "app-tls"), "SELF_CHECK_FAILS_IN_CLUSTER");
 }
 
 #[test]
