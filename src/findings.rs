@@ -99,7 +99,7 @@ codes! {
     CertNotReady => ("CERT_NOT_READY", Error, "the Certificate's Ready condition is not True"),
     IssuanceBackoff => ("ISSUANCE_BACKOFF", Error, "the last issuance failed and cert-manager waits before retrying"),
     RenewalOverdue => ("RENEWAL_OVERDUE", Warning, "status.renewalTime has passed but no issuance is running"),
-    SecretShared => ("SECRET_SHARED", Error, "another Certificate has the same spec.secretName"),
+    SecretShared => ("SECRET_SHARED", Error, "another Certificate has the same spec.secretName; only one of them is ever issued"),
     IssuerNotFound => ("ISSUER_NOT_FOUND", Error, "the issuer named in spec.issuerRef does not exist"),
     IssuerNotReady => ("ISSUER_NOT_READY", Error, "the issuer exists but is not Ready"),
     AcmeAccountRegistrationFailed => ("ACME_ACCOUNT_REGISTRATION_FAILED", Error, "the ACME issuer could not register, verify or update its account"),
@@ -140,6 +140,13 @@ codes! {
     Dns01TxtWrongValue => ("DNS01_TXT_WRONG_VALUE", Error, "the TXT record exists, but only with other values"),
     CaaLookupFailed => ("CAA_LOOKUP_FAILED", Error, "a CAA lookup failed, so the CA cannot rule out a forbidding record"),
     CaaForbidsCa => ("CAA_FORBIDS_CA", Error, "the CAA records do not allow the issuer's CA"),
+    AcmeServerUnreachable => ("ACME_SERVER_UNREACHABLE", Error, "the ACME issuer cannot reach its ACME server (a network or TLS error, retried)"),
+    IssuerReturnedInvalidCert => ("ISSUER_RETURNED_INVALID_CERT", Error, "the issuer signed a certificate cert-manager rejects (expired, wrong public key, undecodable)"),
+    IssuerSecretKeyMissing => ("ISSUER_SECRET_KEY_MISSING", Warning, "a Secret the issuer or its solver references exists but lacks the key its secretRef names"),
+    RequestOrphaned => ("REQUEST_ORPHANED", Error, "a CertificateRequest with the next revision's name is not controlled by the Certificate and blocks issuance"),
+    RequestDuplicate => ("REQUEST_DUPLICATE", Error, "several CertificateRequests for the next revision; cert-manager skips issuance until one is left"),
+    OrderForeignOwner => ("ORDER_FOREIGN_OWNER", Error, "an Order with the request's deterministic name belongs to another object, so the request waits for ever"),
+    ConditionStale => ("CONDITION_STALE", Warning, "the Ready condition was written for an older generation of the spec, more than a minute ago"),
 }
 
 impl Code {

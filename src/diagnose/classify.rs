@@ -104,6 +104,37 @@ pub fn is_propagation_wait(reason: &str) -> bool {
         || r.starts_with("waiting for dns-01 challenge propagation")
 }
 
+/// The network or TLS failure in a message that carries no ACME problem: the Go error text
+/// of a request that never reached the ACME server (`dial tcp … i/o timeout`,
+/// `no such host`, `x509: certificate signed by unknown authority`, …). Returns the marker
+/// found, as written in the message; `None` when the text has an ACME problem (the server
+/// answered) or no such marker.
+pub fn network_error(text: &str) -> Option<&'static str> {
+    if text.contains(URN) {
+        return None;
+    }
+    const MARKERS: &[&str] = &[
+        "proxyconnect",
+        "x509:",
+        "no such host",
+        "connection refused",
+        "i/o timeout",
+        "context deadline exceeded",
+        "dial tcp",
+        "connection reset by peer",
+        "tls: handshake failure",
+    ];
+    MARKERS.iter().copied().find(|m| text.contains(m))
+}
+
+/// True for a DNS-01 provider or issuer error about a key missing inside a Secret that
+/// exists (`specified key "k" not found in secret ns/name`, v1.21's `the secret "n" does not
+/// have key "k"`): a wrong key name, not a Secret in the wrong namespace.
+pub fn is_secret_key_missing(text: &str) -> bool {
+    (text.contains("specified key") && text.contains("not found in secret"))
+        || text.contains("does not have key")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,6 +180,23 @@ mod tests {
         let acct = "Failed to update ACME account:400 urn:ietf:params:acme:error:invalidEmail: Error validating contact(s)";
         assert_eq!(acme_problem(acct).unwrap().status, Some(400));
         assert_eq!(acme_problem("no problem here"), None);
+    }
+
+    #[test]
+    fn network_errors_are_told_from_acme_problems() {
+        let dial = "Failed to register ACME account: Get \"https://acme-v02.api.letsencrypt.org/directory\": dial tcp 172.65.32.248:443: i/o timeout";
+        assert_eq!(network_error(dial), Some("i/o timeout"));
+        let ca = "Failed to register ACME account: Get \"https://acme.internal/directory\": tls: failed to verify certificate: x509: certificate signed by unknown authority";
+        assert_eq!(network_error(ca), Some("x509:"));
+        let acme = "Failed to register ACME account: 400 urn:ietf:params:acme:error:invalidContact: dial tcp in the detail";
+        assert_eq!(network_error(acme), None);
+        assert_eq!(network_error("secrets \"acme-key\" already exists"), None);
+        assert!(is_secret_key_missing(
+            "specified key \"api-token\" not found in secret cert-manager/cloudflare"
+        ));
+        assert!(!is_secret_key_missing(
+            "error getting cloudflare secret: secret \"cloudflare-api-token\" not found"
+        ));
     }
 
     #[test]

@@ -126,7 +126,8 @@ pub fn select(
                     .and_then(Value::as_array)
                     .map(|a| a.iter().filter_map(Value::as_str).collect())
                     .unwrap_or_default();
-                let has_names = names.iter().any(|n| n.eq_ignore_ascii_case(name));
+                // cert-manager compares exactly (`slices.Contains`), case included.
+                let has_names = names.contains(&name);
                 if !names.is_empty() && !has_names {
                     verdicts.push(reject(format!("dnsNames [{}] do not include {name} (exact match; wildcards are not expanded)", names.join(", "))));
                     continue;
@@ -164,7 +165,9 @@ pub fn select(
         });
         let better = match best {
             None => true,
-            Some((_, b)) if !b.has_selector => score.has_selector,
+            // A solver without a selector never replaces an earlier pick; a selector solver
+            // replaces a selector-less pick only when it matches something (its counts beat
+            // the pick's zeros): a later `selector: {}` does not.
             Some((_, _)) if !score.has_selector => false,
             Some((_, b)) => {
                 if score.has_names != b.has_names {
@@ -240,6 +243,24 @@ mod tests {
             select(&equal, "x.org", &offered(), &[]).chosen,
             Some(0),
             "ties keep the earlier solver"
+        );
+    }
+
+    #[test]
+    fn dns_names_are_exact_and_an_empty_selector_does_not_replace_a_selectorless_pick() {
+        let solvers = vec![
+            json!({"http01": {}}),
+            json!({"dns01": {}, "selector": {}}),
+            json!({"dns01": {}, "selector": {"dnsNames": ["App.example.com"]}}),
+        ];
+        assert_eq!(
+            select(&solvers, "app.example.com", &offered(), &[]).chosen,
+            Some(0),
+            "dnsNames differ in case: no match; selector {{}} does not beat the first pick"
+        );
+        assert_eq!(
+            select(&solvers, "App.example.com", &offered(), &[]).chosen,
+            Some(2)
         );
     }
 

@@ -109,6 +109,72 @@ pub struct Chain<'a> {
     /// False when CertificateRequests (or Orders/Challenges) could not be listed: an
     /// empty list then means "unknown", not "none".
     pub children_readable: bool,
+    /// Other Certificates of the namespace with the same `spec.secretName`, and which one
+    /// cert-manager (v1.14+) lets write the Secret; `None` when no other one does.
+    pub shared_secret: Option<SharedSecret<'a>>,
+    /// How the next revision's request stands apart from the current one: duplicates,
+    /// or a request of that name cert-manager does not own, which blocks creation.
+    pub next_request: NextRequest<'a>,
+    /// An Order with the current request's deterministic name prefix that another object
+    /// controls: cert-manager's ACME request controller refuses it and never creates its own.
+    pub foreign_order: Option<&'a Order>,
+    /// Events of the Certificate, the current request and the issuer, oldest first.
+    pub events: ChainEvents<'a>,
+}
+
+/// Who writes a Secret that several Certificates name (cert-manager
+/// `internal/controller/certificates.CertificateOwnsSecret`, v1.14+): the Certificate the
+/// Secret's `cert-manager.io/certificate-name` annotation names, when it is one of them,
+/// else the oldest (by creationTimestamp, then name). The trigger controller silently skips
+/// every other one, so they are never issued.
+#[derive(Debug, Clone)]
+pub struct SharedSecret<'a> {
+    /// The Certificate cert-manager lets write the Secret.
+    pub owner: &'a Certificate,
+    /// True when the owner was chosen by the Secret's annotation (not by age).
+    pub by_annotation: bool,
+    /// The other Certificates with this secretName (this one excluded).
+    pub others: Vec<&'a Certificate>,
+}
+
+impl SharedSecret<'_> {
+    /// True when `cert` is the owner (compared by uid, by name when a uid is missing).
+    pub fn is_owner(&self, cert: &Certificate) -> bool {
+        same_object(&self.owner.metadata, &cert.metadata)
+    }
+}
+
+/// Requests that stop cert-manager from creating or using the next revision's request.
+#[derive(Debug, Clone, Default)]
+pub struct NextRequest<'a> {
+    /// The revision cert-manager will request next (`status.revision + 1`, or 1).
+    pub revision: i64,
+    /// More than one request of this Certificate for that revision: cert-manager's gatherer
+    /// skips issuance until only one is left.
+    pub duplicates: Vec<&'a CertificateRequest>,
+    /// A request named `<certificate>-<revision>` that this Certificate does not control
+    /// (no controller ownerReference, or one to another uid, e.g. after a restore): with
+    /// the StableCertificateRequestName feature (on by default) creation fails with
+    /// `already exists`.
+    pub blocking: Option<&'a CertificateRequest>,
+}
+
+/// Events of the objects of a chain, oldest first.
+#[derive(Debug, Clone, Default)]
+pub struct ChainEvents<'a> {
+    /// Of the Certificate.
+    pub certificate: Vec<&'a Event>,
+    /// Of the current CertificateRequest.
+    pub request: Vec<&'a Event>,
+    /// Of the issuer.
+    pub issuer: Vec<&'a Event>,
+}
+
+fn same_object(a: &ObjectMeta, b: &ObjectMeta) -> bool {
+    match (a.uid.as_deref(), b.uid.as_deref()) {
+        (Some(x), Some(y)) => x == y,
+        _ => a.name == b.name && a.namespace == b.namespace,
+    }
 }
 
 impl<'a> Chain<'a> {
@@ -158,6 +224,8 @@ pub struct ChainIndex<'a> {
     ingresses: HashMap<Key<'a>, &'a Ingress>,
     events_by_uid: HashMap<&'a str, Vec<&'a Event>>,
     certificates_by_secret: HashMap<Key<'a>, Vec<&'a Certificate>>,
+    requests_by_name: HashMap<Key<'a>, &'a CertificateRequest>,
+    orders_by_base: HashMap<Key<'a>, Vec<&'a Order>>,
 }
 
 impl<'a> ChainIndex<'a> {
@@ -222,9 +290,26 @@ impl<'a> ChainIndex<'a> {
                 .or_default()
                 .push(c);
         }
+        let requests_by_name = snapshot
+            .requests
+            .iter()
+            .map(|r| (key(&r.metadata), r))
+            .collect();
+        let mut orders_by_base: HashMap<Key, Vec<&Order>> = HashMap::new();
+        for o in &snapshot.orders {
+            let (ns, name) = key(&o.metadata);
+            if let Some((base, hash)) = name.rsplit_once('-')
+                && !hash.is_empty()
+                && hash.bytes().all(|b| b.is_ascii_digit())
+            {
+                orders_by_base.entry((ns, base)).or_default().push(o);
+            }
+        }
         ChainIndex {
             snapshot,
             certificates_by_secret,
+            requests_by_name,
+            orders_by_base,
             requests_by_owner,
             orphan_requests_by_cert,
             orders_by_owner,
@@ -290,23 +375,29 @@ impl<'a> ChainIndex<'a> {
         {
             requests.extend(v);
         }
+        // cert-manager acts only on requests the Certificate controls
+        // (`predicate.ResourceOwnedBy`); a request without a controller is shown, never current.
+        let owned = requests.len();
         if let Some(v) = self.orphan_requests_by_cert.get(&(ns, name)) {
             requests.extend(v);
         }
-        requests.sort_by(|a, b| {
+        let by_order = |a: &&CertificateRequest, b: &&CertificateRequest| {
             (request_revision(a), created(&a.metadata), &a.metadata.name).cmp(&(
                 request_revision(b),
                 created(&b.metadata),
                 &b.metadata.name,
             ))
-        });
+        };
+        let mut owned_requests: Vec<&CertificateRequest> = requests[..owned].to_vec();
+        owned_requests.sort_by(by_order);
+        requests.sort_by(by_order);
 
         let status = cert.status.as_ref();
         let revision = status.and_then(|s| s.revision);
         let next = revision.unwrap_or(0) + 1;
         let issuing = cert_condition(cert, "Issuing").is_some_and(|c| c.is_true());
         let by_rev = |r: i64| {
-            requests
+            owned_requests
                 .iter()
                 .rev()
                 .copied()
@@ -317,13 +408,36 @@ impl<'a> ChainIndex<'a> {
                 None
             } else {
                 revision.and_then(by_rev).or_else(|| {
-                    requests
+                    owned_requests
                         .iter()
                         .copied()
                         .max_by_key(|cr| created(&cr.metadata))
                 })
             }
         });
+        let duplicates: Vec<&CertificateRequest> = owned_requests
+            .iter()
+            .copied()
+            .filter(|cr| request_revision(cr) == Some(next))
+            .collect();
+        let next_name = format!("{name}-{next}");
+        let blocking = self
+            .requests_by_name
+            .get(&(ns, next_name.as_str()))
+            .copied()
+            .filter(|cr| {
+                controller_of(&cr.metadata)
+                    .is_none_or(|o| Some(o.uid.as_str()) != cert.metadata.uid.as_deref())
+            });
+        let next_request = NextRequest {
+            revision: next,
+            duplicates: if duplicates.len() > 1 {
+                duplicates
+            } else {
+                vec![]
+            },
+            blocking,
+        };
 
         let order = current_request
             .and_then(|cr| cr.metadata.uid.as_deref())
@@ -336,6 +450,30 @@ impl<'a> ChainIndex<'a> {
             .unwrap_or_default();
         challenges.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
 
+        let foreign_order = match (current_request, order) {
+            (Some(cr), None) => {
+                let (cr_ns, cr_name) = key(&cr.metadata);
+                self.orders_by_base.get(&(cr_ns, cr_name)).and_then(|v| {
+                    v.iter().copied().find(|o| {
+                        controller_of(&o.metadata)
+                            .is_none_or(|c| Some(c.uid.as_str()) != cr.metadata.uid.as_deref())
+                    })
+                })
+            }
+            _ => None,
+        };
+        let issuer = self.issuer(cert);
+        let events = ChainEvents {
+            certificate: self.events(&cert.metadata).to_vec(),
+            request: current_request
+                .map(|cr| self.events(&cr.metadata).to_vec())
+                .unwrap_or_default(),
+            issuer: match issuer {
+                IssuerLink::Found { meta, .. } => self.events(meta).to_vec(),
+                _ => vec![],
+            },
+        };
+
         let s = self.snapshot;
         let children_readable = !(s.is_unreadable(&CERTIFICATE_REQUESTS)
             || (current_request.is_some()
@@ -347,11 +485,49 @@ impl<'a> ChainIndex<'a> {
             current_request,
             order,
             challenges,
-            issuer: self.issuer(cert),
+            issuer,
             secret: self.secret(cert),
             origin: self.origin(cert),
             children_readable,
+            shared_secret: self.shared_secret(cert),
+            next_request,
+            foreign_order,
+            events,
         }
+    }
+
+    fn shared_secret(&self, cert: &'a Certificate) -> Option<SharedSecret<'a>> {
+        let ns = cert.metadata.namespace.as_deref().unwrap_or("");
+        let all = self.certificates_for_secret(ns, &cert.spec.secret_name);
+        let others: Vec<&Certificate> = all
+            .iter()
+            .copied()
+            .filter(|c| !same_object(&c.metadata, &cert.metadata))
+            .collect();
+        if others.is_empty() {
+            return None;
+        }
+        let annotated = self
+            .secrets
+            .get(&(ns, cert.spec.secret_name.as_str()))
+            .and_then(|s| s.metadata.annotations.as_ref())
+            .and_then(|a| a.get(CERTIFICATE_NAME_ANNOTATION))
+            .and_then(|n| {
+                all.iter()
+                    .copied()
+                    .find(|c| c.metadata.name.as_deref() == Some(n.as_str()))
+            });
+        let owner = annotated.or_else(|| {
+            all.iter().copied().min_by(|a, b| {
+                (created(&a.metadata), &a.metadata.name)
+                    .cmp(&(created(&b.metadata), &b.metadata.name))
+            })
+        })?;
+        Some(SharedSecret {
+            owner,
+            by_annotation: annotated.is_some(),
+            others,
+        })
     }
 
     fn issuer(&self, cert: &'a Certificate) -> IssuerLink<'a> {

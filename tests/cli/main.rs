@@ -18,3 +18,4 @@ mod renew;
 mod snapshot;
 mod status;
 mod truth_challenges;
+mod truth_issuers;

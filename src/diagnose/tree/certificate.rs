@@ -2,12 +2,146 @@
 
 use jiff::{SignedDuration, Timestamp};
 
+use super::issuer::event_evidence;
 use super::{Walk, describe, subject_of};
 use crate::diagnose::Level;
-use crate::findings::{Code, Finding, Severity};
+use crate::findings::{Code, Finding, Severity, Subject};
 use crate::model::chain::{Chain, ChainIndex, cert_condition};
 use crate::model::stage;
 use crate::timefmt;
+
+/// How long a condition may lag the spec before the controller counts as not reconciling.
+const STALE_AFTER: SignedDuration = SignedDuration::from_secs(60);
+
+/// The checks that need the clock after the walk (the walk's own signature carries it only
+/// to the Certificate and Secret levels): issuer problems of a Ready Certificate become
+/// next-renewal risks, and a request's wait for approval is judged by its age.
+pub(super) fn after_walk(w: &mut Walk, chain: &Chain, now: Timestamp) {
+    super::issuer::next_renewal_risks(w, chain, now);
+    super::request::approval_age(w, chain, now);
+}
+
+/// SECRET_SHARED as cert-manager v1.14+ resolves it: one owner is issued, the others never.
+fn shared_secret(w: &mut Walk, step: usize, chain: &Chain) {
+    let Some(shared) = &chain.shared_secret else {
+        return;
+    };
+    let cert = chain.certificate;
+    let ns = cert.metadata.namespace.as_deref().unwrap_or("");
+    let secret = &cert.spec.secret_name;
+    let owner = shared.owner.metadata.name.as_deref().unwrap_or("");
+    let why = if shared.by_annotation {
+        format!("the Secret's cert-manager.io/certificate-name annotation names {owner}")
+    } else {
+        format!(
+            "{owner} is the oldest of them (creationTimestamp), and the Secret's cert-manager.io/certificate-name annotation names none of them"
+        )
+    };
+    let others: Vec<&str> = shared
+        .others
+        .iter()
+        .filter_map(|c| c.metadata.name.as_deref())
+        .collect();
+    let reproduce = format!(
+        "kubectl get certificates -n {ns} -o custom-columns=NAME:.metadata.name,SECRET:.spec.secretName,CREATED:.metadata.creationTimestamp; kubectl get secret {secret} -n {ns} -o jsonpath='{{.metadata.annotations.cert-manager\\.io/certificate-name}}'"
+    );
+    let created = |c: &crate::model::types::Certificate| {
+        format!(
+            "Certificate {} created {}",
+            c.metadata.name.as_deref().unwrap_or(""),
+            c.metadata
+                .creation_timestamp
+                .as_ref()
+                .map_or("-".into(), |t| timefmt::rfc3339(t.0))
+        )
+    };
+    let f = if shared.is_owner(cert) {
+        Finding::new(
+            Code::SecretShared,
+            Severity::Warning,
+            Subject::new(
+                "Certificate",
+                Some(ns),
+                cert.metadata.name.as_deref().unwrap_or(""),
+            ),
+            format!(
+                "Secret {secret} is also the secretName of {}; this Certificate owns it, so cert-manager never issues {}",
+                others.join(", "),
+                if others.len() == 1 {
+                    "that one"
+                } else {
+                    "those"
+                }
+            ),
+            format!(
+                "Since v1.14 cert-manager lets one Certificate write a shared Secret ({why}) and silently skips the others. Give {} its own spec.secretName, or delete it.",
+                others.join(", ")
+            ),
+        )
+    } else {
+        Finding::new(
+            Code::SecretShared,
+            Severity::Error,
+            Subject::new(
+                "Certificate",
+                Some(ns),
+                cert.metadata.name.as_deref().unwrap_or(""),
+            ),
+            format!(
+                "this Certificate is never issued: Secret {secret} belongs to Certificate {owner}"
+            ),
+            format!(
+                "Since v1.14 cert-manager lets one Certificate write a shared Secret ({why}); it skips every other one silently (no Event, no condition change; it re-checks every 3 minutes). Give this Certificate its own spec.secretName, or delete it if {owner} is the one you want."
+            ),
+        )
+    };
+    let mut f = f.evidence(created(shared.owner));
+    for c in &shared.others {
+        f = f.evidence(created(c));
+    }
+    w.add(step, Level::Certificate, f.reproduce(reproduce));
+}
+
+/// `Ready.observedGeneration < metadata.generation`: the condition describes an older spec.
+fn stale_condition(w: &mut Walk, step: usize, chain: &Chain, now: Timestamp) {
+    let cert = chain.certificate;
+    let (Some(generation), Some(ready)) = (cert.metadata.generation, cert_condition(cert, "Ready"))
+    else {
+        return;
+    };
+    let Some(observed) = ready.observed_generation.filter(|o| *o < generation) else {
+        return;
+    };
+    let since = ready
+        .last_transition_time
+        .as_deref()
+        .and_then(timefmt::parse)
+        .or_else(|| cert.metadata.creation_timestamp.as_ref().map(|t| t.0));
+    if since.is_some_and(|t| now.duration_since(t) < STALE_AFTER) {
+        return;
+    }
+    let ns = cert.metadata.namespace.as_deref().unwrap_or("");
+    let name = cert.metadata.name.as_deref().unwrap_or("");
+    let mut f = Finding::new(
+        Code::ConditionStale,
+        Severity::Warning,
+        subject_of("Certificate", &cert.metadata),
+        format!("the Ready condition describes generation {observed}, but the spec is at generation {generation}: cert-manager has not reconciled the last spec change"),
+        "The cluster state cannot tell when the spec changed: if that was more than a minute ago, the cert-manager controller is not processing this Certificate (not running, crash-looping, lost leader election, or started with --namespace for another namespace). Check the spec's last change in managedFields, then the controller's pods and logs.",
+    )
+    .evidence(format!("metadata.generation: {generation}; Ready.observedGeneration: {observed}"));
+    if let Some(t) = since {
+        f = f.evidence(format!(
+            "Ready last changed {} ({})",
+            timefmt::rfc3339(t),
+            timefmt::relative(t, now)
+        ));
+    }
+    f = f
+        .reproduce(format!("kubectl get certificate {name} -n {ns} -o jsonpath='{{range .metadata.managedFields[*]}}{{.manager}} {{.operation}} {{.time}}{{\"\\n\"}}{{end}}'"))
+        .reproduce("kubectl get pods -n cert-manager; kubectl get lease -n kube-system cert-manager-controller");
+    w.add(step, Level::Certificate, f);
+}
 
 pub(super) fn certificate_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex, now: Timestamp) {
     let cert = chain.certificate;
@@ -22,6 +156,10 @@ pub(super) fn certificate_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex
     };
     let step = w.step("Certificate", name, summary);
     let check = describe("certificate", ns, name);
+    // A Certificate that does not own its shared Secret is never issued: that explains the
+    // rest, so it is checked first and wins the tie at this level.
+    shared_secret(w, step, chain);
+    stale_condition(w, step, chain, now);
     if !chain.is_ready() {
         let mut f = Finding::new(
             Code::CertNotReady,
@@ -41,6 +179,9 @@ pub(super) fn certificate_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex
                 issuing.reason.as_deref().unwrap_or("-"),
                 issuing.message.as_deref().unwrap_or("-")
             ));
+        }
+        if let Some(e) = event_evidence(&chain.events.certificate, &["RequestFailed", "Failed"]) {
+            f = f.evidence(e);
         }
         w.add(step, Level::Certificate, f);
     }
@@ -106,18 +247,5 @@ pub(super) fn certificate_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex
                 .evidence(format!("status.renewalTime: {}", timefmt::rfc3339(renewal))),
         );
     }
-    let sharing: Vec<&str> = index
-        .certificates_for_secret(ns, &cert.spec.secret_name)
-        .iter()
-        .filter(|c| c.metadata.name != cert.metadata.name)
-        .filter_map(|c| c.metadata.name.as_deref())
-        .collect();
-    if !sharing.is_empty() {
-        w.add(
-            step,
-            Level::Certificate,
-            Finding::new(Code::SecretShared, Severity::Error, subject, format!("Secret {} is also the secretName of {}", cert.spec.secret_name, sharing.join(", ")), "Two Certificates writing one Secret re-issue in a loop (IncorrectCertificate). Give each its own spec.secretName or delete the duplicate.")
-                .reproduce(format!("kubectl get certificates -n {ns} -o custom-columns=NAME:.metadata.name,SECRET:.spec.secretName")),
-        );
-    }
+    let _ = index;
 }

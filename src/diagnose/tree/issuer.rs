@@ -1,12 +1,38 @@
 //! Issuer level: missing, not Ready, the ACME account, Secrets of a ClusterIssuer, wildcards without DNS-01. A broken issuer outranks everything under it.
 
+use jiff::Timestamp;
+
 use super::{Walk, describe, subject_of};
 use crate::diagnose::Level;
-use crate::diagnose::classify::acme_problem;
+use crate::diagnose::classify::{acme_problem, is_secret_key_missing, network_error};
+use crate::diagnose::plan::needs_issuance;
 use crate::findings::{Code, Finding, Severity, Subject};
-use crate::model::chain::{Chain, IssuerLink};
+use crate::model::chain::{Chain, IssuerLink, cert_condition, event_time};
 use crate::model::snapshot::Snapshot;
 use crate::model::types::{IssuerConfig, find_condition};
+use crate::timefmt;
+
+/// The newest Event of one of these reasons among `events`, as `Event REASON (time): message`.
+pub(super) fn event_evidence(
+    events: &[&k8s_openapi::api::core::v1::Event],
+    reasons: &[&str],
+) -> Option<String> {
+    let e = events
+        .iter()
+        .rev()
+        .find(|e| e.reason.as_deref().is_some_and(|r| reasons.contains(&r)))?;
+    let count = e
+        .count
+        .filter(|n| *n > 1)
+        .map(|n| format!(", {n} times"))
+        .unwrap_or_default();
+    Some(format!(
+        "Event {} ({}{count}): {}",
+        e.reason.as_deref().unwrap_or(""),
+        event_time(e).map_or("-".into(), timefmt::rfc3339),
+        e.message.as_deref().unwrap_or("")
+    ))
+}
 
 fn issuer_secret_refs(config: &IssuerConfig) -> Vec<String> {
     fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
@@ -146,7 +172,23 @@ pub(super) fn issuer_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot) {
                     reason,
                     "ErrRegisterACMEAccount" | "ErrVerifyACMEAccount" | "ErrUpdateACMEAccount"
                 );
-                let mut f = if account {
+                let unreachable = if account {
+                    network_error(message)
+                } else {
+                    None
+                };
+                let mut f = if let Some(marker) = unreachable {
+                    Finding::new(
+                        Code::AcmeServerUnreachable,
+                        Severity::Error,
+                        subject.clone(),
+                        format!("the cert-manager controller cannot reach the ACME server {} ({marker}): {message}", config.acme.as_ref().map_or("", |a| a.server.as_str())),
+                        "This is a network or TLS error, not an answer from the ACME server, and cert-manager retries it with backoff. Allow egress from the cert-manager controller to the ACME server on 443 (firewall, NetworkPolicy in cert-manager's namespace); set HTTPS_PROXY/NO_PROXY on the controller when egress goes through a proxy; check cluster DNS from the controller pod; for a private ACME CA or a TLS-intercepting proxy, set spec.acme.caBundle (x509 errors).",
+                    )
+                    .evidence(format!("Ready=False {reason}: {message}"))
+                    .evidence(format!("no urn:ietf:params:acme:error in the message; network marker `{marker}`"))
+                    .reproduce(format!("kubectl run -n cert-manager acme-check --rm -it --restart=Never --image=curlimages/curl -- curl -sv {}", config.acme.as_ref().map_or("<spec.acme.server>", |a| a.server.as_str())))
+                } else if account {
                     let p = acme_problem(message);
                     let mut f = Finding::new(
                         Code::AcmeAccountRegistrationFailed,
@@ -156,7 +198,7 @@ pub(super) fn issuer_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot) {
                         match p.as_ref().map(|p| p.type_.as_str()) {
                             Some("invalidContact") | Some("invalidEmail") => "The ACME server rejects the account email: set spec.acme.email to a real, deliverable address (not example.com). 4xx registration errors are not retried: the issuer becomes Ready once the spec changes.",
                             Some("externalAccountRequired") => "This ACME server needs External Account Binding: set spec.acme.externalAccountBinding with the key ID and HMAC secret from the CA.",
-                            _ => "Check spec.acme.server, spec.acme.email and the account key Secret (spec.acme.privateKeySecretRef); 4xx errors are not retried until the issuer changes.",
+                            _ => "Check spec.acme.server, spec.acme.email and the account key Secret (spec.acme.privateKeySecretRef). cert-manager does not retry a 4xx answer from the ACME server until the issuer changes; other errors are retried with backoff.",
                         },
                     )
                     .evidence(format!("Ready=False {reason}: {message}"));
@@ -172,13 +214,42 @@ pub(super) fn issuer_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot) {
                     Finding::new(Code::IssuerNotReady, Severity::Error, subject.clone(), if reason.is_empty() { format!("{label} is not Ready: {message}") } else { format!("{label} is not Ready: {reason}: {message}") }, "Every request to this issuer waits until it is Ready. Fix the issuer's configuration or the Secret it references, per the message.")
                         .evidence(format!("Ready={} {reason}: {message}", ready.map_or("(none)", |c| c.status.as_str())))
                 };
+                if let Some(e) = event_evidence(&chain.events.request, &["IssuerNotReady"]) {
+                    f = f.evidence(e);
+                }
                 f = f.reproduce(check.clone());
                 w.add(step, Level::Issuer, f);
+            }
+            // A key missing inside a Secret that exists: the secretRef's key is wrong.
+            let key_msg = std::iter::once(ready.and_then(|c| c.message.as_deref()).unwrap_or(""))
+                .chain(
+                    chain
+                        .challenges
+                        .iter()
+                        .filter_map(|c| c.status.as_ref().and_then(|s| s.reason.as_deref())),
+                )
+                .find(|m| is_secret_key_missing(m));
+            if let Some(m) = key_msg {
+                w.add(
+                    step,
+                    Level::Issuer,
+                    Finding::new(
+                        Code::IssuerSecretKeyMissing,
+                        Severity::Warning,
+                        subject.clone(),
+                        "a Secret the issuer references exists, but not with the key its secretRef names",
+                        "The Secret was found, so its namespace is right: fix the `key` of the secretRef in the issuer (or add that key to the Secret). List the Secret's keys with `kubectl get secret NAME -n NS -o jsonpath='{.data}'`.",
+                    )
+                    .evidence(m.to_string())
+                    .reproduce(check.clone()),
+                );
             }
             // ClusterIssuer secrets live in the cluster resource namespace, not the Certificate's.
             if kind == "ClusterIssuer" {
                 let refs = issuer_secret_refs(config);
-                let msg_mentions_secret = |m: &str| m.contains("secret") && m.contains("not found");
+                let msg_mentions_secret = |m: &str| {
+                    m.contains("secret") && m.contains("not found") && !is_secret_key_missing(m)
+                };
                 let issuer_msg = ready.and_then(|c| c.message.as_deref()).unwrap_or("");
                 let challenge_msg = chain
                     .challenges
@@ -213,6 +284,128 @@ pub(super) fn issuer_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot) {
                         .reproduce(check),
                 );
             }
+        }
+    }
+    invalid_certificate(w, chain);
+}
+
+/// `Issuing=False` with reason `InvalidCertificate` (`issuing_controller.go`): the request
+/// was signed (Ready=True) but cert-manager refused to store what the issuer returned. Every
+/// attempt ends the same way, also while the old certificate is still valid.
+fn invalid_certificate(w: &mut Walk, chain: &Chain) {
+    let Some(issuing) = cert_condition(chain.certificate, "Issuing")
+        .filter(|c| !c.is_true() && c.reason.as_deref() == Some("InvalidCertificate"))
+    else {
+        return;
+    };
+    let Some(step) = w.path.len().checked_sub(1) else {
+        return;
+    };
+    let cert = chain.certificate;
+    let ns = cert.metadata.namespace.as_deref().unwrap_or("");
+    let name = cert.metadata.name.as_deref().unwrap_or("");
+    let r = chain.issuer_ref();
+    let message = issuing.message.as_deref().unwrap_or("");
+    let remedy = if message.contains("already expired") {
+        "The issuer signs with an expired CA certificate (or, with Vault's leaf_not_after_behavior=truncate, cuts the leaf to the CA's expired notAfter). Renew or rotate the issuer's CA certificate, then `certdoctor renew`."
+    } else if message.contains("does not match the CSR") {
+        "The issuer returned a certificate for another key than the CSR's: it is misconfigured (or an external issuer has a bug). Fix the issuer, then `certdoctor renew`."
+    } else {
+        "The issuer returned data that is not a PEM certificate. Check the issuer (for a CA issuer, its Secret's tls.crt), then `certdoctor renew`."
+    };
+    let mut f = Finding::new(
+        Code::IssuerReturnedInvalidCert,
+        Severity::Error,
+        Subject::new(
+            r.kind_or_default(),
+            (r.kind_or_default() != "ClusterIssuer").then_some(ns),
+            &r.name,
+        ),
+        format!(
+            "cert-manager rejected the certificate {} {} returned: {message}",
+            r.kind_or_default(),
+            r.name
+        ),
+        format!(
+            "{remedy} Until then every issuance fails the same way{}.",
+            if chain.is_ready() {
+                " and the current certificate is not renewed"
+            } else {
+                ""
+            }
+        ),
+    )
+    .evidence(format!(
+        "Certificate Issuing=False InvalidCertificate: {message}"
+    ));
+    if let Some(cr) = chain.current_request {
+        let ready = cr
+            .status
+            .as_ref()
+            .and_then(|s| find_condition(&s.conditions, "Ready"));
+        f = f.evidence(format!(
+            "CertificateRequest {}: Ready={} {}",
+            cr.metadata.name.as_deref().unwrap_or(""),
+            ready.map_or("(none)", |c| c.status.as_str()),
+            ready.and_then(|c| c.reason.as_deref()).unwrap_or("")
+        ));
+    }
+    if let Some(n) = cert
+        .status
+        .as_ref()
+        .and_then(|s| s.failed_issuance_attempts)
+    {
+        f = f.evidence(format!("failedIssuanceAttempts: {n}"));
+    }
+    f = f.reproduce(describe("certificate", ns, name));
+    w.add(step, Level::Issuer, f);
+}
+
+/// On a Ready Certificate with nothing in progress, an issuer problem only threatens the
+/// next renewal: its errors become warnings, unless renewal is already due. Runs after the
+/// walk, when the clock is known.
+pub(super) fn next_renewal_risks(w: &mut Walk, chain: &Chain, now: Timestamp) {
+    if needs_issuance(chain) || !chain.is_ready() {
+        return;
+    }
+    let st = chain.certificate.status.as_ref();
+    let due = |t: Option<&str>| t.and_then(timefmt::parse).is_some_and(|t| t <= now);
+    if due(st.and_then(|s| s.renewal_time.as_deref()))
+        || due(st.and_then(|s| s.not_after.as_deref()))
+    {
+        return;
+    }
+    let renewal = st
+        .and_then(|s| s.renewal_time.as_deref())
+        .and_then(timefmt::parse)
+        .map(|t| {
+            format!(
+                " (renewal {}, {})",
+                timefmt::rfc3339(t),
+                timefmt::relative(t, now)
+            )
+        })
+        .unwrap_or_default();
+    let mut touched = Vec::new();
+    for i in 0..w.findings.len() {
+        if w.levels[i] == Level::Issuer && w.findings[i].severity == Severity::Error {
+            let f = &mut w.findings[i];
+            f.severity = Severity::Warning;
+            f.remedy = format!(
+                "The Certificate is Ready and nothing is issuing, so this only threatens its next renewal{renewal}. {}",
+                f.remedy
+            );
+            touched.push(i);
+        }
+    }
+    for s in w.path.iter_mut() {
+        if s.findings.iter().any(|i| touched.contains(i)) {
+            let sev = |i: &usize| w.findings[*i].severity;
+            s.state = if s.findings.iter().any(|i| sev(i) == Severity::Error) {
+                crate::diagnose::StepState::Failed
+            } else {
+                crate::diagnose::StepState::Warning
+            };
         }
     }
 }

@@ -1,10 +1,115 @@
 //! CertificateRequest level: denied, invalid, never approved, failed.
 
+use jiff::{SignedDuration, Timestamp};
+
+use super::issuer::event_evidence;
 use super::{Walk, describe, subject_of};
 use crate::diagnose::Level;
-use crate::findings::{Code, Finding, Severity};
-use crate::model::chain::{Chain, request_revision};
+use crate::findings::{Code, Finding, Severity, Subject};
+use crate::model::chain::{Chain, controller_of, request_revision};
 use crate::model::types::{CertificateRequest, find_condition};
+use crate::timefmt;
+
+/// How long a request may wait for its `Approved` condition before that is more than the
+/// approver's normal delay.
+const APPROVAL_GRACE: SignedDuration = SignedDuration::from_secs(60);
+
+/// The Helm chart value that lets cert-manager's approver approve requests for this issuer
+/// kind and group: `<kind lowercased>s.<group>/*` (the signer name is the resource's plural).
+pub(super) fn signer_name(kind: &str, group: &str) -> String {
+    format!("{}s.{group}/*", kind.to_lowercase())
+}
+
+/// Requests that stop the next revision: a request of that name the Certificate does not
+/// control (creation fails with `already exists`), or several for that revision.
+fn next_request_checks(w: &mut Walk, chain: &Chain) {
+    let cert = chain.certificate;
+    let ns = cert.metadata.namespace.as_deref().unwrap_or("");
+    let cert_name = cert.metadata.name.as_deref().unwrap_or("");
+    let next = &chain.next_request;
+    let exists_event = chain
+        .events
+        .certificate
+        .iter()
+        .rev()
+        .find(|e| {
+            e.reason.as_deref() == Some("RequestFailed")
+                && e.message
+                    .as_deref()
+                    .is_some_and(|m| m.contains("already exists"))
+        })
+        .copied();
+    let blocking_name = next
+        .blocking
+        .and_then(|cr| cr.metadata.name.clone())
+        .or_else(|| exists_event.map(|_| format!("{cert_name}-{}", next.revision)));
+    if let Some(name) = blocking_name {
+        let step = w.step(
+            "CertificateRequest",
+            &name,
+            "not controlled by this Certificate",
+        );
+        let owner = next.blocking.map(|cr| match controller_of(&cr.metadata) {
+            Some(o) => format!(
+                "its controller ownerReference is {} {} uid {}, not this Certificate (uid {})",
+                o.kind,
+                o.name,
+                o.uid,
+                cert.metadata.uid.as_deref().unwrap_or("-")
+            ),
+            None => "it has no controller ownerReference".to_string(),
+        });
+        let mut f = Finding::new(
+            Code::RequestOrphaned,
+            Severity::Error,
+            Subject::new("CertificateRequest", Some(ns), &name),
+            format!(
+                "CertificateRequest {name} has the name of revision {} but this Certificate does not control it, so cert-manager cannot create its own request",
+                next.revision
+            ),
+            format!(
+                "cert-manager names requests <certificate>-<revision> and ignores requests it does not own; this one makes every creation fail with `already exists` (typical after a backup/restore, which gives the Certificate a new uid). Delete it: `kubectl delete certificaterequest {name} -n {ns}`; cert-manager then creates revision {} itself.",
+                next.revision
+            ),
+        );
+        if let Some(o) = owner {
+            f = f.evidence(o);
+        }
+        if let Some(e) = exists_event.and(event_evidence(
+            &chain.events.certificate,
+            &["RequestFailed"],
+        )) {
+            f = f.evidence(e);
+        }
+        f = f.reproduce(format!("kubectl get certificaterequest {name} -n {ns} -o jsonpath='{{.metadata.ownerReferences}}'"));
+        w.add(step, Level::Request, f);
+    }
+    if !next.duplicates.is_empty() {
+        let names: Vec<&str> = next
+            .duplicates
+            .iter()
+            .filter_map(|cr| cr.metadata.name.as_deref())
+            .collect();
+        let step = w.step(
+            "CertificateRequest",
+            names[0],
+            format!("{} requests for revision {}", names.len(), next.revision),
+        );
+        w.add(
+            step,
+            Level::Request,
+            Finding::new(
+                Code::RequestDuplicate,
+                Severity::Error,
+                Subject::new("CertificateRequest", Some(ns), names[0]),
+                format!("{} CertificateRequests of this Certificate have revision {} ({}); cert-manager skips issuance until only one is left", names.len(), next.revision, names.join(", ")),
+                format!("cert-manager's gatherer stops with `multiple CertificateRequests were found for the 'next' revision {}, issuance is skipped until there are no more duplicates`. Delete all but one (e.g. `kubectl delete certificaterequest {} -n {ns}`).", next.revision, names[1..].join(" ")),
+            )
+            .evidence(format!("requests with cert-manager.io/certificate-revision={}: {}", next.revision, names.join(", ")))
+            .reproduce(format!("kubectl get certificaterequests -n {ns} -o custom-columns=NAME:.metadata.name,REVISION:.metadata.annotations.cert-manager\\.io/certificate-revision,OWNER:.metadata.ownerReferences[0].uid")),
+        );
+    }
+}
 
 fn cr_conditions(cr: &CertificateRequest) -> &[crate::model::Condition] {
     cr.status
@@ -16,6 +121,7 @@ fn cr_conditions(cr: &CertificateRequest) -> &[crate::model::Condition] {
 pub(super) fn request_checks(w: &mut Walk, chain: &Chain) {
     let cert = chain.certificate;
     let ns = cert.metadata.namespace.as_deref().unwrap_or("");
+    next_request_checks(w, chain);
     let Some(cr) = chain.current_request else {
         let step = w.step(
             "CertificateRequest",
@@ -71,13 +177,30 @@ pub(super) fn request_checks(w: &mut Walk, chain: &Chain) {
         return;
     }
     if is("Approved").is_none() {
-        w.add(
-            step,
-            Level::Request,
-            Finding::new(Code::RequestNotApproved, Severity::Error, subject, "the request is neither Approved nor Denied, so no issuer will sign it", "Auto-approval may be disabled (Helm disableAutoApproval) or no approver-policy matches. Approve it (`cmctl approve`) or add a matching CertificateRequestPolicy.")
-                .evidence("no Approved or Denied condition")
-                .reproduce(check),
-        );
+        let r = &cr.spec.issuer_ref;
+        let remedy = if r.is_external() {
+            let signer = signer_name(r.kind_or_default(), r.group_or_default());
+            format!(
+                "{} is an external issuer: cert-manager's approver approves only the signers in the Helm value approveSignerNames, by default issuers.cert-manager.io/* and clusterissuers.cert-manager.io/*. Add `{signer}` to approveSignerNames (or grant the approver `approve` on signers `{signer}`), or approve this request by hand (`cmctl approve {name} -n {ns}`).",
+                r.kind_or_default()
+            )
+        } else {
+            format!(
+                "Auto-approval may be disabled (Helm disableAutoApproval) or no approver-policy matches. Approve it (`cmctl approve {name} -n {ns}`) or add a matching CertificateRequestPolicy."
+            )
+        };
+        let mut f = Finding::new(
+            Code::RequestNotApproved,
+            Severity::Error,
+            subject,
+            "the request is neither Approved nor Denied, so no issuer will sign it",
+            remedy,
+        )
+        .evidence("no Approved or Denied condition");
+        if let Some(e) = event_evidence(&chain.events.request, &["WaitingForApproval"]) {
+            f = f.evidence(e);
+        }
+        w.add(step, Level::Request, f.reproduce(check));
         return;
     }
     if let Some(c) = ready.filter(|c| c.reason.as_deref() == Some("Failed")) {
@@ -88,5 +211,63 @@ pub(super) fn request_checks(w: &mut Walk, chain: &Chain) {
             f = f.evidence(format!("failureTime: {t}"));
         }
         w.add(step, Level::Request, f);
+    }
+    if let Some(order) = chain.foreign_order {
+        let oname = order.metadata.name.as_deref().unwrap_or("");
+        let owner = controller_of(&order.metadata)
+            .map_or("no controller ownerReference".to_string(), |o| {
+                format!("controller {} {} uid {}", o.kind, o.name, o.uid)
+            });
+        w.add(
+            step,
+            Level::Order,
+            Finding::new(
+                Code::OrderForeignOwner,
+                Severity::Error,
+                subject_of("Order", &order.metadata),
+                format!("Order {oname} has this request's name but is not controlled by it, so cert-manager never creates the request's own Order"),
+                format!("Order names are computed from the request's name, so a leftover Order of an earlier request with the same name (or one restored from a backup) stands in the way; cert-manager logs `found Order resource not owned by this CertificateRequest, retrying` for ever (cert-manager#2683, #4740). Delete it: `kubectl delete order {oname} -n {ns}`."),
+            )
+            .evidence(format!("Order {oname}: {owner}; request {name} uid {}", cr.metadata.uid.as_deref().unwrap_or("-")))
+            .reproduce(format!("kubectl get order {oname} -n {ns} -o jsonpath='{{.metadata.ownerReferences}}'")),
+        );
+    }
+}
+
+/// After the walk, when the clock is known: a request waiting for approval for seconds is
+/// the approver's normal delay (a warning); after a minute, the approver (the controller)
+/// or the webhook that admits its status write is the suspect too.
+pub(super) fn approval_age(w: &mut Walk, chain: &Chain, now: Timestamp) {
+    let Some(cr) = chain.current_request else {
+        return;
+    };
+    let Some(i) = w
+        .findings
+        .iter()
+        .position(|f| f.code == Code::RequestNotApproved)
+    else {
+        return;
+    };
+    let Some(created) = cr.metadata.creation_timestamp.as_ref().map(|t| t.0) else {
+        return;
+    };
+    let age = now.duration_since(created);
+    let f = &mut w.findings[i];
+    f.evidence.push(format!(
+        "created {} ({})",
+        timefmt::rfc3339(created),
+        timefmt::relative(created, now)
+    ));
+    if age < APPROVAL_GRACE {
+        f.severity = Severity::Warning;
+        f.message = format!(
+            "the request was created {} and is not approved yet; approval normally follows within seconds",
+            timefmt::relative(created, now)
+        );
+        for s in w.path.iter_mut().filter(|s| s.findings.contains(&i)) {
+            s.state = crate::diagnose::StepState::Warning;
+        }
+    } else {
+        f.remedy.push_str(" A request still unapproved after more than a minute also points at the cert-manager controller (it runs the approver) or the webhook that must admit the approval: `kubectl get pods -n cert-manager` and `kubectl logs -n cert-manager deploy/cert-manager | grep -i approv`.");
     }
 }

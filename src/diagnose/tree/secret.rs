@@ -37,6 +37,25 @@ pub(super) fn secret_checks(w: &mut Walk, chain: &Chain, now: Timestamp) {
                 w.unknown(step);
             }
         }
+        SecretLink::Found(_)
+            if chain
+                .shared_secret
+                .as_ref()
+                .is_some_and(|s| !s.is_owner(cert)) =>
+        {
+            // It holds the owner's certificate: checking it against this spec would blame
+            // the Secret for what SECRET_SHARED explains.
+            let owner = chain
+                .shared_secret
+                .as_ref()
+                .and_then(|s| s.owner.metadata.name.as_deref())
+                .unwrap_or("");
+            w.step(
+                "Secret",
+                secret_name,
+                format!("present, written for Certificate {owner}"),
+            );
+        }
         SecretLink::Found(secret) => {
             let step = w.step("Secret", secret_name, "present");
             for f in secret_findings(secret, cert, now) {
@@ -50,6 +69,7 @@ pub(super) fn secret_checks(w: &mut Walk, chain: &Chain, now: Timestamp) {
             }
         }
     }
+    super::certificate::after_walk(w, chain, now);
 }
 
 fn secret_findings(secret: &Secret, cert: &Certificate, now: Timestamp) -> Vec<Finding> {
