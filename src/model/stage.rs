@@ -407,9 +407,6 @@ mod tests {
             "failed 3 times; next automatic retry in 3h"
         );
         let b = Backoff::new(1, last).unwrap();
-        assert_eq!(
-            b.describe(now),
-            "failed 1 time; automatic retry is due now"
-        );
+        assert_eq!(b.describe(now), "failed 1 time; automatic retry is due now");
     }
 }
