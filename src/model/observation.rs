@@ -246,3 +246,26 @@ pub struct NsAnswer {
     /// TXT values, or `NXDOMAIN`, `SERVFAIL`, `timed out`, … (no records = empty list).
     pub result: Result<Vec<String>, String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reserved_addresses_are_flagged() {
+        for ip in [
+            "10.1.2.3",
+            "192.168.0.1",
+            "127.0.0.1",
+            "100.64.0.1",
+            "fd00::1",
+            "::1",
+            "203.0.113.5",
+        ] {
+            assert!(is_reserved(&ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["1.1.1.1", "2606:4700::1111"] {
+            assert!(!is_reserved(&ip.parse().unwrap()), "{ip}");
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! HTTP-01 observations → findings: what the address, the connection and the answer at the
+//! challenge URL mean, judged by the rules Let's Encrypt applies.
+
+use std::net::IpAddr;
+
+use crate::findings::{Code, Finding, Severity, Subject};
+use crate::model::observation::{FetchEnd, Hop, Http01Observation, ProbeHost, is_reserved};
+
+// ---------------------------------------------------------------- HTTP-01
+
+/// What one HTTP-01 probe is about.
+#[derive(Debug, Clone)]
+pub struct Http01Target {
+    /// Finding subject (the Challenge, narrowed to the name).
+    pub subject: Subject,
+    /// The name validated.
+    pub dns_name: String,
+    /// The token (URL path).
+    pub token: String,
+    /// The key authorization the body must equal.
+    pub expected: String,
+    /// Load-balancer addresses of the Ingresses that route this host.
+    pub ingress_addresses: Vec<IpAddr>,
+}
+
+fn addrs_text(r: &Result<Vec<IpAddr>, String>) -> String {
+    match r {
+        Ok(v) if v.is_empty() => "no records".into(),
+        Ok(v) => v
+            .iter()
+            .map(IpAddr::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+        Err(e) => e.clone(),
+    }
+}
+
+fn chain_text(hops: &[Hop]) -> String {
+    hops.iter()
+        .map(|h| match (h.status, &h.location) {
+            (Some(s), Some(l)) => format!("{} → {s} Location: {l}", h.url),
+            (Some(s), None) => format!("{} → {s}", h.url),
+            (None, _) => format!("{} → no answer", h.url),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Turns an HTTP-01 observation into findings.
+pub fn http01_findings(t: &Http01Target, o: &Http01Observation, host: ProbeHost) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let url = format!(
+        "http://{}/.well-known/acme-challenge/{}",
+        t.dns_name, t.token
+    );
+    let curl = format!("curl -sv {url}");
+    let dig = format!("dig +short A {0}; dig +short AAAA {0}", t.dns_name);
+    let mut all: Vec<IpAddr> = o.a.clone().unwrap_or_default();
+    all.extend(o.aaaa.clone().unwrap_or_default());
+    if all.is_empty() && o.connect_to.is_none() {
+        out.push(
+            Finding::new(Code::Http01NoAddress, Severity::Error, t.subject.clone(), format!("{} has no A or AAAA record, so the CA cannot connect", t.dns_name), "Create the DNS record pointing at the ingress or load balancer that serves this host.")
+                .evidence(format!("A: {}", addrs_text(&o.a)))
+                .evidence(format!("AAAA: {}", addrs_text(&o.aaaa)))
+                .reproduce(dig.clone()),
+        );
+        return out;
+    }
+    let reserved: Vec<String> = all
+        .iter()
+        .filter(|ip| is_reserved(ip))
+        .map(IpAddr::to_string)
+        .collect();
+    if !reserved.is_empty() {
+        out.push(
+            Finding::new(Code::Http01PrivateAddress, Severity::Warning, t.subject.clone(), format!("{} resolves to reserved or private addresses ({}) that a public CA cannot reach", t.dns_name, reserved.join(", ")), "A public CA validates from the internet: publish a public address, or use DNS-01. (A private ACME CA inside your network may reach it.)")
+                .reproduce(dig.clone()),
+        );
+    }
+    if !t.ingress_addresses.is_empty()
+        && !all.is_empty()
+        && !all.iter().any(|ip| t.ingress_addresses.contains(ip))
+    {
+        out.push(
+            Finding::new(Code::Http01DnsNotIngress, Severity::Warning, t.subject.clone(), format!("{} does not resolve to the load balancer of the Ingress that serves it", t.dns_name), "Point the DNS record at the Ingress's load-balancer address, or check with --connect-to that the ingress answers before changing DNS. (A CDN or proxy in front explains a difference.)")
+                .evidence(format!("DNS: {}", all.iter().map(IpAddr::to_string).collect::<Vec<_>>().join(", ")))
+                .evidence(format!("Ingress load balancer: {}", t.ingress_addresses.iter().map(IpAddr::to_string).collect::<Vec<_>>().join(", ")))
+                .reproduce(dig.clone()),
+        );
+    }
+    let mut seen = Vec::new();
+    // Let's Encrypt falls back to IPv4 when IPv6 does not connect: broken IPv6 next to a
+    // reachable IPv4 address is a warning, and the IPv4 answer decides.
+    let v4_reachable = o
+        .fetches
+        .iter()
+        .any(|f| !f.ipv6 && !matches!(f.end, FetchEnd::Unreachable(_)));
+    for f in &o.fetches {
+        let resolve = format!(
+            "curl -sv --connect-to {}:80:{} {url}",
+            t.dns_name, f.address
+        );
+        let finding = match &f.end {
+            FetchEnd::Body(b) if *b == t.expected => continue,
+            FetchEnd::Body(b) => Finding::new(Code::Http01WrongBody, Severity::Error, t.subject.clone(), format!("{} serves a body that is not the key authorization", f.address), "Another backend answers for this path: check that the solver's Ingress/HTTPRoute wins over the app's routes (ingress class, path precedence, a catch-all or auth middleware).")
+                .evidence(format!("got: {:?}", crate::sanitize::clean(&b.chars().take(120).collect::<String>())))
+                .evidence(format!("expected: {:?}", t.expected)),
+            FetchEnd::Status(s) => Finding::new(Code::Http01WrongStatus, Severity::Error, t.subject.clone(), format!("{} answers {s} for the challenge path, not 200", f.address), match s {
+                404 => "The request reaches a server that does not route the challenge path to cert-manager's solver: check the solver Ingress's class and that the ingress controller serving this address picks it up.",
+                503 | 502 => "The route exists but the solver pod or Service behind it is not ready: check the cm-acme-http-solver pod and its Service endpoints.",
+                401 | 403 => "Something in front (auth, WAF, IP allow-list) blocks the challenge path; exempt /.well-known/acme-challenge/.",
+                _ => "Make the challenge path answer 200 with the key authorization.",
+            }),
+            FetchEnd::BadRedirect(why) => Finding::new(Code::Http01BadRedirect, Severity::Error, t.subject.clone(), format!("{}: {why}", f.address), "The CA follows at most 10 redirects, only to http/https on ports 80/443, only 301/302/307/308, and never a loop; fix the redirect or exempt the challenge path from it."),
+            FetchEnd::Unreachable(why) if host.local_failure(&f.address, why) => Finding::new(
+                Code::ProbeHostNoRoute,
+                Severity::Info,
+                t.subject.clone(),
+                format!("{} could not be tried from this machine ({why})", f.address),
+                "This machine has no route to that address family; the CA's view is not affected. Re-run the probe from a host with IPv6 (or the in-cluster Job) to check that address.",
+            ),
+            FetchEnd::Unreachable(why) => {
+                if f.ipv6 && v4_reachable {
+                    Finding::new(Code::Http01Ipv6Broken, Severity::Warning, t.subject.clone(), format!("IPv6 address {} does not answer ({why}) while IPv4 does", f.address), "Let's Encrypt tries IPv6 first and only falls back to IPv4 on connection failure: remove the AAAA record or make the service reachable over IPv6.")
+                } else {
+                    Finding::new(Code::Http01Unreachable, Severity::Error, t.subject.clone(), format!("{} over {}: {why}", f.address, if f.ipv6 { "IPv6" } else { "IPv4" }), "Nothing accepts connections on port 80 there: check the load balancer, firewall and security groups (port 80 must be open to the internet for HTTP-01).")
+                }
+            }
+        };
+        let dedupe = (finding.code, finding.message.replace(&f.address, ""));
+        if seen.contains(&dedupe) {
+            continue;
+        }
+        seen.push(dedupe);
+        let mut finding = finding.reproduce(resolve);
+        if !f.hops.is_empty() {
+            finding = finding.evidence(format!("requests: {}", chain_text(&f.hops)));
+        }
+        out.push(finding.reproduce(curl.clone()));
+    }
+    out
+}
