@@ -171,14 +171,28 @@ fn redirects_are_followed_by_the_cas_rules() {
             .unwrap()
             .contains("status 303 is not a redirect the CA follows")
     );
-    // A redirect to HTTPS is followed; nothing listens on 443 here, and the chain is shown.
+    // A redirect to HTTPS is followed; nothing answers HTTPS here. Port 80 works, so the
+    // redirect is the fault (this test used to expect HTTP01_UNREACHABLE, which sent users to
+    // the firewall of port 80).
     let (r, _) = http_case(|t, _| {
         vec![(
             path(t),
             Reply::Redirect(301, format!("https://app.example.com{}", path(t))),
         )]
     });
-    let f = finding_v4(&r, "HTTP01_UNREACHABLE");
+    assert_eq!(root(&r, "app-tls"), "HTTP01_BAD_REDIRECT");
+    let f = finding_v4(&r, "HTTP01_BAD_REDIRECT");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("redirects the challenge path to HTTPS, which fails"),
+        "{f}"
+    );
+    assert!(
+        f["remedy"].as_str().unwrap().contains("ssl-redirect"),
+        "{f}"
+    );
     assert!(
         f["evidence"][0]
             .as_str()
