@@ -463,8 +463,22 @@ fn a_resolver_that_never_answers_times_out_into_findings() {
 
 #[test]
 fn caa_is_checked_for_healthy_certificates_too_since_it_breaks_the_next_renewal() {
-    let objs = fixture_objects("healthy.yaml");
+    let mut objs = fixture_objects("healthy.yaml");
     let dns = DnsServer::start(&[("example.com.", &zone("@ IN CAA 0 issue \"pki.goog\"\n"))]);
+    // Ready and nothing issuing: a risk for the next renewal, not today's failure (this test
+    // used to expect an error and exit 1 for a certificate that works).
+    let (r, code, _) = diagnose_live(&objs, dns.port(), &[]);
+    assert_eq!((code, root(&r, "web-tls").as_str()), (0, "none"));
+    let f = crate::support::report::finding(&r, "web-tls", "CAA_FORBIDS_CA");
+    assert_eq!(f["severity"], "warning");
+    assert!(
+        f["remedy"].as_str().unwrap().contains("next renewal"),
+        "{f}"
+    );
+    // Once renewal is due, the same records block it now.
+    crate::support::objects::edit(&mut objs, "Certificate", "web-tls", |c| {
+        c["status"]["renewalTime"] = json!("2026-11-23T11:00:00Z");
+    });
     let (r, code, _) = diagnose_live(&objs, dns.port(), &[]);
     assert_eq!(code, 1);
     assert_eq!(root(&r, "web-tls"), "CAA_FORBIDS_CA");
@@ -473,7 +487,10 @@ fn caa_is_checked_for_healthy_certificates_too_since_it_breaks_the_next_renewal(
         &zone("@ IN CAA 0 issue \"letsencrypt.org\"\n"),
     )]);
     let (r, code, _) = diagnose_live(&objs, dns.port(), &[]);
-    assert_eq!((code, root(&r, "web-tls").as_str()), (0, "none"));
+    assert!(
+        !codes(&r, "web-tls").iter().any(|c| c.starts_with("CAA_")),
+        "{code}"
+    );
 }
 
 #[test]
@@ -510,7 +527,7 @@ fn two_certificates_sharing_a_name_get_only_their_own_caa_findings() {
         "web-tls got another Certificate's CAA finding: {:?}",
         codes(&r, "web-tls")
     );
-    assert_eq!(root(&r, "other-tls"), "CAA_FORBIDS_CA");
+    assert!(codes(&r, "other-tls").contains(&"CAA_FORBIDS_CA".to_string()));
     let mine = findings(&r, "other-tls")
         .iter()
         .filter(|f| f["code"] == "CAA_FORBIDS_CA")

@@ -97,6 +97,7 @@ pub fn diagnose(
     }
     challenge::caa_checks(&mut w, chain, obs);
     secret::secret_checks(&mut w, chain, now);
+    certificate::after_walk(&mut w, chain, now);
 
     let root = root_cause(&w.findings, &w.levels).map(|i| RootCause {
         code: w.findings[i].code,
