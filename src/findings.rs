@@ -99,6 +99,7 @@ codes! {
     CertNotReady => ("CERT_NOT_READY", Error, "the Certificate's Ready condition is not True"),
     IssuanceBackoff => ("ISSUANCE_BACKOFF", Error, "the last issuance failed and cert-manager waits before retrying"),
     RenewalOverdue => ("RENEWAL_OVERDUE", Warning, "status.renewalTime has passed but no issuance is running"),
+    IssuanceLoop => ("ISSUANCE_LOOP", Error, "cert-manager re-issues the certificate over and over, spending the CA's rate limits"),
     SecretShared => ("SECRET_SHARED", Error, "another Certificate has the same spec.secretName; only one of them is ever issued"),
     IssuerNotFound => ("ISSUER_NOT_FOUND", Error, "the issuer named in spec.issuerRef does not exist"),
     IssuerNotReady => ("ISSUER_NOT_READY", Error, "the issuer exists but is not Ready"),

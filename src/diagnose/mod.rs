@@ -81,6 +81,9 @@ pub struct CertificateDiagnosis {
     pub healthy: bool,
     /// The most specific error, or `None` when healthy.
     pub root_cause: Option<RootCause>,
+    /// When the next renewal is and which rule decides it, in one line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renewal: Option<String>,
     /// Every finding, in walk order.
     pub findings: Vec<Finding>,
     /// The walk, for the tree view.

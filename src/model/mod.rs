@@ -7,6 +7,7 @@
 pub mod chain;
 pub mod dump;
 pub mod observation;
+pub mod renewal;
 pub mod selector;
 pub mod snapshot;
 pub mod stage;

@@ -109,6 +109,12 @@ pub fn diagnose(
         name,
         healthy: root.is_none(),
         root_cause: root,
+        renewal: chain
+            .certificate
+            .status
+            .as_ref()
+            .and_then(|s| s.not_after.as_ref())
+            .map(|_| crate::model::renewal::renewal(chain.certificate).describe(now)),
         findings: w.findings,
         path: w.path,
         levels: w.levels,

@@ -130,6 +130,12 @@ pub struct CertificateSpec {
     /// How long before expiry to renew (Go duration).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renew_before: Option<String>,
+    /// `spec.renewBeforePercentage` (v1.15+): renew when this share of the lifetime is left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renew_before_percentage: Option<i64>,
+    /// `spec.renewalPolicies` (v1.21+), kept raw: windows that may defer a renewal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewal_policies: Option<serde_json::Value>,
 }
 
 /// Observed state of a Certificate.
@@ -160,6 +166,42 @@ pub struct CertificateStatus {
     /// Temporary Secret holding the next private key while issuing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_private_key_secret_name: Option<String>,
+    /// `status.acme` (v1.21+): ACME Renewal Information from the CA.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acme: Option<CertificateAcmeStatus>,
+}
+
+/// `status.acme` of a Certificate.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct CertificateAcmeStatus {
+    /// ACME Renewal Information (`ACMEUseARI`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ari: Option<AriStatus>,
+}
+
+/// The CA's suggested renewal window (RFC 9773).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AriStatus {
+    /// The window the CA suggests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggested_window: Option<AriWindow>,
+    /// The last error asking the CA, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+}
+
+/// Start and end of a suggested window (RFC 3339).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AriWindow {
+    /// Start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// End.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
 }
 
 /// Desired state of a CertificateRequest.
