@@ -6,6 +6,8 @@
 use jiff::{SignedDuration, Timestamp};
 
 pub use crate::cluster::{ConnectOptions, NamespaceChoice, Source, Target};
+pub use crate::findings::{Code, explain};
+pub use crate::model::approval::Verdict;
 pub use crate::model::selector::LabelSelector;
 pub use crate::probe::{ConnectTo, ProbeOptions};
 pub use crate::renew::{DryRun, RenewOptions};
@@ -65,6 +67,12 @@ pub enum CommandConfig {
     Renew(RenewOptions),
     /// `dump`.
     Dump,
+    /// `approve` / `deny`.
+    Decide(DecideOptions),
+    /// `check api`.
+    CheckApi(CheckApiOptions),
+    /// `explain CODE`; `None` = `explain --list`.
+    Explain(Option<Code>),
 }
 
 /// Options of `diagnose`.
@@ -92,4 +100,28 @@ pub struct InspectOptions {
     pub input: InspectInput,
     /// `--warn-within`; `None` = the default window (a third of the lifetime or 7d).
     pub warn_within: Option<SignedDuration>,
+}
+
+/// Options of `approve` and `deny`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecideOptions {
+    /// Approve or deny.
+    pub verdict: Verdict,
+    /// The CertificateRequests, in the target namespace.
+    pub names: Vec<String>,
+    /// The condition's reason (never empty).
+    pub reason: String,
+    /// The condition's message (never empty).
+    pub message: String,
+    /// Dry-run mode, if any.
+    pub dry_run: Option<DryRun>,
+}
+
+/// Options of `check api`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckApiOptions {
+    /// Keep checking for this long; zero = check once.
+    pub wait: std::time::Duration,
+    /// Time between two checks.
+    pub interval: std::time::Duration,
 }

@@ -3,6 +3,8 @@
 //! object it is about, the evidence, a remedy in a sentence or two, and the commands that
 //! reproduce the check by hand.
 
+pub mod explain;
+
 use serde::Serialize;
 
 /// How bad a finding is. Errors and warnings make a command exit 1; info never does.

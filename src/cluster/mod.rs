@@ -3,6 +3,7 @@
 //!
 //! Everything above this module works on the snapshot; nothing above it does I/O.
 
+pub mod api;
 pub mod client;
 pub mod file;
 pub mod load;

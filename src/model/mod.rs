@@ -4,6 +4,8 @@
 //!
 //! Nothing here does I/O; every function is unit-tested on values.
 
+pub mod api_check;
+pub mod approval;
 pub mod chain;
 pub mod dump;
 pub mod observation;

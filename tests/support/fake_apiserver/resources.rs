@@ -1,5 +1,6 @@
-//! The kinds the fake server serves: those certdoctor reads, and the ConfigMap a fixture
-//! carries to show that unknown kinds in a dump are skipped. Every one is served at `v1`.
+//! The kinds the fake server serves: those certdoctor reads, the ConfigMap a fixture
+//! carries to show that unknown kinds in a dump are skipped, and the
+//! ValidatingWebhookConfiguration `check api` looks for. Every one is served at `v1`.
 
 /// One API resource.
 pub struct ResourceDef {
@@ -41,6 +42,13 @@ static RESOURCES: &[ResourceDef] = &[
     res("Event", "", "events", true, false),
     res("ConfigMap", "", "configmaps", true, false),
     res("Ingress", "networking.k8s.io", "ingresses", true, true),
+    res(
+        "ValidatingWebhookConfiguration",
+        "admissionregistration.k8s.io",
+        "validatingwebhookconfigurations",
+        false,
+        false,
+    ),
 ];
 
 impl ResourceDef {
@@ -57,6 +65,11 @@ impl ResourceDef {
             .iter()
             .find(|d| d.plural == plural && d.group == group);
         found.filter(|_| version == "v1")
+    }
+
+    /// The resources served under `/apis/<group>/v1`, for API discovery.
+    pub fn in_group(group: &str) -> impl Iterator<Item = &'static ResourceDef> + '_ {
+        RESOURCES.iter().filter(move |d| d.group == group)
     }
 
     pub fn api_version(&self) -> String {
