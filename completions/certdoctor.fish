@@ -33,7 +33,8 @@ complete -c certdoctor -n "__fish_certdoctor_needs_command" -l request-timeout -
 complete -c certdoctor -n "__fish_certdoctor_needs_command" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_needs_command" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -64,12 +65,14 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l reque
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l from-file -d 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it' -r
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l offline -d 'Skip the network probes (DNS, HTTP-01, CAA): cluster state only'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l tree -d 'Print the whole walk of each certificate (every finding with its evidence, fix and commands), as -o wide does'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -s V -l version -d 'Print version'
@@ -82,7 +85,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand status" -l request
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand status" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -99,7 +103,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not _
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -120,7 +125,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fis
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from secret" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from secret" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -138,7 +144,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fis
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from file" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from file" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -162,7 +169,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -l request-
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -183,7 +191,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand completion" -l req
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand completion" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand completion" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -200,7 +209,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand generate-assets" -
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand generate-assets" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand generate-assets" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -217,7 +227,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -l request-t
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"

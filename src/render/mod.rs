@@ -5,6 +5,7 @@
 pub mod diagnose;
 pub mod findings;
 pub mod inspect;
+pub mod markdown;
 pub mod renew;
 pub mod status;
 

@@ -98,11 +98,8 @@ pub fn diagnose(
     challenge::caa_checks(&mut w, chain, obs);
     secret::secret_checks(&mut w, chain, now);
 
-    let root = root_cause(&w.findings, &w.levels).map(|i| RootCause {
-        code: w.findings[i].code,
-        severity: w.findings[i].severity,
-        message: w.findings[i].message.clone(),
-    });
+    let root =
+        root_cause(&w.findings, &w.levels).map(|i| RootCause::of(&w.findings[i], &ns, &name));
     CertificateDiagnosis {
         namespace: ns,
         name,
