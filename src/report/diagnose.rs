@@ -129,8 +129,17 @@ impl<'a> Brief<'a> {
         for line in candidates {
             push_once(&mut evidence, &headline, line);
         }
+        // The CA's detail often comes back with its error type in brackets, `… (unauthorized)`,
+        // which the raw message in the evidence spells as a URN: the rest counts as said then.
+        let said = |tail: &str| {
+            let bare = match tail.rfind(" (") {
+                Some(i) if tail.ends_with(')') => &tail[..i],
+                _ => tail,
+            };
+            evidence.iter().any(|e| e.contains(bare))
+        };
         if let Some(tail) = tail
-            && !evidence.iter().any(|e| e.contains(tail))
+            && !said(tail)
         {
             evidence.insert(0, tail.to_string());
         }
