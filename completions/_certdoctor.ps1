@@ -73,6 +73,7 @@ Register-ArgumentCompleter -Native -CommandName 'certdoctor' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)')
             [CompletionResult]::new('--from-file', '--from-file', [CompletionResultType]::ParameterName, 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Skip the network probes (DNS, HTTP-01, CAA): cluster state only')
+            [CompletionResult]::new('--tree', '--tree', [CompletionResultType]::ParameterName, 'Print the whole walk of each certificate (every finding with its evidence, fix and commands), as -o wide does')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Look in every namespace')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Look in every namespace')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

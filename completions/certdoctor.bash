@@ -173,11 +173,11 @@ _certdoctor() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -483,11 +483,11 @@ _certdoctor() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -580,7 +580,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__diagnose)
-            opts="-n -A -l -o -h -V --offline --nameserver --connect-to --probe-timeout --concurrency --dns-port --http-port --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --offline --tree --nameserver --connect-to --probe-timeout --concurrency --dns-port --http-port --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -643,11 +643,11 @@ _certdoctor() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -705,11 +705,11 @@ _certdoctor() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -829,11 +829,11 @@ _certdoctor() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1115,11 +1115,11 @@ _certdoctor() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1181,11 +1181,11 @@ _certdoctor() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1303,11 +1303,11 @@ _certdoctor() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1377,11 +1377,11 @@ _certdoctor() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1439,11 +1439,11 @@ _certdoctor() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text wide json yaml markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)

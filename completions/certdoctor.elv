@@ -69,6 +69,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
             cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
             cand --offline 'Skip the network probes (DNS, HTTP-01, CAA): cluster state only'
+            cand --tree 'Print the whole walk of each certificate (every finding with its evidence, fix and commands), as -o wide does'
             cand -A 'Look in every namespace'
             cand --all-namespaces 'Look in every namespace'
             cand -h 'Print help (see more with ''--help'')'

@@ -33,7 +33,8 @@ complete -c certdoctor -n "__fish_certdoctor_needs_command" -l request-timeout -
 complete -c certdoctor -n "__fish_certdoctor_needs_command" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_needs_command" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -68,12 +69,14 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l reque
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l from-file -d 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it' -r
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l offline -d 'Skip the network probes (DNS, HTTP-01, CAA): cluster state only'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l tree -d 'Print the whole walk of each certificate (every finding with its evidence, fix and commands), as -o wide does'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -s V -l version -d 'Print version'
@@ -86,7 +89,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand status" -l request
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand status" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -103,7 +107,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not _
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -124,7 +129,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fis
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from secret" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from secret" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -142,7 +148,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fis
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from file" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from file" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -166,7 +173,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -l request-
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -187,7 +195,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand completion" -l req
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand completion" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand completion" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -204,7 +213,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand generate-assets" -
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand generate-assets" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand generate-assets" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -221,7 +231,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -l request-t
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"

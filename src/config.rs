@@ -27,6 +27,8 @@ pub enum Output {
     Json,
     /// YAML model.
     Yaml,
+    /// A Markdown block for a ticket (`status` and `diagnose`).
+    Markdown,
 }
 
 impl Output {
@@ -45,6 +47,8 @@ pub struct Config {
     pub output: Output,
     /// Whether stdout gets colour (decided once, from `--color`, the terminal and NO_COLOR).
     pub color: bool,
+    /// Columns long text wraps at: the terminal's width, or 100 when stdout is not a terminal.
+    pub width: usize,
     /// The instant every age and expiry is measured from.
     pub now: Timestamp,
     /// The command to run.
@@ -82,6 +86,8 @@ pub struct DiagnoseOptions {
     pub name: Option<String>,
     /// The network probes; `None` with `--offline`.
     pub probes: Option<ProbeOptions>,
+    /// `--tree`: every certificate's whole walk, as `-o wide` prints it.
+    pub tree: bool,
 }
 
 /// What `inspect` reads.

@@ -62,6 +62,15 @@ pub fn convert(cli: Cli) -> Result<Invocation, CliError> {
         Command::Completion(a) => return Ok(Invocation::Assets(assets::Job::Completion(a.shell))),
         Command::GenerateAssets(a) => return Ok(Invocation::Assets(assets::Job::Generate(a.dir))),
     };
+    if g.output == OutputArg::Markdown
+        && !matches!(
+            command,
+            CommandConfig::Status { .. } | CommandConfig::Diagnose(_)
+        )
+    {
+        return Err(CliError::new("-o markdown is for status and diagnose")
+            .hint("use -o text, wide, json or yaml with this command"));
+    }
     let now = match std::env::var(NOW_ENV) {
         Ok(v) => v
             .parse::<Timestamp>()
@@ -75,8 +84,10 @@ pub fn convert(cli: Cli) -> Result<Invocation, CliError> {
             OutputArg::Wide => Output::Wide,
             OutputArg::Json => Output::Json,
             OutputArg::Yaml => Output::Yaml,
+            OutputArg::Markdown => Output::Markdown,
         },
         color: color_enabled(g.color),
+        width: text_width(),
         now,
         command,
     })))
@@ -201,6 +212,14 @@ fn color_enabled(choice: ColorArg) -> bool {
     }
 }
 
+/// The terminal's width when stdout is one, else 100 (pipes, files and tests read the same).
+fn text_width() -> usize {
+    if !std::io::stdout().is_terminal() {
+        return 100;
+    }
+    terminal_size::terminal_size().map_or(100, |(w, _)| usize::from(w.0).max(40))
+}
+
 fn socket(text: &str, default_port: u16) -> Option<SocketAddr> {
     if let Ok(sa) = text.parse::<SocketAddr>() {
         return Some(sa);
@@ -258,6 +277,7 @@ fn diagnose(a: DiagnoseArgs) -> Result<DiagnoseOptions, CliError> {
     Ok(DiagnoseOptions {
         name: a.name,
         probes: (!a.offline).then_some(probes),
+        tree: a.tree,
     })
 }
 

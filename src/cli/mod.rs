@@ -130,6 +130,8 @@ pub enum OutputArg {
     Json,
     /// The same model as YAML
     Yaml,
+    /// A Markdown block for an incident ticket (status and diagnose)
+    Markdown,
 }
 
 /// `--color` values.
@@ -288,6 +290,10 @@ pub struct DiagnoseArgs {
     /// Skip the network probes (DNS, HTTP-01, CAA): cluster state only
     #[arg(long)]
     pub offline: bool,
+    /// Print the whole walk of each certificate (every finding with its evidence, fix and
+    /// commands), as -o wide does
+    #[arg(long)]
+    pub tree: bool,
     /// Recursive resolver to use instead of the system's (repeatable), e.g. 1.1.1.1 or 10.0.0.2:5353
     #[arg(long, value_name = "IP[:PORT]")]
     pub nameserver: Vec<String>,

@@ -8,6 +8,7 @@ pub mod diagnose;
 pub mod explain;
 pub mod findings;
 pub mod inspect;
+pub mod markdown;
 pub mod renew;
 pub mod status;
 

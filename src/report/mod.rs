@@ -11,7 +11,7 @@ pub mod inspect;
 pub mod renew;
 pub mod status;
 
-pub use diagnose::DiagnoseReport;
+pub use diagnose::{Brief, DiagnoseReport, Link, LinkState};
 pub use inspect::InspectReport;
 pub use renew::RenewReport;
 pub use status::*;

@@ -16,6 +16,7 @@ mod offline;
 mod output_model;
 mod probes;
 mod renew;
+mod report_shape;
 mod snapshot;
 mod status;
 mod truth_challenges;

@@ -48,10 +48,19 @@ fn status_named_leads_with_the_stuck_challenge_and_its_exact_reason() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
-        text.lines().next().unwrap(),
-        "✗ production/app-tls is not Ready: stuck at Challenge app.example.com (HTTP-01): \
-         Waiting for HTTP-01 challenge propagation: wrong status code '404', expected '200'"
+        lines[0],
+        "✗ production/app-tls  cert-manager's self-check for app.example.com fails  \
+         [CHALLENGE_NOT_PROPAGATED]"
+    );
+    assert!(lines[1].starts_with("  fix:"), "{text}");
+    assert!(
+        lines.contains(
+            &"✗ production/app-tls is not Ready: stuck at Challenge app.example.com (HTTP-01): \
+              Waiting for HTTP-01 challenge propagation: wrong status code '404', expected '200'"
+        ),
+        "{text}"
     );
     insta::assert_snapshot!("stuck_http01_detail", text);
 }

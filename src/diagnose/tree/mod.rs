@@ -99,11 +99,8 @@ pub fn diagnose(
     secret::secret_checks(&mut w, chain, now);
     certificate::after_walk(&mut w, chain, now);
 
-    let root = root_cause(&w.findings, &w.levels).map(|i| RootCause {
-        code: w.findings[i].code,
-        severity: w.findings[i].severity,
-        message: w.findings[i].message.clone(),
-    });
+    let root =
+        root_cause(&w.findings, &w.levels).map(|i| RootCause::of(&w.findings[i], &ns, &name));
     CertificateDiagnosis {
         namespace: ns,
         name,
