@@ -253,7 +253,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand approve" -l reques
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand approve" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand approve" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -274,7 +275,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand deny" -l request-t
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand deny" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand deny" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -291,7 +293,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and not __f
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and not __fish_seen_subcommand_from api help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and not __fish_seen_subcommand_from api help" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -312,7 +315,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and __fish_
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and __fish_seen_subcommand_from api" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and __fish_seen_subcommand_from api" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -331,7 +335,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand explain" -l reques
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand explain" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand explain" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"

@@ -69,7 +69,7 @@ pub async fn run(
     match config.output {
         Output::Json => render::json(out, &report)?,
         Output::Yaml => render::yaml(out, &report)?,
-        Output::Text | Output::Wide => render::decide::text(
+        Output::Text | Output::Wide | Output::Markdown => render::decide::text(
             out,
             err,
             &report,

@@ -59,7 +59,7 @@ pub async fn run(
     match config.output {
         Output::Json => render::json(out, &report)?,
         Output::Yaml => render::yaml(out, &report)?,
-        Output::Text | Output::Wide => render::check::text(
+        Output::Text | Output::Wide | Output::Markdown => render::check::text(
             out,
             &report,
             Paint {
