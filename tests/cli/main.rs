@@ -10,6 +10,7 @@ mod core;
 mod diagnose;
 mod ecosystem;
 mod errors;
+mod hardening;
 mod inspect;
 mod offline;
 mod output_model;

