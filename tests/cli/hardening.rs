@@ -528,3 +528,76 @@ fn a_certificate_valid_until_9999_is_read_as_that_date() {
         "{text}"
     );
 }
+
+fn dump_file(dir: &Path, items: &[serde_json::Value]) -> PathBuf {
+    let path = dir.join("dump.json");
+    std::fs::write(&path, objects::list(items).to_string()).unwrap();
+    path
+}
+
+#[test]
+fn objects_without_name_or_namespace_are_a_warning_never_a_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut no_name = objects::certificate("monitoring", "x");
+    no_name["metadata"].as_object_mut().unwrap().remove("name");
+    let mut no_ns = objects::certificate("monitoring", "y");
+    no_ns["metadata"]
+        .as_object_mut()
+        .unwrap()
+        .remove("namespace");
+    let good = objects::certificate("monitoring", "good").with("/status", objects::ready_status());
+    let path = dump_file(dir.path(), &[no_name, no_ns, good]);
+    for cmd in ["status", "diagnose"] {
+        let out = certdoctor()
+            .args([cmd, "-A", "--from-file"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let (text, err) = (stdout(&out), stderr(&out));
+        assert!(
+            !text.contains("monitoring/:") && !text.contains("/ "),
+            "{text}"
+        );
+        assert!(!text.contains("-n \n") && !text.contains("-n `"), "{text}");
+        assert!(
+            err.contains("certdoctor: warning: Certificate monitoring/<unnamed>: skipped: the object has no metadata.name"),
+            "{err}"
+        );
+        assert!(
+            err.contains(
+                "certdoctor: warning: Certificate y: skipped: the object has no metadata.namespace"
+            ),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn a_secret_that_is_not_base64_is_unreadable_not_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = objects::certificate("production", "web").with("/status", objects::ready_status());
+    let mut secret = objects::tls_secret("production", "web", &[("tls.crt", b"x")]);
+    secret["data"]["tls.crt"] = json!("%%% not base64 %%%");
+    let path = dump_file(dir.path(), &[cert, secret]);
+    let out = certdoctor()
+        .args([
+            "diagnose",
+            "web",
+            "-n",
+            "production",
+            "--offline",
+            "--from-file",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let (text, err) = (stdout(&out), stderr(&out));
+    assert!(!text.contains("SECRET_NOT_FOUND"), "{text}");
+    assert!(text.contains("Secret web  could not be read"), "{text}");
+    assert!(
+        err.contains(
+            "Secret production/web: unreadable: data key \"tls.crt\" is not valid base64 ("
+        ),
+        "{err}"
+    );
+}
