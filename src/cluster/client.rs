@@ -103,7 +103,17 @@ fn read_kubeconfig(path: &Path, skip_missing: bool) -> Result<Option<Kubeconfig>
         CliError::new(format!("kubeconfig {shown} is not UTF-8 text"))
             .hint("check the --kubeconfig path or the KUBECONFIG variable")
     })?;
-    let kc = Kubeconfig::from_yaml(&text).map_err(|e| {
+    let kc = parse_kubeconfig(&text, &shown.to_string())?;
+    // Read again through kube, which makes relative certificate and key paths absolute.
+    Kubeconfig::read_from(path)
+        .map(Some)
+        .or_else(|_| Ok(Some(kc)))
+}
+
+/// Parses kubeconfig text; an error names the file (`shown`) and the line and column,
+/// never the content, which may hold tokens and keys.
+pub fn parse_kubeconfig(text: &str, shown: &str) -> Result<Kubeconfig, CliError> {
+    Kubeconfig::from_yaml(text).map_err(|e| {
         let at = match &e {
             KubeconfigError::Parse(p) => p
                 .location()
@@ -115,11 +125,7 @@ fn read_kubeconfig(path: &Path, skip_missing: bool) -> Result<Option<Kubeconfig>
             "cannot parse kubeconfig {shown}{at}: not a valid kubeconfig (the content is not shown: it may hold credentials)"
         ))
         .hint("check the file with `kubectl config view`")
-    })?;
-    // Read again through kube, which makes relative certificate and key paths absolute.
-    Kubeconfig::read_from(path)
-        .map(Some)
-        .or_else(|_| Ok(Some(kc)))
+    })
 }
 
 /// The kubeconfig kubectl would use: every file of KUBECONFIG that exists, merged (first

@@ -347,13 +347,13 @@ impl Snapshot {
         s
     }
 
-    /// True when the API refused the given kind, so its absence proves nothing.
     /// Whether the Secret `namespace/name` exists but cannot be decoded.
     pub fn secret_unreadable(&self, namespace: &str, name: &str) -> bool {
         self.unreadable_secrets
             .contains(&(namespace.to_string(), name.to_string()))
     }
 
+    /// True when the API refused the given kind, so its absence proves nothing.
     pub fn is_unreadable(&self, info: &KindInfo) -> bool {
         self.unreadable
             .iter()

@@ -601,3 +601,202 @@ fn a_secret_that_is_not_base64_is_unreadable_not_missing() {
         "{err}"
     );
 }
+
+// ---- Fuzzing over the committed corpus ---------------------------------------------
+
+/// A small deterministic PRNG (xorshift64*), so a failing case can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+const TOKENS: &[&[u8]] = &[
+    b"-----BEGIN CERTIFICATE-----\n",
+    b"-----END CERTIFICATE-----\n",
+    b"-----BEGIN PRIVATE KEY-----\n",
+    b"\n---\n",
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b"&a ",
+    b"*a",
+    b"kind: List\nitems:\n",
+    b"\"kind\":\"List\",\"items\":[",
+    b"!!binary ",
+    b"\x00",
+    b"\xff\xfe",
+    b": ",
+    b"\n  - ",
+    b"0\x82\xff\xff",
+];
+
+/// One mutation of `input`: flip, insert, delete, duplicate, truncate or splice a token.
+fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
+    let mut v = input.to_vec();
+    for _ in 0..=rng.below(4) {
+        let at = rng.below(v.len() + 1);
+        match rng.below(6) {
+            0 if !v.is_empty() => {
+                let i = rng.below(v.len());
+                v[i] ^= 1 << rng.below(8);
+            }
+            1 => v.insert(at, rng.next() as u8),
+            2 if at < v.len() => {
+                let end = (at + rng.below(64)).min(v.len());
+                v.drain(at..end);
+            }
+            3 if at < v.len() => {
+                let end = (at + rng.below(256)).min(v.len());
+                let chunk = v[at..end].to_vec();
+                v.splice(at..at, chunk);
+            }
+            4 => v.truncate(at),
+            _ => {
+                let t = TOKENS[rng.below(TOKENS.len())];
+                v.splice(at..at, t.iter().copied());
+            }
+        }
+    }
+    v
+}
+
+fn corpus(kind: &str) -> Vec<Vec<u8>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus")
+        .join(kind);
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files.iter().map(|p| std::fs::read(p).unwrap()).collect()
+}
+
+/// Mutation rounds per corpus file: a few hundred in the suite (seconds); set
+/// `CERTDOCTOR_FUZZ_ITERATIONS` for a long run (docs/reliability.md).
+fn rounds() -> usize {
+    std::env::var("CERTDOCTOR_FUZZ_ITERATIONS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(300)
+}
+
+fn fuzz(kind: &str, seed: u64, check: impl Fn(&[u8])) {
+    let mut rng = Rng(seed);
+    for input in corpus(kind) {
+        check(&input);
+        let mut current = input.clone();
+        for _ in 0..rounds() {
+            // Mostly mutate the seed file, sometimes keep stacking mutations.
+            if rng.below(4) == 0 {
+                current = input.clone();
+            }
+            current = mutate(&mut rng, &current);
+            check(&current);
+        }
+    }
+}
+
+#[test]
+fn fuzz_the_dump_reader_over_the_corpus() {
+    fuzz("dump", 0x15_d0, |bytes| {
+        let text = String::from_utf8_lossy(bytes);
+        if let Ok(raw) = certdoctor::cluster::file::parse(&text) {
+            let scope = certdoctor::model::snapshot::Scope::default();
+            let _ = certdoctor::model::snapshot::Snapshot::from_raw(raw.clone(), &scope);
+            let _ = certdoctor::model::dump::build(raw, &scope);
+        }
+    });
+}
+
+#[test]
+fn fuzz_the_pem_and_der_reader_over_the_corpus() {
+    let subject = certdoctor::findings::Subject::new("File", None, "fuzz");
+    fuzz("pem", 0x15_9e, |bytes| {
+        let _ = certdoctor::pki::read_blocks(bytes, &subject);
+    });
+}
+
+#[test]
+fn fuzz_the_kubeconfig_reader_over_the_corpus() {
+    fuzz("kubeconfig", 0x15_cf, |bytes| {
+        let text = String::from_utf8_lossy(bytes);
+        if let Err(e) = certdoctor::cluster::client::parse_kubeconfig(&text, "fuzz") {
+            assert!(!e.message.contains("corpus-token"), "{}", e.message);
+        }
+    });
+}
+
+// ---- Docs that agree with the binary ------------------------------------------------
+
+fn doc(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs")
+            .join(name),
+    )
+    .unwrap()
+}
+
+#[test]
+fn docs_output_says_a_closed_pipe_exits_0_for_every_format() {
+    // The binary side is `errors::a_closed_stdout_pipe_exits_quietly` (text, json, yaml).
+    let text = doc("output.md");
+    assert!(
+        text.contains("code 0, whatever it found, for every `-o`"),
+        "docs/output.md"
+    );
+    assert!(
+        !text.contains("Broken pipe (os error 32)` and exits 2"),
+        "docs/output.md"
+    );
+}
+
+#[test]
+fn docs_findings_quote_the_incomplete_pem_message_the_binary_prints() {
+    let out = certdoctor()
+        .args(["inspect", "file", "-", "-o", "json"])
+        .write_stdin("-----BEGIN CERTIFICATE-----\nMIIBAA==\n")
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let message = v["findings"][0]["message"]
+        .as_str()
+        .or_else(|| v["inputs"][0]["findings"][0]["message"].as_str())
+        .unwrap_or_else(|| panic!("{v}"))
+        .to_string();
+    assert_eq!(message, "no complete PEM block (missing -----END line?)");
+    assert!(doc("findings.md").contains(&format!("| `{message}` |")));
+}
+
+#[test]
+fn docs_renew_shows_the_dry_run_summary_line_the_binary_prints() {
+    let c = Cluster::with_fixtures(Some("production"), &[]);
+    c.server
+        .insert(objects::certificate("production", "web").with("/status", objects::ready_status()));
+    let out = c
+        .certdoctor()
+        .args(["renew", "--all", "--dry-run"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    let last = text.lines().last().unwrap();
+    assert_eq!(
+        last,
+        "1 would be renewed, 0 skipped, 0 failed (dry run: nothing was sent)"
+    );
+    assert!(
+        doc("renew.md")
+            .contains("3 would be renewed, 1 skipped, 0 failed (dry run: nothing was sent)")
+    );
+}
