@@ -800,3 +800,53 @@ fn docs_renew_shows_the_dry_run_summary_line_the_binary_prints() {
             .contains("3 would be renewed, 1 skipped, 0 failed (dry run: nothing was sent)")
     );
 }
+
+#[test]
+fn every_api_error_status_on_certificates_is_one_clear_error() {
+    for (code, says) in [
+        (401, "rejected the credentials (401 Unauthorized)"),
+        (403, "cannot list certificates"),
+        (409, "listing certificates failed at http://127.0.0.1:"),
+        (410, "listing certificates failed at http://127.0.0.1:"),
+        (429, "listing certificates failed at http://127.0.0.1:"),
+        (500, "listing certificates failed at http://127.0.0.1:"),
+    ] {
+        let cluster = Cluster::with_fixtures(Some("production"), &["healthy.yaml"]);
+        cluster.server.inject(Fault {
+            path_contains: "/certificates?".into(),
+            status: Some(code),
+            ..Fault::default()
+        });
+        let out = cluster.certdoctor().arg("status").output().unwrap();
+        assert_error(&out, says);
+    }
+    let cluster = Cluster::with_fixtures(Some("production"), &["healthy.yaml"]);
+    cluster.server.uninstall_group("cert-manager.io");
+    let out = cluster.certdoctor().arg("status").output().unwrap();
+    assert_error(&out, "cert-manager is not installed in this cluster");
+}
+
+#[test]
+fn every_row_of_the_fault_table_points_at_a_test_that_exists() {
+    let table = doc("reliability.md");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli");
+    let mut rows = 0;
+    for line in table
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| fault"))
+    {
+        let Some(tests) = line.trim_end_matches('|').rsplit('|').next() else {
+            continue;
+        };
+        for name in tests.split('`').skip(1).step_by(2) {
+            let (module, test) = name.split_once("::").unwrap_or_else(|| panic!("{line}"));
+            let src = std::fs::read_to_string(dir.join(format!("{module}.rs"))).unwrap();
+            assert!(
+                src.contains(&format!("fn {test}(")),
+                "{name} does not exist"
+            );
+        }
+        rows += 1;
+    }
+    assert!(rows > 30, "{rows}");
+}
