@@ -93,10 +93,11 @@ pub fn diagnose(
     if needs_issuance(chain) {
         request::request_checks(&mut w, chain);
         order::order_checks(&mut w, chain, index, now);
-        challenge::challenge_checks(&mut w, chain, snapshot, obs);
+        challenge::challenge_checks(&mut w, chain, index, snapshot, obs, now);
     }
     challenge::caa_checks(&mut w, chain, obs);
     secret::secret_checks(&mut w, chain, now);
+    certificate::after_walk(&mut w, chain, now);
 
     let root = root_cause(&w.findings, &w.levels).map(|i| RootCause {
         code: w.findings[i].code,
