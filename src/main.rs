@@ -31,10 +31,10 @@ fn report(e: CliError) -> ExitCode {
         let _ = writeln!(
             err,
             "certdoctor: error: {}",
-            certdoctor::sanitize::clean(&e.message)
+            certdoctor::error::one_line(&e.message)
         );
         if let Some(h) = &e.hint {
-            let _ = writeln!(err, "hint: {}", certdoctor::sanitize::clean(h));
+            let _ = writeln!(err, "hint: {}", certdoctor::error::one_line(h));
         }
     }
     ExitCode::from(e.code as u8)
