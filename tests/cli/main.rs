@@ -11,6 +11,7 @@ mod core;
 mod diagnose;
 mod ecosystem;
 mod errors;
+mod hardening;
 mod inspect;
 mod offline;
 mod output_model;

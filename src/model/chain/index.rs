@@ -374,7 +374,11 @@ impl<'a> ChainIndex<'a> {
         let ns = cert.metadata.namespace.as_deref().unwrap_or("");
         match self.secrets.get(&(ns, cert.spec.secret_name.as_str())) {
             Some(s) => SecretLink::Found(s),
-            None if self.snapshot.is_unreadable(&SECRETS) => SecretLink::Unknown,
+            None if self.snapshot.is_unreadable(&SECRETS)
+                || self.snapshot.secret_unreadable(ns, &cert.spec.secret_name) =>
+            {
+                SecretLink::Unknown
+            }
             None => SecretLink::Missing,
         }
     }

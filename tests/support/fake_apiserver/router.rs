@@ -47,6 +47,18 @@ pub async fn handle(
         Ok(v) => (200, v.to_string()),
         Err(e) => (e.code, e.body().to_string()),
     };
+    let trickle = fault.as_ref().and_then(|f| f.trickle);
+    let status = if fault.as_ref().is_some_and(|f| f.endless) {
+        200
+    } else {
+        status
+    };
+    if fault.as_ref().is_some_and(|f| f.endless) {
+        let n = lock(&state).requests.len();
+        text = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": [],
+            "metadata": {"resourceVersion": "1", "continue": format!("page-{n}")}})
+        .to_string();
+    }
     if let Some(body) = fault.and_then(|f| f.body) {
         text = body;
     }
@@ -60,10 +72,21 @@ pub async fn handle(
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
     });
+    let body = match trickle {
+        Some(every) => Body::from_stream(futures::stream::unfold(
+            text.into_bytes().into_iter(),
+            move |mut bytes| async move {
+                tokio::time::sleep(every).await;
+                let b = bytes.next()?;
+                Some((Ok::<_, std::io::Error>(vec![b]), bytes))
+            },
+        )),
+        None => Body::from(text),
+    };
     Response::builder()
         .status(status)
         .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(text))
+        .body(body)
         .expect("valid response")
 }
 
