@@ -586,6 +586,7 @@ fn a_secret_that_is_not_base64_is_unreadable_not_missing() {
             "-n",
             "production",
             "--offline",
+            "--tree",
             "--from-file",
         ])
         .arg(&path)
