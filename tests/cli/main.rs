@@ -22,3 +22,4 @@ mod snapshot;
 mod status;
 mod truth_challenges;
 mod truth_issuers;
+mod truth_renewal;
