@@ -67,6 +67,7 @@ pub async fn run(
         kind: "DiagnoseReport",
         generated_at: crate::timefmt::rfc3339(config.now),
         probes: probe_note,
+        machine: tree::machine(&snapshot, config.now, loaded.scope.selector.is_none()),
         certificates,
         warnings: snapshot.notes.clone(),
         unreadable: snapshot.unreadable.clone(),
@@ -75,7 +76,10 @@ pub async fn run(
         Output::Json => render::json(out, &report)?,
         Output::Yaml => render::yaml(out, &report)?,
         Output::Text | Output::Wide => {
-            if report.certificates.is_empty() {
+            if report.certificates.is_empty()
+                && report.machine.control_plane.is_empty()
+                && report.machine.origins.is_empty()
+            {
                 writeln!(err, "No certificates found in {}.", loaded.scope_label)?;
             } else {
                 render::diagnose::text(
@@ -89,9 +93,11 @@ pub async fn run(
             }
         }
     }
-    Ok(if report.certificates.iter().all(|c| c.healthy) {
-        EXIT_OK
-    } else {
-        EXIT_UNHEALTHY
-    })
+    Ok(
+        if report.certificates.iter().all(|c| c.healthy) && !report.machine.has_errors() {
+            EXIT_OK
+        } else {
+            EXIT_UNHEALTHY
+        },
+    )
 }

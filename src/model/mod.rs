@@ -5,7 +5,9 @@
 //! Nothing here does I/O; every function is unit-tested on values.
 
 pub mod chain;
+pub mod controlplane;
 pub mod dump;
+pub mod gateway;
 pub mod observation;
 pub mod selector;
 pub mod snapshot;

@@ -59,8 +59,25 @@ fn tree(out: &mut dyn Write, c: &CertificateDiagnosis, p: Paint) -> io::Result<(
     Ok(())
 }
 
+/// The lines about cert-manager itself and the origins without a Certificate, before the
+/// Certificates.
+fn machine(out: &mut dyn Write, report: &DiagnoseReport, p: Paint) -> io::Result<()> {
+    let m = &report.machine;
+    if let Some(cm) = &m.cert_manager {
+        writeln!(out, "{}", p.dim(&clean(&cm.headline())))?;
+    }
+    for f in m.control_plane.iter().chain(&m.origins) {
+        findings::finding(out, f, 0, p)?;
+    }
+    if m.cert_manager.is_some() || !m.control_plane.is_empty() || !m.origins.is_empty() {
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
 /// Writes the report. `full` prints the tree of healthy certificates too.
 pub fn text(out: &mut dyn Write, report: &DiagnoseReport, full: bool, p: Paint) -> io::Result<()> {
+    machine(out, report, p)?;
     for (n, c) in report.certificates.iter().enumerate() {
         if n > 0 && (full || !c.healthy) {
             writeln!(out)?;

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::diagnose::CertificateDiagnosis;
+use crate::diagnose::{CertificateDiagnosis, MachineDiagnosis};
 use crate::model::snapshot::{Note, Unreadable};
 
 /// `diagnose -o json|yaml` document.
@@ -18,6 +18,10 @@ pub struct DiagnoseReport {
     pub generated_at: String,
     /// What the probes were and where they ran from.
     pub probes: String,
+    /// cert-manager itself and the origins without a Certificate (`certManager`,
+    /// `controlPlane`, `origins`).
+    #[serde(flatten)]
+    pub machine: MachineDiagnosis,
     /// Unhealthy first, then by namespace and name.
     pub certificates: Vec<CertificateDiagnosis>,
     /// Malformed objects and similar.
