@@ -11,6 +11,7 @@ mod diagnose;
 mod ecosystem;
 mod errors;
 mod inspect;
+mod machine;
 mod offline;
 mod output_model;
 mod probes;

@@ -72,13 +72,25 @@ pub fn control_plane_findings(
             out.push(f);
         }
     }
-    if let Some(e) = snapshot.events.iter().rev().find(|e| {
+    let call_failed = snapshot.events.iter().rev().find(|e| {
         e.message
             .as_deref()
             .is_some_and(|m| m.contains(WEBHOOK_CALL_FAILED))
-    }) && !out.iter().any(|f| f.code == Code::WebhookNotReady)
+    });
+    // An empty caBundle explains `x509: certificate signed by unknown authority` on webhook
+    // calls: the Event becomes its evidence, not a second finding.
+    if let Some(e) = call_failed
+        && e.message.as_deref().is_some_and(|m| m.contains("x509"))
+        && let Some(ca) = out
+            .iter_mut()
+            .find(|f| f.code == Code::WebhookCaNotInjected)
     {
-        let about = &e.involved_object;
+        ca.evidence.push(event_line(e));
+        return out;
+    }
+    if let Some(e) = call_failed
+        && !out.iter().any(|f| f.code == Code::WebhookNotReady)
+    {
         let subject = match cp.and_then(|cp| cp.component(Component::Webhook)) {
             Some(c) => deployment_subject(c),
             None => Subject::new("Deployment", None, "cert-manager-webhook"),
@@ -91,17 +103,23 @@ pub fn control_plane_findings(
                 "the API server cannot call cert-manager's webhook, so writes to cert-manager objects are rejected",
                 "The webhook validates every write (status included) and fails closed. Check the webhook Pod, its Service endpoints, and NetworkPolicies or firewalls between the API server and the webhook (port 10250); on private GKE/EKS clusters the control plane must be allowed to reach it.",
             )
-            .evidence(format!(
-                "event on {} {}/{}: {}",
-                about.kind.as_deref().unwrap_or("object"),
-                about.namespace.as_deref().unwrap_or(""),
-                about.name.as_deref().unwrap_or(""),
-                crate::sanitize::clean(e.message.as_deref().unwrap_or(""))
-            ))
+            .evidence(event_line(e))
             .reproduce("kubectl get endpoints -n cert-manager cert-manager-webhook"),
         );
     }
     out
+}
+
+fn event_line(e: &k8s_openapi::api::core::v1::Event) -> String {
+    let about = &e.involved_object;
+    format!(
+        "event {} on {} {}/{}: {}",
+        e.reason.as_deref().unwrap_or(""),
+        about.kind.as_deref().unwrap_or("object"),
+        about.namespace.as_deref().unwrap_or(""),
+        about.name.as_deref().unwrap_or(""),
+        crate::sanitize::clean(e.message.as_deref().unwrap_or(""))
+    )
 }
 
 fn controller(cp: &ControlPlane, now: Timestamp, out: &mut Vec<Finding>) {
@@ -131,7 +149,7 @@ fn controller(cp: &ControlPlane, now: Timestamp, out: &mut Vec<Finding>) {
         Severity::Error,
         subject,
         message,
-        "Nothing cert-manager does happens while the controller is down: no request, approval, order or renewal. Fix the controller Pod (its waiting reason, logs and events say why), then the Certificates below progress on their own.",
+        "Nothing cert-manager does happens while the controller is down: no request, approval, order or renewal. Fix the controller Pod (its waiting reason, logs and events say why), then the Certificates that wait on it progress on their own.",
     );
     if let Some(c) = deploy {
         f.evidence.extend(c.evidence());
