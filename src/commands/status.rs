@@ -30,7 +30,16 @@ pub async fn run(
                 super::find_certificate(&snapshot, &loaded.scope, &loaded.scope_label, name)?;
             report::status_report(&snapshot, Some(&cert.metadata), config.now)
         }
-        None => report::status_report(&snapshot, None, config.now),
+        None => {
+            let mut r = report::status_report(&snapshot, None, config.now);
+            if loaded.scope.selector.is_none() {
+                r.origins = crate::diagnose::tree::origin::origin_problems(&snapshot)
+                    .iter()
+                    .map(report::OriginWithoutCertificate::of)
+                    .collect();
+            }
+            r
+        }
     };
     print(
         config,
@@ -42,11 +51,13 @@ pub async fn run(
         err,
         paint,
     )?;
-    Ok(if report.certificates.iter().all(|c| c.ready) {
-        EXIT_OK
-    } else {
-        EXIT_UNHEALTHY
-    })
+    Ok(
+        if report.certificates.iter().all(|c| c.ready) && report.origins.is_empty() {
+            EXIT_OK
+        } else {
+            EXIT_UNHEALTHY
+        },
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -67,7 +78,7 @@ fn print(
             render::status::detail(out, &report.certificates[0], config.now, paint)?;
         }
         Output::Text | Output::Wide => {
-            if report.certificates.is_empty() {
+            if report.certificates.is_empty() && report.origins.is_empty() {
                 writeln!(err, "No certificates found in {scope_label}.")?;
             } else {
                 let width = if config.output == Output::Wide {

@@ -779,3 +779,91 @@ fn dump_writes_the_new_kinds_with_nothing_secret() {
         assert!(!dump.contains(secret), "{secret} in the dump");
     }
 }
+
+#[test]
+fn status_shows_the_version_and_a_row_for_each_origin_without_a_certificate() {
+    let mut objs = parts();
+    objs.extend(fixture_objects("healthy.yaml"));
+    objs.push(ingress(
+        "shop",
+        "nginx",
+        json!({"cert-manager.io/cluster-issuer": objects::ISSUER}),
+        json!([{"hosts": ["shop.example.com"], "secretName": "shop-tls"}]),
+        "shop.example.com",
+    ));
+    objs.push(gateway());
+    let cluster = Cluster::with_fixtures(Some("production"), &[]);
+    cluster.server.insert_all(objs);
+    let dump = stdout(&cluster.certdoctor().arg("dump").output().unwrap());
+    let run = |live: bool, args: &[&str]| {
+        let mut cmd = if live {
+            cluster.certdoctor()
+        } else {
+            let mut c = certdoctor();
+            c.args(["-n", "production", "--from-file", "-"])
+                .write_stdin(dump.clone());
+            c
+        };
+        cmd.arg("status").args(args).output().unwrap()
+    };
+    for live in [true, false] {
+        let text = run(live, &[]);
+        assert_eq!(text.status.code(), Some(1), "{}", stderr(&text));
+        let text = stdout(&text);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0], "cert-manager v1.19.1 in namespace cert-manager",
+            "{text}"
+        );
+        let row = |name: &str| {
+            lines
+                .iter()
+                .find(|l| l.starts_with(name))
+                .unwrap_or_else(|| panic!("{name} not in {text}"))
+                .split_whitespace()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            row("ingress/shop"),
+            [
+                "ingress/shop",
+                "False",
+                "shop-tls",
+                "letsencrypt-prod",
+                "-",
+                "-",
+                "no",
+                "Certificate",
+                "(INGRESS_NO_CERTIFICATE)"
+            ]
+        );
+        assert_eq!(
+            row("gateway/public")[6..],
+            ["no", "Certificate", "(GATEWAY_NO_CERTIFICATE)"]
+        );
+        assert_eq!(row("web-tls")[1], "True");
+
+        let report = json_of(&run(live, &["-o", "json"]));
+        assert_eq!(report["certManager"]["version"], "v1.19.1");
+        let origins: Vec<String> = report["origins"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| {
+                format!(
+                    "{} {} {}",
+                    o["kind"].as_str().unwrap(),
+                    o["name"].as_str().unwrap(),
+                    o["code"].as_str().unwrap()
+                )
+            })
+            .collect();
+        assert_eq!(
+            origins,
+            [
+                "Ingress shop INGRESS_NO_CERTIFICATE",
+                "Gateway public GATEWAY_NO_CERTIFICATE"
+            ]
+        );
+    }
+}

@@ -80,12 +80,33 @@ fn event_line(e: &Event) -> String {
 struct Missing {
     code: Code,
     entry: String,
+    secret: Option<String>,
     why: String,
     remedy: String,
 }
 
+/// An origin entry without its Certificate: the finding, and what a `status` row shows.
+#[derive(Debug, Clone)]
+pub struct OriginProblem {
+    /// The finding (`INGRESS_NO_CERTIFICATE`, `LEGACY_ANNOTATIONS`, `GATEWAY_NO_CERTIFICATE`).
+    pub finding: Finding,
+    /// The Secret the entry names, when it names one.
+    pub secret_name: Option<String>,
+    /// The issuer the annotation names (`letsencrypt-prod`), or the annotation itself for
+    /// `kubernetes.io/tls-acme`.
+    pub issuer: Option<String>,
+}
+
 /// Ingresses and Gateways annotated for cert-manager with a TLS entry and no Certificate.
 pub fn origin_findings(snapshot: &Snapshot) -> Vec<Finding> {
+    origin_problems(snapshot)
+        .into_iter()
+        .map(|p| p.finding)
+        .collect()
+}
+
+/// [`origin_findings`] with what `status` shows of each.
+pub fn origin_problems(snapshot: &Snapshot) -> Vec<OriginProblem> {
     let mut out = Vec::new();
     for ing in &snapshot.ingresses {
         if ing
@@ -106,7 +127,23 @@ pub fn origin_findings(snapshot: &Snapshot) -> Vec<Finding> {
     out
 }
 
-fn ingress(snapshot: &Snapshot, ing: &k8s_openapi::api::networking::v1::Ingress) -> Vec<Finding> {
+fn issuer_of(meta: &ObjectMeta) -> Option<String> {
+    match shim_annotation(meta) {
+        Some((TLS_ACME_ANNOTATION, _)) => Some(format!("{TLS_ACME_ANNOTATION}=true")),
+        Some((_, v)) => Some(v),
+        None => meta
+            .annotations
+            .iter()
+            .flatten()
+            .find(|(k, _)| k.ends_with("issuer") && k.starts_with(LEGACY_PREFIX))
+            .map(|(_, v)| v.clone()),
+    }
+}
+
+fn ingress(
+    snapshot: &Snapshot,
+    ing: &k8s_openapi::api::networking::v1::Ingress,
+) -> Vec<OriginProblem> {
     let meta = &ing.metadata;
     let ns = meta.namespace.as_deref().unwrap_or("");
     let name = meta.name.as_deref().unwrap_or("");
@@ -125,6 +162,7 @@ fn ingress(snapshot: &Snapshot, ing: &k8s_openapi::api::networking::v1::Ingress)
         missing.push(Missing {
             code: Code::IngressNoCertificate,
             entry: "spec.tls".into(),
+            secret: None,
             why: "the Ingress has no tls section, so ingress-shim has nothing to issue".into(),
             remedy: "Add a tls entry with the hosts and a secretName; cert-manager names the Certificate after the secretName.".into(),
         });
@@ -142,6 +180,7 @@ fn ingress(snapshot: &Snapshot, ing: &k8s_openapi::api::networking::v1::Ingress)
             missing.push(Missing {
                 code: Code::IngressNoCertificate,
                 entry,
+                secret: Some(secret).filter(|s| !s.is_empty()),
                 why: format!("the tls entry has no {absent}, so ingress-shim skips it"),
                 remedy: format!("Set {absent} on the tls entry; the Certificate is named after secretName and covers the hosts."),
             });
@@ -175,6 +214,7 @@ fn ingress(snapshot: &Snapshot, ing: &k8s_openapi::api::networking::v1::Ingress)
                 Code::IngressNoCertificate
             },
             entry: format!("{entry} ({})", hosts.join(", ")),
+            secret: Some(secret),
             why,
             remedy,
         });
@@ -205,12 +245,16 @@ fn ingress(snapshot: &Snapshot, ing: &k8s_openapi::api::networking::v1::Ingress)
             for e in &events {
                 f = f.evidence(event_line(e));
             }
-            f
+            OriginProblem {
+                finding: f,
+                secret_name: m.secret,
+                issuer: issuer_of(meta),
+            }
         })
         .collect()
 }
 
-fn gateway(snapshot: &Snapshot, gw: &Gateway) -> Vec<Finding> {
+fn gateway(snapshot: &Snapshot, gw: &Gateway) -> Vec<OriginProblem> {
     let meta = &gw.metadata;
     let ns = meta.namespace.as_deref().unwrap_or("");
     let name = meta.name.as_deref().unwrap_or("");
@@ -279,7 +323,11 @@ fn gateway(snapshot: &Snapshot, gw: &Gateway) -> Vec<Finding> {
         for e in &events {
             f = f.evidence(event_line(e));
         }
-        out.push(f);
+        out.push(OriginProblem {
+            finding: f,
+            secret_name: refs.first().map(|r| r.to_string()),
+            issuer: Some(value.clone()),
+        });
     }
     out
 }
