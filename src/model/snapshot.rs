@@ -284,6 +284,14 @@ pub struct Unreadable {
     pub check: String,
 }
 
+impl Unreadable {
+    /// False for an optional kind whose API is not installed (a 404 on Gateways without the
+    /// Gateway API): no news, not worth a warning.
+    pub fn worth_warning(&self) -> bool {
+        !(self.reason.starts_with("404") && KINDS.iter().any(|k| k.optional && k.is(self)))
+    }
+}
+
 /// Objects as read, before typing: JSON values with `apiVersion` and `kind` set.
 #[derive(Debug, Default, Clone)]
 pub struct RawSnapshot {

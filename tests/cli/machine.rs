@@ -867,3 +867,23 @@ fn status_shows_the_version_and_a_row_for_each_origin_without_a_certificate() {
         );
     }
 }
+
+#[test]
+fn a_cluster_without_the_gateway_api_is_no_news() {
+    let cluster = Cluster::with_fixtures(Some("production"), &["healthy.yaml"]);
+    cluster.server.uninstall_group("gateway.networking.k8s.io");
+    for cmd in [&["status"][..], &["diagnose", "--offline"], &["dump"]] {
+        let out = cluster.certdoctor().args(cmd).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{cmd:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{cmd:?}");
+    }
+    let report = json_of(
+        &cluster
+            .certdoctor()
+            .args(["diagnose", "--offline", "-o", "json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(report["unreadable"], json!([]));
+    assert_eq!(report["warnings"], json!([]));
+}
