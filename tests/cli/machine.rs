@@ -316,12 +316,21 @@ fn webhook_call_failures_in_events_mean_the_webhook_is_not_ready() {
         "involvedObject": {"kind": "Certificate", "name": "shop-tls", "namespace": "production", "uid": "certificate-shop-tls"},
         "reason": "RequestFailed", "type": "Warning",
         "message": "Failed to create CertificateRequest: Internal error occurred: failed calling webhook \"webhook.cert-manager.io\": failed to call webhook: Post \"https://cert-manager-webhook.cert-manager.svc:443/validate?timeout=30s\": dial tcp 10.96.184.21:443: connect: connection refused"});
-    // No control-plane objects readable: only the Event tells.
-    let s = &diagnose_both(
-        vec![objects::cluster_issuer(objects::ISSUER), cert, event],
-        &[],
-    )[0];
+    // No control-plane objects: only the Event tells.
+    let objs = vec![
+        objects::cluster_issuer(objects::ISSUER),
+        cert,
+        event.clone(),
+    ];
+    let s = &diagnose_both(objs.clone(), &[])[0];
     assert_eq!(root(&s.json, "shop-tls"), "WEBHOOK_NOT_READY", "{}", s.json);
+    assert!(evidence(&s.json["controlPlane"][0]).contains("connection refused"));
+    // Three days old: the webhook may have come back since; the Event proves nothing now.
+    let mut old = objs;
+    old[2] = event.with("/lastTimestamp", json!("2026-11-20T09:00:00Z"));
+    let s = &diagnose_both(old, &[])[0];
+    assert_ne!(root(&s.json, "shop-tls"), "WEBHOOK_NOT_READY", "{}", s.json);
+    assert_eq!(s.json["controlPlane"], json!([]));
 }
 
 #[test]

@@ -10,10 +10,13 @@ use super::Walk;
 use crate::diagnose::Level;
 use crate::diagnose::plan::needs_issuance;
 use crate::findings::{Code, Finding, Severity, Subject};
-use crate::model::chain::Chain;
+use crate::model::chain::{Chain, event_time};
 use crate::model::controlplane::{Component, ControlPlane};
 use crate::model::snapshot::Snapshot;
 use crate::timefmt;
+
+/// How old an Event about a failed webhook call may be and still count.
+const RECENT: jiff::SignedDuration = jiff::SignedDuration::from_secs(3600);
 
 /// What the webhook's client error says in Events when the API server cannot call it.
 pub const WEBHOOK_CALL_FAILED: &str = "failed calling webhook \"webhook.cert-manager.io\"";
@@ -72,11 +75,18 @@ pub fn control_plane_findings(
             out.push(f);
         }
     }
-    let call_failed = snapshot.events.iter().rev().find(|e| {
-        e.message
-            .as_deref()
-            .is_some_and(|m| m.contains(WEBHOOK_CALL_FAILED))
-    });
+    // Only a recent failure says the webhook is unreachable now: the API server keeps Events
+    // an hour by default, but a dump read later may hold older ones.
+    let call_failed = snapshot
+        .events
+        .iter()
+        .filter(|e| {
+            e.message
+                .as_deref()
+                .is_some_and(|m| m.contains(WEBHOOK_CALL_FAILED))
+        })
+        .filter(|e| event_time(e).is_none_or(|t| now.duration_since(t) <= RECENT))
+        .max_by_key(|e| event_time(e));
     // An empty caBundle explains `x509: certificate signed by unknown authority` on webhook
     // calls: the Event becomes its evidence, not a second finding.
     if let Some(e) = call_failed
