@@ -683,7 +683,7 @@ fn a_solver_ingress_with_the_wrong_class_is_the_root_cause_and_names_both_classe
         for want in [
             "class nginx differs from public of Ingress shop",
             "matches no IngressClass",
-            "no ingress controller wrote a load-balancer address",
+            "no ingress controller wrote a load-balancer address into its status, while the app's Ingress has one",
         ] {
             assert!(msg.contains(want), "{how}: {want} not in {msg}");
         }
@@ -895,4 +895,34 @@ fn a_cluster_without_the_gateway_api_is_no_news() {
     );
     assert_eq!(report["unreadable"], json!([]));
     assert_eq!(report["warnings"], json!([]));
+}
+
+#[test]
+fn a_solver_ingress_of_the_apps_class_is_not_blamed_even_without_status() {
+    let (mut objs, ch) =
+        http01_chain(json!({"http01": {"ingress": {"ingressClassName": "nginx"}}}));
+    let mut app = ingress(
+        "shop",
+        "nginx",
+        json!({"cert-manager.io/cluster-issuer": objects::ISSUER}),
+        json!([{"hosts": ["shop.example.com"], "secretName": "shop-tls"}]),
+        "shop.example.com",
+    );
+    // ingress-nginx without --publish-service writes no address, for the app nor the solver.
+    app["status"] = json!({"loadBalancer": {}});
+    objs.push(app);
+    objs.push(
+        json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+        "metadata": solver_meta(&ch, "cm-acme-http-solver-7x9kd"),
+        "spec": {"ingressClassName": "nginx", "rules": [{"host": "shop.example.com"}]},
+        "status": {"loadBalancer": {}}}),
+    );
+    objs.push(json!({"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass",
+        "metadata": {"name": "nginx", "uid": "ingressclass-nginx"}, "spec": {"controller": "k8s.io/ingress-nginx"}}));
+    let (report, _) = crate::support::report::diagnose(&objs, &[]);
+    assert_eq!(
+        root(&report, "shop-tls"),
+        "CHALLENGE_NOT_PROPAGATED",
+        "{report}"
+    );
 }

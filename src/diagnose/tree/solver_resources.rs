@@ -223,8 +223,11 @@ fn ingresses(ch: &Challenge, snapshot: &Snapshot, now: Timestamp) -> Vec<Finding
         if classes_known && solver_class.is_none() && default_class.is_none() {
             why.push("it has no class and no IngressClass is the default".into());
         }
-        if !has_address(ing) && older_than_grace(&ing.metadata, now) {
-            why.push("no ingress controller wrote a load-balancer address into its status".into());
+        // Some controllers never write status (ingress-nginx without --publish-service): a
+        // missing address means something only when the app's Ingress got one.
+        if !has_address(ing) && app.is_some_and(has_address) && older_than_grace(&ing.metadata, now)
+        {
+            why.push("no ingress controller wrote a load-balancer address into its status, while the app's Ingress has one".into());
         }
         if why.is_empty() {
             continue;
