@@ -43,6 +43,10 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand completion 'Print the shell completion script for SHELL'
             cand generate-assets 'Write the completion scripts and man pages into DIR (for packagers and the repository)'
             cand dump 'Write the objects certdoctor reads to stdout as YAML, for offline use or a hand-off (private keys and non-certificate Secret data removed)'
+            cand approve 'Approve CertificateRequests by hand (Approved=True, as `cmctl approve` writes it)'
+            cand deny 'Deny CertificateRequests by hand (Denied=True, as `cmctl deny` writes it)'
+            cand check 'Check that cert-manager is usable (for install scripts and CI)'
+            cand explain 'Print what a finding code means and how to fix it, offline (like `rustc --explain`)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'certdoctor;diagnose'= {
@@ -65,6 +69,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
             cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
             cand --offline 'Skip the network probes (DNS, HTTP-01, CAA): cluster state only'
+            cand --tree 'Print the whole walk of each certificate (every finding with its evidence, fix and commands), as -o wide does'
             cand -A 'Look in every namespace'
             cand --all-namespaces 'Look in every namespace'
             cand -h 'Print help (see more with ''--help'')'
@@ -256,6 +261,125 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'certdoctor;approve'= {
+            cand --reason 'The condition''s reason'
+            cand --message 'The condition''s message (default: `manually approved by "certdoctor"`, or denied)'
+            cand --dry-run 'Show what would be written without changing anything (`=server`: let the API server validate the write)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace to look in (default: the context''s namespace)'
+            cand --namespace 'Namespace to look in (default: the context''s namespace)'
+            cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --selector 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --as 'Impersonate this user for every API request, as kubectl --as'
+            cand --request-timeout 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand -A 'Look in every namespace'
+            cand --all-namespaces 'Look in every namespace'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certdoctor;deny'= {
+            cand --reason 'The condition''s reason'
+            cand --message 'The condition''s message (default: `manually approved by "certdoctor"`, or denied)'
+            cand --dry-run 'Show what would be written without changing anything (`=server`: let the API server validate the write)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace to look in (default: the context''s namespace)'
+            cand --namespace 'Namespace to look in (default: the context''s namespace)'
+            cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --selector 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --as 'Impersonate this user for every API request, as kubectl --as'
+            cand --request-timeout 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand -A 'Look in every namespace'
+            cand --all-namespaces 'Look in every namespace'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certdoctor;check'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace to look in (default: the context''s namespace)'
+            cand --namespace 'Namespace to look in (default: the context''s namespace)'
+            cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --selector 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --as 'Impersonate this user for every API request, as kubectl --as'
+            cand --request-timeout 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand -A 'Look in every namespace'
+            cand --all-namespaces 'Look in every namespace'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand api 'Is the cert-manager API usable: CRDs served, webhook registered with its CA, and a dry-run create of a Certificate accepted'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'certdoctor;check;api'= {
+            cand --wait 'Keep checking until the API is usable or this much time has passed (0s: check once)'
+            cand --interval 'Time between two checks while waiting'
+            cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace to look in (default: the context''s namespace)'
+            cand --namespace 'Namespace to look in (default: the context''s namespace)'
+            cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --selector 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --as 'Impersonate this user for every API request, as kubectl --as'
+            cand --request-timeout 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand -A 'Look in every namespace'
+            cand --all-namespaces 'Look in every namespace'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certdoctor;check;help'= {
+            cand api 'Is the cert-manager API usable: CRDs served, webhook registered with its CA, and a dry-run create of a Certificate accepted'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'certdoctor;check;help;api'= {
+        }
+        &'certdoctor;check;help;help'= {
+        }
+        &'certdoctor;explain'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace to look in (default: the context''s namespace)'
+            cand --namespace 'Namespace to look in (default: the context''s namespace)'
+            cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --selector 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --as 'Impersonate this user for every API request, as kubectl --as'
+            cand --request-timeout 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand --list 'List every code with its severity and one-line meaning'
+            cand -A 'Look in every namespace'
+            cand --all-namespaces 'Look in every namespace'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'certdoctor;help'= {
             cand diagnose 'Find the root cause: walk the chain, probe DNS and HTTP-01 from here, and say what to do'
             cand status 'Show one certificate''s whole chain with a verdict, or a table of all certificates'
@@ -264,6 +388,10 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand completion 'Print the shell completion script for SHELL'
             cand generate-assets 'Write the completion scripts and man pages into DIR (for packagers and the repository)'
             cand dump 'Write the objects certdoctor reads to stdout as YAML, for offline use or a hand-off (private keys and non-certificate Secret data removed)'
+            cand approve 'Approve CertificateRequests by hand (Approved=True, as `cmctl approve` writes it)'
+            cand deny 'Deny CertificateRequests by hand (Denied=True, as `cmctl deny` writes it)'
+            cand check 'Check that cert-manager is usable (for install scripts and CI)'
+            cand explain 'Print what a finding code means and how to fix it, offline (like `rustc --explain`)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'certdoctor;help;diagnose'= {
@@ -285,6 +413,17 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
         &'certdoctor;help;generate-assets'= {
         }
         &'certdoctor;help;dump'= {
+        }
+        &'certdoctor;help;approve'= {
+        }
+        &'certdoctor;help;deny'= {
+        }
+        &'certdoctor;help;check'= {
+            cand api 'Is the cert-manager API usable: CRDs served, webhook registered with its CA, and a dry-run create of a Certificate accepted'
+        }
+        &'certdoctor;help;check;api'= {
+        }
+        &'certdoctor;help;explain'= {
         }
         &'certdoctor;help;help'= {
         }

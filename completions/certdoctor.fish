@@ -33,7 +33,8 @@ complete -c certdoctor -n "__fish_certdoctor_needs_command" -l request-timeout -
 complete -c certdoctor -n "__fish_certdoctor_needs_command" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_needs_command" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -48,6 +49,10 @@ complete -c certdoctor -n "__fish_certdoctor_needs_command" -f -a "renew" -d 'Fo
 complete -c certdoctor -n "__fish_certdoctor_needs_command" -f -a "completion" -d 'Print the shell completion script for SHELL'
 complete -c certdoctor -n "__fish_certdoctor_needs_command" -f -a "generate-assets" -d 'Write the completion scripts and man pages into DIR (for packagers and the repository)'
 complete -c certdoctor -n "__fish_certdoctor_needs_command" -f -a "dump" -d 'Write the objects certdoctor reads to stdout as YAML, for offline use or a hand-off (private keys and non-certificate Secret data removed)'
+complete -c certdoctor -n "__fish_certdoctor_needs_command" -f -a "approve" -d 'Approve CertificateRequests by hand (Approved=True, as `cmctl approve` writes it)'
+complete -c certdoctor -n "__fish_certdoctor_needs_command" -f -a "deny" -d 'Deny CertificateRequests by hand (Denied=True, as `cmctl deny` writes it)'
+complete -c certdoctor -n "__fish_certdoctor_needs_command" -f -a "check" -d 'Check that cert-manager is usable (for install scripts and CI)'
+complete -c certdoctor -n "__fish_certdoctor_needs_command" -f -a "explain" -d 'Print what a finding code means and how to fix it, offline (like `rustc --explain`)'
 complete -c certdoctor -n "__fish_certdoctor_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l nameserver -d 'Recursive resolver to use instead of the system\'s (repeatable), e.g. 1.1.1.1 or 10.0.0.2:5353' -r
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l connect-to -d 'Send the HTTP-01 request for HOST:PORT to ADDR:PORT instead (curl\'s --connect-to; repeatable)' -r
@@ -64,12 +69,14 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l reque
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l from-file -d 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it' -r
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l offline -d 'Skip the network probes (DNS, HTTP-01, CAA): cluster state only'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l tree -d 'Print the whole walk of each certificate (every finding with its evidence, fix and commands), as -o wide does'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -s V -l version -d 'Print version'
@@ -82,7 +89,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand status" -l request
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand status" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -99,7 +107,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not _
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -120,7 +129,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fis
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from secret" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from secret" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -138,7 +148,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fis
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from file" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from file" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -149,7 +160,7 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fis
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from help" -f -a "secret" -d 'A Secret in the cluster (or in --from-file): tls.crt, ca.crt, tls.key and annotations'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from help" -f -a "file" -d 'PEM or DER files (`-` for stdin); a file may hold a chain, a key, or both'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -l dry-run -d 'Show what would be renewed without changing anything (`=server`: let the API server validate the writes)' -r -f -a "client\t'Print what would be renewed; send nothing'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -l dry-run -d 'Show what would be renewed without changing anything (`=server`: let the API server validate the writes)' -r -f -a "client\t'Print what would be changed; send nothing'
 server\t'Send the writes with dryRun=All: the API server validates, stores nothing'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -l timeout -d 'How long --wait waits in all (e.g. 5m, 90s)' -r
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -l poll-interval -d 'How often --wait re-reads the cluster' -r
@@ -162,7 +173,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -l request-
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -183,7 +195,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand completion" -l req
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand completion" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand completion" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -200,7 +213,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand generate-assets" -
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand generate-assets" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand generate-assets" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -217,7 +231,8 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -l request-t
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
-yaml\t'The same model as YAML'"
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
@@ -225,13 +240,123 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -l from-file
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -s V -l version -d 'Print version'
-complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump help" -f -a "diagnose" -d 'Find the root cause: walk the chain, probe DNS and HTTP-01 from here, and say what to do'
-complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump help" -f -a "status" -d 'Show one certificate\'s whole chain with a verdict, or a table of all certificates'
-complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump help" -f -a "inspect" -d 'Show what is really in a TLS Secret or PEM/DER file, and check it (never prints key bytes)'
-complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump help" -f -a "renew" -d 'Force re-issuance the way cert-manager expects (Issuing=True, ManuallyTriggered), for one certificate or a fleet'
-complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump help" -f -a "completion" -d 'Print the shell completion script for SHELL'
-complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump help" -f -a "generate-assets" -d 'Write the completion scripts and man pages into DIR (for packagers and the repository)'
-complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump help" -f -a "dump" -d 'Write the objects certdoctor reads to stdout as YAML, for offline use or a hand-off (private keys and non-certificate Secret data removed)'
-complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand approve" -l reason -d 'The condition\'s reason' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand approve" -l message -d 'The condition\'s message (default: `manually approved by "certdoctor"`, or denied)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand approve" -l dry-run -d 'Show what would be written without changing anything (`=server`: let the API server validate the write)' -r -f -a "client\t'Print what would be changed; send nothing'
+server\t'Send the writes with dryRun=All: the API server validates, stores nothing'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand approve" -l kubeconfig -d 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)' -r -F
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand approve" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand approve" -s n -l namespace -d 'Namespace to look in (default: the context\'s namespace)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand approve" -s l -l selector -d 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand approve" -l as -d 'Impersonate this user for every API request, as kubectl --as' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand approve" -l request-timeout -d 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand approve" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+wide\t'Text with extra table columns'
+json\t'The documented JSON model (docs/output.md)'
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand approve" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
+always\t'Always colour (also when piped)'
+never\t'Never colour'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand approve" -l from-file -d 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand approve" -s A -l all-namespaces -d 'Look in every namespace'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand approve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand approve" -s V -l version -d 'Print version'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand deny" -l reason -d 'The condition\'s reason' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand deny" -l message -d 'The condition\'s message (default: `manually approved by "certdoctor"`, or denied)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand deny" -l dry-run -d 'Show what would be written without changing anything (`=server`: let the API server validate the write)' -r -f -a "client\t'Print what would be changed; send nothing'
+server\t'Send the writes with dryRun=All: the API server validates, stores nothing'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand deny" -l kubeconfig -d 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)' -r -F
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand deny" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand deny" -s n -l namespace -d 'Namespace to look in (default: the context\'s namespace)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand deny" -s l -l selector -d 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand deny" -l as -d 'Impersonate this user for every API request, as kubectl --as' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand deny" -l request-timeout -d 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand deny" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+wide\t'Text with extra table columns'
+json\t'The documented JSON model (docs/output.md)'
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand deny" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
+always\t'Always colour (also when piped)'
+never\t'Never colour'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand deny" -l from-file -d 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand deny" -s A -l all-namespaces -d 'Look in every namespace'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand deny" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand deny" -s V -l version -d 'Print version'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and not __fish_seen_subcommand_from api help" -l kubeconfig -d 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)' -r -F
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and not __fish_seen_subcommand_from api help" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and not __fish_seen_subcommand_from api help" -s n -l namespace -d 'Namespace to look in (default: the context\'s namespace)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and not __fish_seen_subcommand_from api help" -s l -l selector -d 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and not __fish_seen_subcommand_from api help" -l as -d 'Impersonate this user for every API request, as kubectl --as' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and not __fish_seen_subcommand_from api help" -l request-timeout -d 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and not __fish_seen_subcommand_from api help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+wide\t'Text with extra table columns'
+json\t'The documented JSON model (docs/output.md)'
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and not __fish_seen_subcommand_from api help" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
+always\t'Always colour (also when piped)'
+never\t'Never colour'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and not __fish_seen_subcommand_from api help" -l from-file -d 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and not __fish_seen_subcommand_from api help" -s A -l all-namespaces -d 'Look in every namespace'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and not __fish_seen_subcommand_from api help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and not __fish_seen_subcommand_from api help" -s V -l version -d 'Print version'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and not __fish_seen_subcommand_from api help" -f -a "api" -d 'Is the cert-manager API usable: CRDs served, webhook registered with its CA, and a dry-run create of a Certificate accepted'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and not __fish_seen_subcommand_from api help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and __fish_seen_subcommand_from api" -l wait -d 'Keep checking until the API is usable or this much time has passed (0s: check once)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and __fish_seen_subcommand_from api" -l interval -d 'Time between two checks while waiting' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and __fish_seen_subcommand_from api" -l kubeconfig -d 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)' -r -F
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and __fish_seen_subcommand_from api" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and __fish_seen_subcommand_from api" -s n -l namespace -d 'Namespace to look in (default: the context\'s namespace)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and __fish_seen_subcommand_from api" -s l -l selector -d 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and __fish_seen_subcommand_from api" -l as -d 'Impersonate this user for every API request, as kubectl --as' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and __fish_seen_subcommand_from api" -l request-timeout -d 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and __fish_seen_subcommand_from api" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+wide\t'Text with extra table columns'
+json\t'The documented JSON model (docs/output.md)'
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and __fish_seen_subcommand_from api" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
+always\t'Always colour (also when piped)'
+never\t'Never colour'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and __fish_seen_subcommand_from api" -l from-file -d 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and __fish_seen_subcommand_from api" -s A -l all-namespaces -d 'Look in every namespace'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and __fish_seen_subcommand_from api" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and __fish_seen_subcommand_from api" -s V -l version -d 'Print version'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and __fish_seen_subcommand_from help" -f -a "api" -d 'Is the cert-manager API usable: CRDs served, webhook registered with its CA, and a dry-run create of a Certificate accepted'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand check; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand explain" -l kubeconfig -d 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)' -r -F
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand explain" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand explain" -s n -l namespace -d 'Namespace to look in (default: the context\'s namespace)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand explain" -s l -l selector -d 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand explain" -l as -d 'Impersonate this user for every API request, as kubectl --as' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand explain" -l request-timeout -d 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand explain" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+wide\t'Text with extra table columns'
+json\t'The documented JSON model (docs/output.md)'
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand explain" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
+always\t'Always colour (also when piped)'
+never\t'Never colour'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand explain" -l from-file -d 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand explain" -l list -d 'List every code with its severity and one-line meaning'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand explain" -s A -l all-namespaces -d 'Look in every namespace'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand explain" -s V -l version -d 'Print version'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump approve deny check explain help" -f -a "diagnose" -d 'Find the root cause: walk the chain, probe DNS and HTTP-01 from here, and say what to do'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump approve deny check explain help" -f -a "status" -d 'Show one certificate\'s whole chain with a verdict, or a table of all certificates'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump approve deny check explain help" -f -a "inspect" -d 'Show what is really in a TLS Secret or PEM/DER file, and check it (never prints key bytes)'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump approve deny check explain help" -f -a "renew" -d 'Force re-issuance the way cert-manager expects (Issuing=True, ManuallyTriggered), for one certificate or a fleet'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump approve deny check explain help" -f -a "completion" -d 'Print the shell completion script for SHELL'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump approve deny check explain help" -f -a "generate-assets" -d 'Write the completion scripts and man pages into DIR (for packagers and the repository)'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump approve deny check explain help" -f -a "dump" -d 'Write the objects certdoctor reads to stdout as YAML, for offline use or a hand-off (private keys and non-certificate Secret data removed)'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump approve deny check explain help" -f -a "approve" -d 'Approve CertificateRequests by hand (Approved=True, as `cmctl approve` writes it)'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump approve deny check explain help" -f -a "deny" -d 'Deny CertificateRequests by hand (Denied=True, as `cmctl deny` writes it)'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump approve deny check explain help" -f -a "check" -d 'Check that cert-manager is usable (for install scripts and CI)'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump approve deny check explain help" -f -a "explain" -d 'Print what a finding code means and how to fix it, offline (like `rustc --explain`)'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump approve deny check explain help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and __fish_seen_subcommand_from inspect" -f -a "secret" -d 'A Secret in the cluster (or in --from-file): tls.crt, ca.crt, tls.key and annotations'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and __fish_seen_subcommand_from inspect" -f -a "file" -d 'PEM or DER files (`-` for stdin); a file may hold a chain, a key, or both'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and __fish_seen_subcommand_from check" -f -a "api" -d 'Is the cert-manager API usable: CRDs served, webhook registered with its CA, and a dry-run create of a Certificate accepted'

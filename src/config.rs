@@ -6,6 +6,8 @@
 use jiff::{SignedDuration, Timestamp};
 
 pub use crate::cluster::{ConnectOptions, NamespaceChoice, Source, Target};
+pub use crate::findings::{Code, explain};
+pub use crate::model::approval::Verdict;
 pub use crate::model::selector::LabelSelector;
 pub use crate::probe::{ConnectTo, ProbeOptions};
 pub use crate::renew::{DryRun, RenewOptions};
@@ -25,6 +27,8 @@ pub enum Output {
     Json,
     /// YAML model.
     Yaml,
+    /// A Markdown block for a ticket (`status` and `diagnose`).
+    Markdown,
 }
 
 impl Output {
@@ -43,6 +47,8 @@ pub struct Config {
     pub output: Output,
     /// Whether stdout gets colour (decided once, from `--color`, the terminal and NO_COLOR).
     pub color: bool,
+    /// Columns long text wraps at: the terminal's width, or 100 when stdout is not a terminal.
+    pub width: usize,
     /// The instant every age and expiry is measured from.
     pub now: Timestamp,
     /// The command to run.
@@ -65,6 +71,12 @@ pub enum CommandConfig {
     Renew(RenewOptions),
     /// `dump`.
     Dump,
+    /// `approve` / `deny`.
+    Decide(DecideOptions),
+    /// `check api`.
+    CheckApi(CheckApiOptions),
+    /// `explain CODE`; `None` = `explain --list`.
+    Explain(Option<Code>),
 }
 
 /// Options of `diagnose`.
@@ -74,6 +86,8 @@ pub struct DiagnoseOptions {
     pub name: Option<String>,
     /// The network probes; `None` with `--offline`.
     pub probes: Option<ProbeOptions>,
+    /// `--tree`: every certificate's whole walk, as `-o wide` prints it.
+    pub tree: bool,
 }
 
 /// What `inspect` reads.
@@ -92,4 +106,28 @@ pub struct InspectOptions {
     pub input: InspectInput,
     /// `--warn-within`; `None` = the default window (a third of the lifetime or 7d).
     pub warn_within: Option<SignedDuration>,
+}
+
+/// Options of `approve` and `deny`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecideOptions {
+    /// Approve or deny.
+    pub verdict: Verdict,
+    /// The CertificateRequests, in the target namespace.
+    pub names: Vec<String>,
+    /// The condition's reason (never empty).
+    pub reason: String,
+    /// The condition's message (never empty).
+    pub message: String,
+    /// Dry-run mode, if any.
+    pub dry_run: Option<DryRun>,
+}
+
+/// Options of `check api`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckApiOptions {
+    /// Keep checking for this long; zero = check once.
+    pub wait: std::time::Duration,
+    /// Time between two checks.
+    pub interval: std::time::Duration,
 }

@@ -77,3 +77,24 @@ pub fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
     }
     last.to_string()
 }
+
+/// One terminal line of error text: newlines and tabs become spaces, and other control,
+/// bidirectional and zero-width characters a visible escape (`\u{1b}`). Server text reaches
+/// error messages (an API `Status` message), and a newline in it must not be able to print
+/// a `hint:` line of its own. The same rule as `sanitize::clean`, repeated here because
+/// `error` sits on the bottom floor beside it.
+pub fn one_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' | '\t' | '\r' => out.push(' '),
+            c if c.is_control()
+                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}') =>
+            {
+                out.push_str(&c.escape_unicode().to_string())
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}

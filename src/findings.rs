@@ -3,6 +3,8 @@
 //! object it is about, the evidence, a remedy in a sentence or two, and the commands that
 //! reproduce the check by hand.
 
+pub mod explain;
+
 use serde::Serialize;
 
 /// How bad a finding is. Errors and warnings make a command exit 1; info never does.
@@ -99,6 +101,7 @@ codes! {
     CertNotReady => ("CERT_NOT_READY", Error, "the Certificate's Ready condition is not True"),
     IssuanceBackoff => ("ISSUANCE_BACKOFF", Error, "the last issuance failed and cert-manager waits before retrying"),
     RenewalOverdue => ("RENEWAL_OVERDUE", Warning, "status.renewalTime has passed but no issuance is running"),
+    IssuanceLoop => ("ISSUANCE_LOOP", Error, "cert-manager re-issues the certificate over and over, spending the CA's rate limits"),
     SecretShared => ("SECRET_SHARED", Error, "another Certificate has the same spec.secretName; only one of them is ever issued"),
     IssuerNotFound => ("ISSUER_NOT_FOUND", Error, "the issuer named in spec.issuerRef does not exist"),
     IssuerNotReady => ("ISSUER_NOT_READY", Error, "the issuer exists but is not Ready"),
@@ -121,6 +124,7 @@ codes! {
     ChallengeErrored => ("CHALLENGE_ERRORED", Error, "cert-manager hit a client or API error on the Challenge; not the CA's verdict"),
     ChallengeCleanupFailed => ("CHALLENGE_CLEANUP_FAILED", Error, "cert-manager could not remove the solver's record or resources"),
     ChallengeStuckDeleting => ("CHALLENGE_STUCK_DELETING", Error, "the Challenge is being deleted but its finalizer is never removed"),
+    ChallengeQueueBlocked => ("CHALLENGE_QUEUE_BLOCKED", Error, "the Challenge waits to be admitted, behind another Challenge of its name or a full queue"),
     SelfCheckFailsInCluster => ("SELF_CHECK_FAILS_IN_CLUSTER", Error, "cert-manager's self-check fails inside the cluster while the probes from here pass"),
     OrderStuck => ("ORDER_STUCK", Error, "the Order can never finish on its own; delete it and cert-manager re-creates it"),
     ProbeHostNoRoute => ("PROBE_HOST_NO_ROUTE", Info, "an address could not be tried from this machine (no route, usually IPv6); says nothing about the target"),

@@ -10,9 +10,10 @@ use std::time::Duration;
 use jiff::{SignedDuration, Timestamp};
 
 use super::{
-    Cli, ColorArg, Command, DiagnoseArgs, DryRunArg, GlobalArgs, InspectTarget, OutputArg,
-    RenewArgs, assets,
+    CheckArgs, CheckWhat, Cli, ColorArg, Command, DecideArgs, DiagnoseArgs, DryRunArg, ExplainArgs,
+    GlobalArgs, InspectTarget, OutputArg, RenewArgs, assets,
 };
+use crate::config::{CheckApiOptions, Code, DecideOptions, Verdict};
 use crate::config::{
     CommandConfig, Config, ConnectOptions, ConnectTo, DiagnoseOptions, DryRun, InspectInput,
     InspectOptions, LabelSelector, NOW_ENV, NamespaceChoice, Output, ProbeOptions, RenewOptions,
@@ -49,9 +50,27 @@ pub fn convert(cli: Cli) -> Result<Invocation, CliError> {
         }),
         Command::Renew(a) => CommandConfig::Renew(renew(a, &target)?),
         Command::Dump(_) => CommandConfig::Dump,
+        Command::Approve(a) => CommandConfig::Decide(decide(Verdict::Approve, a, &target)?),
+        Command::Deny(a) => CommandConfig::Decide(decide(Verdict::Deny, a, &target)?),
+        Command::Check(CheckArgs {
+            what: CheckWhat::Api { wait, interval },
+        }) => CommandConfig::CheckApi(CheckApiOptions {
+            wait: duration("--wait", &wait, "2m")?,
+            interval: timeout("--interval", &interval, "5s")?,
+        }),
+        Command::Explain(a) => CommandConfig::Explain(explain(a)?),
         Command::Completion(a) => return Ok(Invocation::Assets(assets::Job::Completion(a.shell))),
         Command::GenerateAssets(a) => return Ok(Invocation::Assets(assets::Job::Generate(a.dir))),
     };
+    if g.output == OutputArg::Markdown
+        && !matches!(
+            command,
+            CommandConfig::Status { .. } | CommandConfig::Diagnose(_)
+        )
+    {
+        return Err(CliError::new("-o markdown is for status and diagnose")
+            .hint("use -o text, wide, json or yaml with this command"));
+    }
     let now = match std::env::var(NOW_ENV) {
         Ok(v) => v
             .parse::<Timestamp>()
@@ -65,8 +84,10 @@ pub fn convert(cli: Cli) -> Result<Invocation, CliError> {
             OutputArg::Wide => Output::Wide,
             OutputArg::Json => Output::Json,
             OutputArg::Yaml => Output::Yaml,
+            OutputArg::Markdown => Output::Markdown,
         },
         color: color_enabled(g.color),
+        width: text_width(),
         now,
         command,
     })))
@@ -191,6 +212,14 @@ fn color_enabled(choice: ColorArg) -> bool {
     }
 }
 
+/// The terminal's width when stdout is one, else 100 (pipes, files and tests read the same).
+fn text_width() -> usize {
+    if !std::io::stdout().is_terminal() {
+        return 100;
+    }
+    terminal_size::terminal_size().map_or(100, |(w, _)| usize::from(w.0).max(40))
+}
+
 fn socket(text: &str, default_port: u16) -> Option<SocketAddr> {
     if let Ok(sa) = text.parse::<SocketAddr>() {
         return Some(sa);
@@ -248,6 +277,7 @@ fn diagnose(a: DiagnoseArgs) -> Result<DiagnoseOptions, CliError> {
     Ok(DiagnoseOptions {
         name: a.name,
         probes: (!a.offline).then_some(probes),
+        tree: a.tree,
     })
 }
 
@@ -290,6 +320,61 @@ fn renew(a: RenewArgs, target: &Target) -> Result<RenewOptions, CliError> {
         yes: a.yes,
         poll: duration("--poll-interval", &a.poll_interval, "2s")?,
     })
+}
+
+fn dry_run(d: Option<DryRunArg>) -> Option<DryRun> {
+    d.map(|d| match d {
+        DryRunArg::Client => DryRun::Client,
+        DryRunArg::Server => DryRun::Server,
+    })
+}
+
+/// `approve` / `deny`: names in one namespace, and a reason and message the API accepts.
+fn decide(verdict: Verdict, a: DecideArgs, target: &Target) -> Result<DecideOptions, CliError> {
+    let verb = verdict.verb();
+    if target.namespace == NamespaceChoice::All {
+        return Err(CliError::new(format!("-A cannot be used with {verb}"))
+            .hint("name the namespace of the CertificateRequests with -n NS"));
+    }
+    let message = a.message.unwrap_or_else(|| verdict.default_message());
+    for (flag, value) in [("--reason", &a.reason), ("--message", &message)] {
+        if value.trim().is_empty() {
+            return Err(
+                CliError::new(format!("{flag} must not be empty")).hint(format!(
+                    "say why, e.g. `certdoctor {verb} NAME {flag} 'checked by on-call'`"
+                )),
+            );
+        }
+    }
+    Ok(DecideOptions {
+        verdict,
+        names: a.names,
+        reason: a.reason,
+        message,
+        dry_run: dry_run(a.dry_run),
+    })
+}
+
+/// `explain CODE` (any case) or `explain --list`.
+fn explain(a: ExplainArgs) -> Result<Option<Code>, CliError> {
+    let Some(text) = a.code.filter(|_| !a.list) else {
+        return Ok(None);
+    };
+    crate::config::explain::lookup(&text)
+        .map(Some)
+        .ok_or_else(|| {
+            let similar = crate::config::explain::similar(&text);
+            let hint = if similar.is_empty() {
+                "`certdoctor explain --list` shows every code".to_string()
+            } else {
+                let names: Vec<&str> = similar.iter().map(|c| c.as_str()).collect();
+                format!(
+                    "did you mean {}? `certdoctor explain --list` shows every code",
+                    names.join(", ")
+                )
+            };
+            CliError::new(format!("{text:?} is not a finding code")).hint(hint)
+        })
 }
 
 #[cfg(test)]

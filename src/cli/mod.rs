@@ -130,6 +130,8 @@ pub enum OutputArg {
     Json,
     /// The same model as YAML
     Yaml,
+    /// A Markdown block for an incident ticket (status and diagnose)
+    Markdown,
 }
 
 /// `--color` values.
@@ -167,6 +169,17 @@ pub enum Command {
     /// Write the objects certdoctor reads to stdout as YAML, for offline use or a hand-off
     /// (private keys and non-certificate Secret data removed)
     Dump(DumpArgs),
+    /// Approve CertificateRequests by hand (Approved=True, as `cmctl approve` writes it)
+    #[command(after_help = APPROVE_HELP)]
+    Approve(DecideArgs),
+    /// Deny CertificateRequests by hand (Denied=True, as `cmctl deny` writes it)
+    #[command(after_help = DENY_HELP)]
+    Deny(DecideArgs),
+    /// Check that cert-manager is usable (for install scripts and CI)
+    Check(CheckArgs),
+    /// Print what a finding code means and how to fix it, offline (like `rustc --explain`)
+    #[command(after_help = EXPLAIN_HELP)]
+    Explain(ExplainArgs),
 }
 
 /// Arguments of `status`.
@@ -223,7 +236,7 @@ Exit codes:
 /// `--dry-run` values, as kubectl spells them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DryRunArg {
-    /// Print what would be renewed; send nothing
+    /// Print what would be changed; send nothing
     Client,
     /// Send the writes with dryRun=All: the API server validates, stores nothing
     Server,
@@ -277,6 +290,10 @@ pub struct DiagnoseArgs {
     /// Skip the network probes (DNS, HTTP-01, CAA): cluster state only
     #[arg(long)]
     pub offline: bool,
+    /// Print the whole walk of each certificate (every finding with its evidence, fix and
+    /// commands), as -o wide does
+    #[arg(long)]
+    pub tree: bool,
     /// Recursive resolver to use instead of the system's (repeatable), e.g. 1.1.1.1 or 10.0.0.2:5353
     #[arg(long, value_name = "IP[:PORT]")]
     pub nameserver: Vec<String>,
@@ -316,3 +333,110 @@ pub struct GenerateAssetsArgs {
 /// Arguments of `dump` (it uses the global scope flags only).
 #[derive(Debug, Args)]
 pub struct DumpArgs {}
+
+/// Help epilogue of `approve`.
+pub const APPROVE_HELP: &str = "\
+Examples:
+  certdoctor approve web-tls-3 -n production
+  certdoctor approve web-tls-3 --reason ManualReview --message 'checked by on-call, INC-1234'
+
+Needs `update` on certificaterequests/status and `approve` on signers (cert-manager.io) for
+the request's issuer, e.g. issuers.cert-manager.io/NAMESPACE.NAME (see docs/rbac.md).
+
+Exit codes:
+  0  every request was approved (or with --dry-run, would be)
+  1  a write failed (the request kept changing, or the API server failed)
+  2  error: a request is already approved or denied, not found, or not allowed";
+
+/// Help epilogue of `deny`.
+pub const DENY_HELP: &str = "\
+Examples:
+  certdoctor deny web-tls-3 -n production --reason Policy --message 'wildcards need a ticket'
+
+Needs `update` on certificaterequests/status and `approve` on signers (cert-manager.io) for
+the request's issuer (see docs/rbac.md).
+
+Exit codes:
+  0  every request was denied (or with --dry-run, would be)
+  1  a write failed (the request kept changing, or the API server failed)
+  2  error: a request is already approved or denied, not found, or not allowed";
+
+/// Arguments of `approve` and `deny`.
+#[derive(Debug, Args)]
+pub struct DecideArgs {
+    /// CertificateRequests to decide (in the namespace of -n or the context)
+    #[arg(value_name = "NAME", required = true)]
+    pub names: Vec<String>,
+    /// The condition's reason
+    #[arg(long, value_name = "REASON", default_value = "KubectlCertManager")]
+    pub reason: String,
+    /// The condition's message (default: `manually approved by "certdoctor"`, or denied)
+    #[arg(long, value_name = "MESSAGE")]
+    pub message: Option<String>,
+    /// Show what would be written without changing anything (`=server`: let the API server validate the write)
+    #[arg(long, value_enum, value_name = "MODE", num_args = 0..=1, require_equals = true, default_missing_value = "client")]
+    pub dry_run: Option<DryRunArg>,
+}
+
+/// Arguments of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// What to check.
+    #[command(subcommand)]
+    pub what: CheckWhat,
+}
+
+/// What `check` checks.
+#[derive(Debug, Subcommand)]
+pub enum CheckWhat {
+    /// Is the cert-manager API usable: CRDs served, webhook registered with its CA, and a
+    /// dry-run create of a Certificate accepted
+    #[command(after_help = CHECK_API_HELP)]
+    Api {
+        /// Keep checking until the API is usable or this much time has passed (0s: check once)
+        #[arg(long, value_name = "DURATION", default_value = "0s")]
+        wait: String,
+        /// Time between two checks while waiting
+        #[arg(long, value_name = "DURATION", default_value = "5s")]
+        interval: String,
+    },
+}
+
+/// Help epilogue of `check api`.
+pub const CHECK_API_HELP: &str = "\
+Examples:
+  certdoctor check api
+  certdoctor check api --wait 2m    # in an install script, right after helm install
+
+Exit codes:
+  0  the cert-manager API is usable
+  1  it is not (the reason is printed: CRDs missing, webhook not registered, its CA not
+     injected, webhook unreachable), also when --wait ran out
+  2  error: bad usage, no access; nothing was concluded";
+
+/// Help epilogue of `explain`.
+pub const EXPLAIN_HELP: &str = "\
+Examples:
+  certdoctor explain HTTP01_WRONG_STATUS
+  certdoctor explain --list
+
+The text is docs/findings.md, built into the binary.
+
+Exit codes:
+  0  the code was explained (or listed)
+  2  error: no such code";
+
+/// Arguments of `explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The finding code, e.g. HTTP01_WRONG_STATUS (any case)
+    #[arg(
+        value_name = "CODE",
+        required_unless_present = "list",
+        conflicts_with = "list"
+    )]
+    pub code: Option<String>,
+    /// List every code with its severity and one-line meaning
+    #[arg(long)]
+    pub list: bool,
+}

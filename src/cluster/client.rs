@@ -1,12 +1,35 @@
 //! Builds a kube client the way kubectl would: the kubeconfig file (or the KUBECONFIG list,
-//! merged by kube), the chosen context, impersonation, and — because kube 5 has no default
-//! read timeout — explicit connect and read timeouts so no request can hang.
+//! merged, missing files skipped), the chosen context, impersonation, and — because kube 5
+//! has no default read timeout — explicit connect and read timeouts so no request can hang.
+//!
+//! Two things kube would do for us are done here instead, because they must be bounded and
+//! must not leak secrets: reading the kubeconfig (capped in size; a parse error names the
+//! file and line, never the content) and running an exec credential plugin (with a
+//! deadline; a failure names the command and its exit status, never its output,
+//! arguments or environment).
 
-use kube::config::{KubeConfigOptions, Kubeconfig, KubeconfigError};
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use kube::config::{ExecConfig, KubeConfigOptions, Kubeconfig, KubeconfigError};
 use kube::{Client, Config};
+use serde_json::Value;
 
 use super::ConnectOptions;
 use crate::error::CliError;
+
+/// Largest kubeconfig accepted. Real ones are kilobytes; `--kubeconfig /dev/zero` must
+/// fail at once instead of filling memory.
+pub const MAX_KUBECONFIG_BYTES: u64 = 16 * 1024 * 1024;
+
+/// How long an exec credential plugin may run when a person can answer its prompt (stdin
+/// is a terminal and the kubeconfig allows interaction). Without a terminal the plugin
+/// gets the request timeout: nobody can answer a login prompt, so waiting longer only hangs.
+pub const INTERACTIVE_PLUGIN_DEADLINE: Duration = Duration::from_secs(120);
+
+/// Largest ExecCredential a plugin may print.
+const MAX_PLUGIN_OUTPUT: u64 = 1024 * 1024;
 
 /// A connected client and what the kubeconfig said about it.
 pub struct Connection {
@@ -51,29 +74,132 @@ fn kubeconfig_error(e: KubeconfigError, opts: &ConnectOptions) -> CliError {
     }
 }
 
+/// Reads one kubeconfig file: at most [`MAX_KUBECONFIG_BYTES`], and a parse error says
+/// the file and line only (the content may hold tokens and keys). `Ok(None)` when the
+/// file does not exist and `skip_missing` (a KUBECONFIG list entry, as kubectl does).
+fn read_kubeconfig(path: &Path, skip_missing: bool) -> Result<Option<Kubeconfig>, CliError> {
+    let shown = path.display();
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_KUBECONFIG_BYTES + 1).read_to_end(&mut bytes));
+    match read {
+        Err(e) if skip_missing && e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(
+                CliError::new(format!("cannot read kubeconfig {shown}: {e}"))
+                    .hint("check the --kubeconfig path or the KUBECONFIG variable"),
+            );
+        }
+        Ok(_) => {}
+    }
+    if bytes.len() as u64 > MAX_KUBECONFIG_BYTES {
+        return Err(CliError::new(format!(
+            "kubeconfig {shown} is larger than {} MiB; it is not a kubeconfig",
+            MAX_KUBECONFIG_BYTES >> 20
+        ))
+        .hint("check the --kubeconfig path or the KUBECONFIG variable"));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| {
+        CliError::new(format!("kubeconfig {shown} is not UTF-8 text"))
+            .hint("check the --kubeconfig path or the KUBECONFIG variable")
+    })?;
+    let kc = parse_kubeconfig(&text, &shown.to_string())?;
+    // Read again through kube, which makes relative certificate and key paths absolute.
+    Kubeconfig::read_from(path)
+        .map(Some)
+        .or_else(|_| Ok(Some(kc)))
+}
+
+/// Parses kubeconfig text; an error names the file (`shown`) and the line and column,
+/// never the content, which may hold tokens and keys.
+pub fn parse_kubeconfig(text: &str, shown: &str) -> Result<Kubeconfig, CliError> {
+    Kubeconfig::from_yaml(text).map_err(|e| {
+        let at = match &e {
+            KubeconfigError::Parse(p) => p
+                .location()
+                .map(|l| format!(" at line {}, column {}", l.line(), l.column()))
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        CliError::new(format!(
+            "cannot parse kubeconfig {shown}{at}: not a valid kubeconfig (the content is not shown: it may hold credentials)"
+        ))
+        .hint("check the file with `kubectl config view`")
+    })
+}
+
+/// The kubeconfig kubectl would use: every file of KUBECONFIG that exists, merged (first
+/// wins), or `~/.kube/config`.
+fn default_kubeconfig() -> Result<Kubeconfig, CliError> {
+    let none = || {
+        CliError::new(
+            "no kubeconfig found (KUBECONFIG is not set and ~/.kube/config does not exist)",
+        )
+        .hint("pass --kubeconfig PATH, or use --from-file DUMP to work offline")
+    };
+    let list: Vec<PathBuf> = std::env::var_os("KUBECONFIG")
+        .map(|v| {
+            std::env::split_paths(&v)
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    if list.is_empty() {
+        let home = std::env::var_os("HOME")
+            .or_else(|| std::env::var_os("USERPROFILE"))
+            .ok_or_else(none)?;
+        let path = PathBuf::from(home).join(".kube").join("config");
+        return read_kubeconfig(&path, true)?.ok_or_else(none);
+    }
+    let mut merged: Option<Kubeconfig> = None;
+    for path in &list {
+        let Some(kc) = read_kubeconfig(path, true)? else {
+            continue;
+        };
+        merged = Some(match merged {
+            None => kc,
+            Some(m) => m.merge(kc).map_err(|e| {
+                CliError::new(format!("cannot merge kubeconfig {}: {e}", path.display()))
+                    .hint("check the files in KUBECONFIG with `kubectl config view`")
+            })?,
+        });
+    }
+    merged.ok_or_else(|| {
+        CliError::new("no kubeconfig found: none of the files in KUBECONFIG exists")
+            .hint("pass --kubeconfig PATH, or use --from-file DUMP to work offline")
+    })
+}
+
 /// Reads the kubeconfig and builds a client. Errors name the file or context.
 pub async fn connect(opts: &ConnectOptions) -> Result<Connection, CliError> {
     let options = KubeConfigOptions {
         context: opts.context.clone(),
         ..KubeConfigOptions::default()
     };
-    let mut config = match &opts.kubeconfig {
+    let kc = match &opts.kubeconfig {
         Some(path) => {
-            let kc = Kubeconfig::read_from(path).map_err(|e| match e {
-                KubeconfigError::ReadConfig(io, _) => {
-                    CliError::new(format!("cannot read kubeconfig {}: {io}", path.display()))
-                        .hint("check the --kubeconfig path")
-                }
-                other => kubeconfig_error(other, opts),
-            })?;
-            Config::from_custom_kubeconfig(kc, &options)
+            let path = path.clone();
+            tokio::task::spawn_blocking(move || read_kubeconfig(&path, false))
                 .await
-                .map_err(|e| kubeconfig_error(e, opts))?
+                .map_err(|e| CliError::new(format!("reading the kubeconfig failed: {e}")))??
+                .ok_or_else(|| CliError::new("no kubeconfig"))?
         }
-        None => Config::from_kubeconfig(&options)
+        None => tokio::task::spawn_blocking(default_kubeconfig)
             .await
-            .map_err(|e| kubeconfig_error(e, opts))?,
+            .map_err(|e| CliError::new(format!("reading the kubeconfig failed: {e}")))??,
     };
+    let mut config = Config::from_custom_kubeconfig(kc, &options)
+        .await
+        .map_err(|e| kubeconfig_error(e, opts))?;
+    if let Some(exec) = config.auth_info.exec.take() {
+        let deadline = plugin_deadline(&exec, opts.timeout);
+        let cred = tokio::task::spawn_blocking(move || run_plugin(&exec, deadline))
+            .await
+            .map_err(|e| {
+                CliError::new(format!("running the exec credential plugin failed: {e}"))
+            })??;
+        apply_credential(&mut config, cred);
+    }
     config.connect_timeout = Some(opts.timeout);
     config.read_timeout = Some(opts.timeout);
     config.write_timeout = Some(opts.timeout);
@@ -96,4 +222,151 @@ pub async fn connect(opts: &ConnectOptions) -> Result<Connection, CliError> {
         default_namespace,
         timeout: opts.timeout,
     })
+}
+
+/// What an exec credential plugin handed back.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Credential {
+    /// Bearer token.
+    pub token: Option<String>,
+    /// Client certificate, PEM.
+    pub client_certificate: Option<String>,
+    /// Client key, PEM.
+    pub client_key: Option<String>,
+}
+
+fn apply_credential(config: &mut Config, cred: Credential) {
+    use base64::Engine as _;
+    let b64 = |s: String| base64::engine::general_purpose::STANDARD.encode(s);
+    if let Some(t) = cred.token {
+        config.auth_info.token = Some(t.into());
+    }
+    if let (Some(c), Some(k)) = (cred.client_certificate, cred.client_key) {
+        config.auth_info.client_certificate_data = Some(b64(c));
+        config.auth_info.client_key_data = Some(b64(k).into());
+    }
+}
+
+fn plugin_deadline(exec: &ExecConfig, request_timeout: Duration) -> Duration {
+    let may_ask = !matches!(
+        exec.interactive_mode,
+        Some(kube::config::ExecInteractiveMode::Never)
+    );
+    if may_ask && std::io::stdin().is_terminal() {
+        INTERACTIVE_PLUGIN_DEADLINE
+    } else {
+        request_timeout
+    }
+}
+
+/// Runs an exec credential plugin as kubectl does (its args, its env, KUBERNETES_EXEC_INFO)
+/// and waits at most `deadline`; the plugin is killed after that. Errors name the command
+/// and, for a failure, its exit status — nothing it printed, nor its args or env values.
+pub fn run_plugin(exec: &ExecConfig, deadline: Duration) -> Result<Credential, CliError> {
+    let command = exec.command.clone().unwrap_or_default();
+    let name = crate::sanitize::clean(&command);
+    if command.is_empty() {
+        return Err(
+            CliError::new("the kubeconfig user's exec plugin has no command")
+                .hint("check the user's `exec` section with `kubectl config view`"),
+        );
+    }
+    let interactive = !matches!(
+        exec.interactive_mode,
+        Some(kube::config::ExecInteractiveMode::Never)
+    ) && std::io::stdin().is_terminal();
+    let mut cmd = std::process::Command::new(&command);
+    cmd.args(exec.args.iter().flatten());
+    for pair in exec.env.iter().flatten() {
+        if let (Some(k), Some(v)) = (pair.get("name"), pair.get("value")) {
+            cmd.env(k, v);
+        }
+    }
+    for k in exec.drop_env.iter().flatten() {
+        cmd.env_remove(k);
+    }
+    let info = serde_json::json!({
+        "apiVersion": exec.api_version.clone().unwrap_or_else(|| "client.authentication.k8s.io/v1".into()),
+        "kind": "ExecCredential",
+        "spec": {"interactive": interactive},
+    });
+    cmd.env("KUBERNETES_EXEC_INFO", info.to_string());
+    cmd.stdout(std::process::Stdio::piped());
+    if interactive {
+        cmd.stdin(std::process::Stdio::inherit());
+        cmd.stderr(std::process::Stdio::inherit());
+    } else {
+        cmd.stdin(std::process::Stdio::null());
+        cmd.stderr(std::process::Stdio::null());
+    }
+    let mut child = cmd.spawn().map_err(|e| {
+        CliError::new(format!(
+            "cannot run the exec credential plugin {name:?}: {}",
+            e.kind()
+        ))
+        .hint("install the plugin or fix the user's `exec.command` in the kubeconfig")
+    })?;
+    let stdout = child.stdout.take();
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        if let Some(s) = stdout {
+            let _ = s.take(MAX_PLUGIN_OUTPUT).read_to_end(&mut out);
+        }
+        out
+    });
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if start.elapsed() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(CliError::new(format!(
+                    "the exec credential plugin {name:?} did not finish within {}s",
+                    deadline.as_secs_f64()
+                ))
+                .hint("it may be waiting for a login with no terminal to ask on: log in first (run the plugin or `kubectl get ns` in a terminal), then retry"));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => {
+                return Err(CliError::new(format!(
+                    "waiting for the exec credential plugin {name:?} failed: {}",
+                    e.kind()
+                )));
+            }
+        }
+    };
+    if !status.success() {
+        let how = match status.code() {
+            Some(c) => format!("exit status {c}"),
+            None => "killed by a signal".to_string(),
+        };
+        return Err(CliError::new(format!(
+            "the exec credential plugin {name:?} failed ({how})"
+        ))
+        .hint("run the plugin yourself to see its error, or log in again"));
+    }
+    let out = reader.join().unwrap_or_default();
+    parse_credential(&out).ok_or_else(|| {
+        CliError::new(format!(
+            "the exec credential plugin {name:?} did not print an ExecCredential with a token or a client certificate"
+        ))
+        .hint("check the plugin's version and the user's `exec.apiVersion` in the kubeconfig")
+    })
+}
+
+/// Reads an ExecCredential (JSON, or YAML as client-go accepts).
+pub fn parse_credential(out: &[u8]) -> Option<Credential> {
+    let text = std::str::from_utf8(out).ok()?;
+    let v: Value = serde_saphyr::from_str(text).ok()?;
+    let status = v.get("status")?;
+    let s = |k: &str| status.get(k).and_then(Value::as_str).map(str::to_string);
+    let cred = Credential {
+        token: s("token").filter(|t| !t.is_empty()),
+        client_certificate: s("clientCertificateData"),
+        client_key: s("clientKeyData"),
+    };
+    let usable =
+        cred.token.is_some() || (cred.client_certificate.is_some() && cred.client_key.is_some());
+    usable.then_some(cred)
 }

@@ -48,9 +48,37 @@ fn first_line(msg: &str) -> &str {
     line.strip_prefix("error: ").unwrap_or(line)
 }
 
+/// What a document is when it is not a Kubernetes object or List, in words; `None` for
+/// objects and for empty documents.
+fn not_an_object(doc: &Value, text: &str) -> Option<String> {
+    match doc {
+        Value::Null => None,
+        Value::Object(m) if m.get("kind").is_some_and(Value::is_string) => None,
+        Value::Object(m) if m.is_empty() => None,
+        Value::Object(_) => Some("an object without apiVersion and kind".into()),
+        Value::Array(items) if items.is_empty() => None,
+        Value::Array(items) => items.iter().find_map(|i| not_an_object(i, text)),
+        Value::String(_) if text.contains("-----BEGIN ") => {
+            let label = text
+                .split("-----BEGIN ")
+                .nth(1)
+                .and_then(|r| r.split("-----").next())
+                .map(crate::sanitize::clean)
+                .unwrap_or_default();
+            Some(format!("PEM data ({label:.40})"))
+        }
+        Value::String(_) => Some("plain text".into()),
+        Value::Bool(_) | Value::Number(_) => Some(format!("a bare value ({doc:.20})")),
+    }
+}
+
 /// Parses dump text (pure; used by [`read`] and tests).
 pub fn parse(text: &str) -> Result<RawSnapshot, String> {
     let trimmed = text.trim_start();
+    if trimmed.starts_with("-----BEGIN ") {
+        let what = not_an_object(&Value::String(String::new()), trimmed).unwrap_or_default();
+        return Err(format!("it holds {what}, not Kubernetes objects"));
+    }
     let docs: Vec<Value> = if trimmed.starts_with('{') || trimmed.starts_with('[') {
         vec![serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?]
     } else {
@@ -58,8 +86,18 @@ pub fn parse(text: &str) -> Result<RawSnapshot, String> {
             .map_err(|e| format!("invalid YAML: {}", first_line(&e.to_string())))?
     };
     let mut objects = Vec::new();
+    let mut found = None;
     for d in docs {
+        if found.is_none() {
+            found = not_an_object(&d, text);
+        }
         flatten(d, &mut objects);
+    }
+    let is_object = |o: &Value| o.get("kind").is_some_and(Value::is_string);
+    if !objects.iter().any(is_object)
+        && let Some(what) = found
+    {
+        return Err(format!("it holds {what}, not Kubernetes objects"));
     }
     Ok(RawSnapshot {
         objects,
@@ -120,6 +158,20 @@ mod tests {
     fn json_list_is_read() {
         let raw = parse(r#"{"kind":"List","apiVersion":"v1","items":[{"kind":"A"}]}"#).unwrap();
         assert_eq!(raw.objects.len(), 1);
+    }
+
+    #[test]
+    fn text_that_is_not_kubernetes_objects_is_named() {
+        let pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+        assert!(parse(pem).unwrap_err().contains("PEM data (CERTIFICATE)"));
+        assert!(parse("hello world\n").unwrap_err().contains("plain text"));
+        assert!(
+            parse(r#"{"foo": 1}"#)
+                .unwrap_err()
+                .contains("an object without apiVersion and kind")
+        );
+        assert!(parse("").unwrap().objects.is_empty());
+        assert!(parse("apiVersion: v1\nkind: List\nitems: []\n").is_ok());
     }
 
     #[test]

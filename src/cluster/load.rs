@@ -17,6 +17,35 @@ use crate::model::snapshot::{CERTIFICATES, KINDS, KindInfo, RawSnapshot, Scope, 
 /// enough that the API server does not build huge responses.
 pub const PAGE_SIZE: u32 = 500;
 
+/// Most pages one LIST may take (5 million objects at [`PAGE_SIZE`]): a server that keeps
+/// handing out new continue tokens cannot keep certdoctor listing for ever.
+pub const MAX_PAGES: usize = 10_000;
+
+/// Sends one request and reads its whole answer within the connection's timeout. kube's
+/// read timeout applies to each read, so a server that trickles a byte at a time would
+/// otherwise hold a request open for ever; this bounds the request, body included.
+pub async fn bounded<T>(
+    conn: &Connection,
+    request: impl Future<Output = Result<T, kube::Error>>,
+) -> Result<T, kube::Error> {
+    match tokio::time::timeout(conn.timeout, request).await {
+        Ok(r) => r,
+        Err(_) => Err(kube::Error::Service(Box::new(TimedOut))),
+    }
+}
+
+/// A whole request took longer than `--request-timeout`.
+#[derive(Debug)]
+struct TimedOut;
+
+impl std::fmt::Display for TimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("timed out")
+    }
+}
+
+impl std::error::Error for TimedOut {}
+
 /// URL path of a LIST of `info` in `namespace` (or cluster-wide).
 pub fn list_path(info: &KindInfo, namespace: Option<&str>) -> String {
     let base = if info.group.is_empty() {
@@ -49,6 +78,8 @@ enum ListError {
     Transport(String),
     /// An answer that is not Kubernetes JSON (a proxy page, another service).
     BadResponse(String),
+    /// Paging that does not end: a continue token seen before, or too many pages.
+    Paging(String),
 }
 
 async fn list_kind(
@@ -71,18 +102,21 @@ async fn list_kind(
         params = params.labels(sel.as_str());
     }
     let mut items = Vec::new();
-    loop {
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..MAX_PAGES {
         let req = request
             .list(&params)
             .map_err(|e| ListError::Transport(e.to_string()))?;
-        let page: Value = conn.client.request(req).await.map_err(|e| match e {
-            kube::Error::Api(s) => ListError::Api {
-                code: s.code,
-                message: s.message.clone(),
-            },
-            kube::Error::SerdeError(e) => ListError::BadResponse(e.to_string()),
-            other => ListError::Transport(transport_text(&other)),
-        })?;
+        let page: Value = bounded(conn, conn.client.request::<Value>(req))
+            .await
+            .map_err(|e| match e {
+                kube::Error::Api(s) => ListError::Api {
+                    code: s.code,
+                    message: s.message.clone(),
+                },
+                kube::Error::SerdeError(e) => ListError::BadResponse(e.to_string()),
+                other => ListError::Transport(transport_text(&other)),
+            })?;
         let Value::Object(mut page) = page else {
             return Err(ListError::BadResponse(
                 "the response is not a JSON object".into(),
@@ -100,10 +134,19 @@ async fn list_kind(
             .and_then(Value::as_str)
             .filter(|t| !t.is_empty());
         match next {
+            Some(token) if !seen.insert(token.to_string()) => {
+                return Err(ListError::Paging(format!(
+                    "it returned the continue token {:?} a second time",
+                    crate::sanitize::clean(&token.chars().take(64).collect::<String>())
+                )));
+            }
             Some(token) => params = params.continue_token(token),
             None => return Ok(items),
         }
     }
+    Err(ListError::Paging(format!(
+        "it was still paging after {MAX_PAGES} pages"
+    )))
 }
 
 fn transport_text(e: &kube::Error) -> String {
@@ -139,7 +182,7 @@ pub async fn get_one(
                 info.kind
             ))
         })?;
-    match conn.client.request::<Value>(req).await {
+    match bounded(conn, conn.client.request::<Value>(req)).await {
         Ok(mut v) => {
             stamp(&mut v, info);
             Ok(Some(v))
@@ -183,6 +226,12 @@ fn fatal(info: &KindInfo, err: &ListError, conn: &Connection, scope: &Scope) -> 
             info.qualified()
         ))
         .hint("check that the kubeconfig's server URL points at the API server and not at a proxy or web page"),
+        ListError::Paging(msg) => CliError::new(format!(
+            "listing {} at {} never ended: {msg}",
+            info.qualified(),
+            conn.server
+        ))
+        .hint("the API server (or a proxy in front of it) is misbehaving; retry, and check its health"),
         ListError::Api { code: 401, message } => CliError::new(format!(
             "the API server at {} rejected the credentials (401 Unauthorized): {message}",
             conn.server
@@ -279,8 +328,7 @@ pub async fn put_status(
     let req = Request::new(list_path(info, ns))
         .replace_subresource("status", name, &params, body)
         .map_err(|e| WriteError::Other(e.to_string()))?;
-    conn.client
-        .request::<Value>(req)
+    bounded(conn, conn.client.request::<Value>(req))
         .await
         .map_err(|e| match e {
             kube::Error::Api(s) if s.code == 409 => WriteError::Conflict,

@@ -3,6 +3,7 @@
 //!
 //! Everything above this module works on the snapshot; nothing above it does I/O.
 
+pub mod api;
 pub mod client;
 pub mod file;
 pub mod load;
@@ -65,7 +66,11 @@ pub async fn load(target: &Target) -> Result<Loaded, CliError> {
             })
         }
         Source::File(path) => {
-            let raw = file::read(path.as_deref())?;
+            // A blocking read (stdin, a FIFO) and the parse run off the async runtime.
+            let owned = path.clone();
+            let raw = tokio::task::spawn_blocking(move || file::read(owned.as_deref()))
+                .await
+                .map_err(|e| CliError::new(format!("reading the dump failed: {e}")))??;
             let namespace = match &target.namespace {
                 NamespaceChoice::Explicit(ns) => Some(ns.clone()),
                 NamespaceChoice::All | NamespaceChoice::Default => None,

@@ -72,26 +72,28 @@ pub async fn run(
         warnings: snapshot.notes.clone(),
         unreadable: snapshot.unreadable.clone(),
     };
+    let paint = Paint {
+        enabled: config.color,
+    };
     match config.output {
         Output::Json => render::json(out, &report)?,
         Output::Yaml => render::yaml(out, &report)?,
-        Output::Text | Output::Wide => {
-            if report.certificates.is_empty()
-                && report.machine.control_plane.is_empty()
-                && report.machine.origins.is_empty()
-            {
-                writeln!(err, "No certificates found in {}.", loaded.scope_label)?;
-            } else {
-                render::diagnose::text(
-                    out,
-                    &report,
-                    args.name.is_some() || config.output == Output::Wide,
-                    Paint {
-                        enabled: config.color,
-                    },
-                )?;
-            }
+        _ if report.certificates.is_empty()
+            && report.machine.control_plane.is_empty()
+            && report.machine.origins.is_empty() =>
+        {
+            writeln!(err, "No certificates found in {}.", loaded.scope_label)?;
         }
+        Output::Markdown => render::markdown::diagnose(out, &report)?,
+        Output::Text | Output::Wide => render::diagnose::text(
+            out,
+            &report,
+            render::diagnose::TextOptions {
+                tree: args.tree || config.output == Output::Wide,
+                width: config.width,
+            },
+            paint,
+        )?,
     }
     Ok(
         if report.certificates.iter().all(|c| c.healthy) && !report.machine.has_errors() {

@@ -121,7 +121,10 @@ fn finish(config: &Config, inputs: Vec<Inspection>, out: &mut dyn Write) -> CliR
     match config.output {
         Output::Json => render::json(out, &report)?,
         Output::Yaml => render::yaml(out, &report)?,
-        Output::Text | Output::Wide => render::inspect::text(out, &report.inputs, paint)?,
+        // `-o markdown` is refused for inspect by `cli::convert`.
+        Output::Text | Output::Wide | Output::Markdown => {
+            render::inspect::text(out, &report.inputs, paint)?
+        }
     }
     let failed = report
         .inputs

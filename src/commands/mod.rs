@@ -2,8 +2,11 @@
 //! print it, choose the exit code. [`run`] picks the file for the validated
 //! [`Config`]; nothing here knows the command line.
 
+pub mod approve;
+pub mod check;
 pub mod diagnose;
 pub mod dump;
+pub mod explain;
 pub mod inspect;
 pub mod renew;
 pub mod status;
@@ -29,6 +32,9 @@ pub async fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> C
         },
         CommandConfig::Renew(opts) => renew::run(config, opts, out, err).await,
         CommandConfig::Dump => dump::run(config, out, err).await,
+        CommandConfig::Decide(opts) => approve::run(config, opts, out, err).await,
+        CommandConfig::CheckApi(opts) => check::run(config, opts, out, err).await,
+        CommandConfig::Explain(code) => explain::run(config, *code, out),
     }
 }
 

@@ -61,7 +61,8 @@ pub async fn run(
     match config.output {
         Output::Json => render::json(out, &report)?,
         Output::Yaml => render::yaml(out, &report)?,
-        Output::Text | Output::Wide => render::renew::text(
+        // `-o markdown` is refused for renew by `cli::convert`.
+        Output::Text | Output::Wide | Output::Markdown => render::renew::text(
             out,
             &report,
             scope.namespace.is_none(),

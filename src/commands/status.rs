@@ -1,11 +1,16 @@
 //! `certdoctor status [NAME]`: the table of every certificate in scope, or one certificate's
-//! whole chain with a verdict. Exit 0 when every certificate shown is Ready, 1 otherwise.
+//! whole chain with a verdict, led by the diagnosis's headline, fix and check when it has a
+//! root cause (from cluster state only: `status` never probes). Exit 0 when every
+//! certificate shown is Ready, 1 otherwise.
 
 use std::io::Write;
 
 use crate::cluster;
 use crate::config::{Config, Output};
+use crate::diagnose::{CertificateDiagnosis, tree};
 use crate::error::{CliError, CliResult, EXIT_OK, EXIT_UNHEALTHY};
+use crate::model::chain::ChainIndex;
+use crate::model::observation::Observations;
 use crate::model::snapshot::Snapshot;
 use crate::render::{self, Paint, status::Width};
 use crate::report::{self, StatusReport};
@@ -24,11 +29,22 @@ pub async fn run(
         enabled: config.color,
     };
 
-    let report = match name {
+    let (report, diagnosis) = match name {
         Some(name) => {
             let cert =
                 super::find_certificate(&snapshot, &loaded.scope, &loaded.scope_label, name)?;
-            report::status_report(&snapshot, Some(&cert.metadata), config.now)
+            let index = ChainIndex::new(&snapshot);
+            let diagnosis = tree::diagnose(
+                &index,
+                &index.chain(cert),
+                &snapshot,
+                &Observations::default(),
+                config.now,
+            );
+            (
+                report::status_report(&snapshot, Some(&cert.metadata), config.now),
+                Some(diagnosis),
+            )
         }
         None => {
             let mut r = report::status_report(&snapshot, None, config.now);
@@ -38,12 +54,12 @@ pub async fn run(
                     .map(report::OriginWithoutCertificate::of)
                     .collect();
             }
-            r
+            (r, None)
         }
     };
     print(
         config,
-        name.is_some(),
+        diagnosis.as_ref(),
         &loaded.scope.namespace,
         &loaded.scope_label,
         &report,
@@ -60,10 +76,11 @@ pub async fn run(
     )
 }
 
+/// `diagnosis` is there for `status NAME`.
 #[allow(clippy::too_many_arguments)]
 fn print(
     config: &Config,
-    single: bool,
+    diagnosis: Option<&CertificateDiagnosis>,
     namespace: &Option<String>,
     scope_label: &str,
     report: &StatusReport,
@@ -71,23 +88,30 @@ fn print(
     err: &mut dyn Write,
     paint: Paint,
 ) -> Result<(), CliError> {
-    match config.output {
-        Output::Json => render::json(out, report)?,
-        Output::Yaml => render::yaml(out, report)?,
-        Output::Text | Output::Wide if single => {
+    match (config.output, diagnosis) {
+        (Output::Json, _) => render::json(out, report)?,
+        (Output::Yaml, _) => render::yaml(out, report)?,
+        (Output::Markdown, Some(d)) => {
+            render::markdown::status_detail(out, &report.certificates[0], Some(d), config.now)?;
+        }
+        (Output::Text | Output::Wide, Some(d)) => {
+            if !d.healthy {
+                render::diagnose::lead(out, d, config.width, paint)?;
+                writeln!(out)?;
+            }
             render::status::detail(out, &report.certificates[0], config.now, paint)?;
         }
-        Output::Text | Output::Wide => {
-            if report.certificates.is_empty() && report.origins.is_empty() {
-                writeln!(err, "No certificates found in {scope_label}.")?;
+        _ if report.certificates.is_empty() && report.origins.is_empty() => {
+            writeln!(err, "No certificates found in {scope_label}.")?;
+        }
+        (Output::Markdown, None) => render::markdown::status_table(out, report, config.now)?,
+        (Output::Text | Output::Wide, None) => {
+            let width = if config.output == Output::Wide {
+                Width::Wide
             } else {
-                let width = if config.output == Output::Wide {
-                    Width::Wide
-                } else {
-                    Width::Normal
-                };
-                render::status::table(out, report, namespace.is_none(), width, config.now, paint)?;
-            }
+                Width::Normal
+            };
+            render::status::table(out, report, namespace.is_none(), width, config.now, paint)?;
         }
     }
     Ok(())

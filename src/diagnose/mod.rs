@@ -87,6 +87,9 @@ pub struct CertificateDiagnosis {
     pub healthy: bool,
     /// The most specific error, or `None` when healthy.
     pub root_cause: Option<RootCause>,
+    /// When the next renewal is and which rule decides it, in one line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renewal: Option<String>,
     /// Every finding, in walk order.
     pub findings: Vec<Finding>,
     /// The walk, for the tree view.
@@ -126,7 +129,8 @@ impl MachineDiagnosis {
     }
 }
 
-/// The root cause as the JSON model names it.
+/// The root cause as the JSON model names it, with the one thing to do and the command that
+/// shows it done.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct RootCause {
     /// Finding code.
@@ -135,6 +139,41 @@ pub struct RootCause {
     pub severity: Severity,
     /// Its message.
     pub message: String,
+    /// What to do: the finding's remedy.
+    pub fix: String,
+    /// The command that proves it fixed: see [`check_command`].
+    pub check: String,
+}
+
+impl RootCause {
+    /// The root cause of Certificate `namespace/name`, from its finding.
+    pub fn of(f: &Finding, namespace: &str, name: &str) -> RootCause {
+        RootCause {
+            code: f.code,
+            severity: f.severity,
+            message: f.message.clone(),
+            fix: f.remedy.clone(),
+            check: check_command(f, namespace, name),
+        }
+    }
+}
+
+/// The command that proves a finding fixed: the first of its commands that tests the thing
+/// itself (`curl`, `dig`, `nslookup`), else the first that reads the object it is about
+/// (`kubectl get`, not events), else a re-run of `certdoctor diagnose` for the Certificate
+/// (`kubectl describe` and logs show a state; they do not say it is fixed).
+pub fn check_command(f: &Finding, namespace: &str, name: &str) -> String {
+    let direct = |c: &&String| {
+        c.split_whitespace()
+            .any(|w| matches!(w, "curl" | "dig" | "nslookup"))
+    };
+    let reads = |c: &&String| c.starts_with("kubectl get ") && !c.starts_with("kubectl get events");
+    f.reproduce
+        .iter()
+        .find(direct)
+        .or_else(|| f.reproduce.iter().find(reads))
+        .cloned()
+        .unwrap_or_else(|| format!("certdoctor diagnose {name} -n {namespace}"))
 }
 
 /// Picks the root cause: the error finding at the deepest level (cert-manager's own control

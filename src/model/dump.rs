@@ -4,6 +4,11 @@
 //! private key, no keystore password), `stringData`, the last-applied-configuration annotation
 //! (which can embed the whole Secret), and managedFields. The removed data keys are named in
 //! an annotation, so offline `inspect` and `diagnose` do not report them missing.
+//!
+//! The kept keys are cleaned too: a combined PEM (certificate and private key in one
+//! `tls.crt`, as some tools write it) keeps only its `CERTIFICATE` blocks. Every other block
+//! and any text around the blocks is removed, and the same annotation says what went
+//! (`tls.crt: RSA PRIVATE KEY block`).
 
 use std::collections::HashSet;
 
@@ -36,6 +41,60 @@ pub fn removed_keys<'a>(
         .unwrap_or_default()
 }
 
+/// The certificate-only version of a kept Secret value (base64 text), and what was taken
+/// out of it in words; `None` when nothing needs removing.
+fn certificates_only(key: &str, value: &str) -> Option<(String, Vec<String>)> {
+    use base64::Engine as _;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let bytes = engine.decode(value.trim()).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    if !text.contains("-----BEGIN ") {
+        // Not PEM (DER, or not a certificate at all): left as it is, for `inspect` to judge.
+        return None;
+    }
+    let mut kept = String::new();
+    let mut removed = Vec::new();
+    let mut outside = false;
+    let mut block: Option<(String, String)> = None;
+    for line in text.lines() {
+        let t = line.trim();
+        match &mut block {
+            None => {
+                if let Some(label) = t
+                    .strip_prefix("-----BEGIN ")
+                    .and_then(|r| r.strip_suffix("-----"))
+                {
+                    block = Some((label.to_string(), format!("{t}\n")));
+                } else if !t.is_empty() {
+                    outside = true;
+                }
+            }
+            Some((label, body)) => {
+                body.push_str(t);
+                body.push('\n');
+                if t.starts_with("-----END ") {
+                    if label == "CERTIFICATE" {
+                        kept.push_str(body);
+                    } else {
+                        removed.push(format!("{key}: {} block", crate::sanitize::clean(label)));
+                    }
+                    block = None;
+                }
+            }
+        }
+    }
+    if let Some((label, _)) = block {
+        removed.push(format!(
+            "{key}: unterminated {} block",
+            crate::sanitize::clean(&label)
+        ));
+    }
+    if outside {
+        removed.push(format!("{key}: text outside PEM blocks"));
+    }
+    (!removed.is_empty()).then(|| (engine.encode(kept), removed))
+}
+
 fn scrub(v: &mut Value, is_secret: bool) {
     if let Some(meta) = v.get_mut("metadata").and_then(Value::as_object_mut) {
         meta.remove("managedFields");
@@ -53,6 +112,12 @@ fn scrub(v: &mut Value, is_secret: bool) {
                 .cloned()
                 .collect();
             data.retain(|k, _| KEPT_SECRET_KEYS.contains(&k.as_str()));
+            for (k, val) in data.iter_mut() {
+                if let Some((clean, what)) = val.as_str().and_then(|s| certificates_only(k, s)) {
+                    *val = Value::String(clean);
+                    removed.extend(what);
+                }
+            }
         }
         if !removed.is_empty()
             && let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut)
@@ -205,6 +270,31 @@ mod tests {
         assert!(text.contains("cert-manager-controller:v1.19.1") && text.contains("secretName"));
         assert_eq!(doc["items"][0]["status"]["phase"], "Running");
         assert_eq!(doc["items"][1]["spec"]["replicas"], 1);
+    }
+
+    #[test]
+    fn a_private_key_inside_a_kept_key_is_stripped_and_named() {
+        use base64::Engine as _;
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let cert = "-----BEGIN CERTIFICATE-----\nQ0VSVA==\n-----END CERTIFICATE-----\n";
+        let key = "-----BEGIN RSA PRIVATE KEY-----\nS0VZS0VZ\n-----END RSA PRIVATE KEY-----\n";
+        let raw = RawSnapshot {
+            objects: vec![json!({
+                "apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/tls",
+                "metadata": {"name": "s", "namespace": "a", "uid": "u1"},
+                "data": {"tls.crt": b64(&format!("{cert}{key}")), "ca.crt": b64(&format!("{key}{cert}"))}
+            })],
+            unreadable: vec![],
+        };
+        let doc = build(raw, &Scope::default());
+        let item = &doc["items"][0];
+        for k in ["tls.crt", "ca.crt"] {
+            assert_eq!(item["data"][k], b64(cert), "{k}");
+        }
+        assert_eq!(
+            item["metadata"]["annotations"][REMOVED_KEYS_ANNOTATION],
+            "ca.crt: RSA PRIVATE KEY block,tls.crt: RSA PRIVATE KEY block"
+        );
     }
 
     #[test]

@@ -4,11 +4,14 @@
 //!
 //! Nothing here does I/O; every function is unit-tested on values.
 
+pub mod api_check;
+pub mod approval;
 pub mod chain;
 pub mod controlplane;
 pub mod dump;
 pub mod gateway;
 pub mod observation;
+pub mod renewal;
 pub mod selector;
 pub mod snapshot;
 pub mod stage;

@@ -358,6 +358,10 @@ pub struct Snapshot {
     pub notes: Vec<Note>,
     /// Kinds that could not be read (RBAC, errors).
     pub unreadable: Vec<Unreadable>,
+    /// Secrets (namespace, name) that exist but whose data cannot be decoded (not base64):
+    /// unreadable, so never reported as missing. Each also has a [`Note`] with the key and
+    /// the decode error.
+    pub unreadable_secrets: std::collections::BTreeSet<(String, String)>,
 }
 
 fn object_label(v: &Value, kind: &str) -> String {
@@ -404,6 +408,37 @@ fn push_typed<T: serde::de::DeserializeOwned>(
             message: format!("skipped: the object does not have the expected shape ({e})"),
         }),
     }
+}
+
+/// Why an object cannot be used at all (no name, or no namespace for a namespaced kind),
+/// in words; such an object becomes a warning, never a row like `monitoring/:`.
+fn malformed(v: &Value, info: &KindInfo) -> Option<&'static str> {
+    let meta = v.get("metadata");
+    let has = |k: &str| {
+        meta.and_then(|m| m.get(k))
+            .and_then(Value::as_str)
+            .is_some_and(|s| !s.is_empty())
+    };
+    if !has("name") {
+        Some("skipped: the object has no metadata.name")
+    } else if info.namespaced && !has("namespace") {
+        Some("skipped: the object has no metadata.namespace")
+    } else {
+        None
+    }
+}
+
+/// The first Secret data key that is not valid base64, with the decode error.
+fn undecodable_key(v: &Value) -> Option<(String, String)> {
+    use base64::Engine as _;
+    let data = v.get("data")?.as_object()?;
+    data.iter().find_map(|(k, val)| {
+        let text = val.as_str().unwrap_or_default();
+        base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .err()
+            .map(|e| (k.clone(), e.to_string()))
+    })
 }
 
 fn namespace_of(v: &Value) -> Option<&str> {
@@ -462,6 +497,28 @@ impl Snapshot {
             if !in_scope(&v, info, scope) {
                 continue;
             }
+            if let Some(why) = malformed(&v, info) {
+                s.notes.push(Note {
+                    subject: object_label(&v, info.kind),
+                    message: why.to_string(),
+                });
+                continue;
+            }
+            if *info == SECRETS
+                && let Some((key, err)) = undecodable_key(&v)
+            {
+                let ns = namespace_of(&v).unwrap_or_default().to_string();
+                let name = v["metadata"]["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
+                s.notes.push(Note {
+                    subject: object_label(&v, info.kind),
+                    message: format!("unreadable: data key {key:?} is not valid base64 ({err})"),
+                });
+                s.unreadable_secrets.insert((ns, name));
+                continue;
+            }
             let n = &mut s.notes;
             match info.kind {
                 "Certificate" => push_typed(v, info.kind, &mut s.certificates, n),
@@ -491,6 +548,12 @@ impl Snapshot {
             }
         }
         s
+    }
+
+    /// Whether the Secret `namespace/name` exists but cannot be decoded.
+    pub fn secret_unreadable(&self, namespace: &str, name: &str) -> bool {
+        self.unreadable_secrets
+            .contains(&(namespace.to_string(), name.to_string()))
     }
 
     /// True when the API refused the given kind, so its absence proves nothing.
@@ -577,6 +640,41 @@ mod tests {
         assert_eq!(s.certificates.len(), 1);
         assert_eq!(s.notes.len(), 1);
         assert!(s.notes[0].subject.contains("a/bad"), "{:?}", s.notes);
+    }
+
+    #[test]
+    fn objects_without_name_or_namespace_and_undecodable_secrets_are_notes() {
+        let mut no_ns = cert("a", "x", json!({}));
+        no_ns["metadata"]
+            .as_object_mut()
+            .unwrap()
+            .remove("namespace");
+        let mut no_name = cert("monitoring", "x", json!({}));
+        no_name["metadata"].as_object_mut().unwrap().remove("name");
+        let secret = json!({"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/tls",
+            "metadata": {"name": "s", "namespace": "a"}, "data": {"tls.crt": "not base64!"}});
+        let raw = RawSnapshot {
+            objects: vec![no_ns, no_name, secret],
+            unreadable: vec![],
+        };
+        let s = Snapshot::from_raw(raw, &Scope::default());
+        assert!(s.certificates.is_empty() && s.secrets.is_empty());
+        let text: Vec<String> = s.notes.iter().map(ToString::to_string).collect();
+        assert_eq!(text.len(), 3, "{text:?}");
+        assert_eq!(
+            text[0],
+            "Certificate x: skipped: the object has no metadata.namespace"
+        );
+        assert_eq!(
+            text[1],
+            "Certificate monitoring/<unnamed>: skipped: the object has no metadata.name"
+        );
+        assert!(
+            text[2]
+                .starts_with("Secret a/s: unreadable: data key \"tls.crt\" is not valid base64 ("),
+            "{text:?}"
+        );
+        assert!(s.secret_unreadable("a", "s"));
     }
 
     #[test]

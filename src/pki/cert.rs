@@ -145,7 +145,14 @@ fn ip_string(b: &[u8]) -> String {
 }
 
 fn timestamp(t: x509_parser::time::ASN1Time) -> Timestamp {
-    Timestamp::from_second(t.timestamp()).unwrap_or_default()
+    // jiff ends at 9999-12-30T22:00:00Z; RFC 5280's "no well-defined expiration"
+    // (99991231235959Z) lies beyond it and reads as jiff's last instant, never as 1970.
+    let secs = t.timestamp();
+    Timestamp::from_second(secs).unwrap_or(if secs > 0 {
+        Timestamp::MAX
+    } else {
+        Timestamp::MIN
+    })
 }
 
 /// Lowercase hex with colons (`ab:cd:…`), as openssl prints fingerprints.

@@ -79,6 +79,19 @@ fn blocks(bytes: &[u8]) -> (Vec<Block>, Option<Unreadable>) {
                 label: p.label,
                 der: p.contents,
             }),
+            // A BEGIN line without its END: the documented wording, whichever block it is.
+            Err(x509_parser::error::PEMError::IncompletePEM) if out.is_empty() => {
+                return (out, Some(Unreadable::NoCompleteBlock));
+            }
+            Err(x509_parser::error::PEMError::IncompletePEM) => {
+                return (
+                    out,
+                    Some(Unreadable::BadBlock(
+                        i + 1,
+                        "incomplete (missing -----END line?)".into(),
+                    )),
+                );
+            }
             Err(e) => return (out, Some(Unreadable::BadBlock(i + 1, e.to_string()))),
         }
     }

@@ -1,5 +1,6 @@
 //! Text form of findings, shared by every command that reports them: a mark and the code,
 //! the one-line summary, the evidence, the remedy, and the commands to re-check by hand.
+//! Colour marks the severity only; the text reads the same without it.
 
 use std::io::{self, Write};
 
@@ -23,16 +24,16 @@ pub fn finding(out: &mut dyn Write, f: &Finding, indent: usize, p: Paint) -> io:
         out,
         "{pad}{} {} {}: {}",
         mark(f.severity, p),
-        p.bold(f.code.as_str()),
+        f.code.as_str(),
         clean(&f.subject.to_string()),
         clean(&f.message)
     )?;
     for e in &f.evidence {
         writeln!(out, "{pad}    {}", clean(e))?;
     }
-    writeln!(out, "{pad}    {} {}", p.dim("fix:"), clean(&f.remedy))?;
+    writeln!(out, "{pad}    fix: {}", clean(&f.remedy))?;
     for r in &f.reproduce {
-        writeln!(out, "{pad}    {} {}", p.dim("check:"), clean(r))?;
+        writeln!(out, "{pad}    check: {}", clean(r))?;
     }
     Ok(())
 }

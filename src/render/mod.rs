@@ -2,9 +2,13 @@
 //! from the same report model. Render never reads the cluster; it only formats what it is
 //! given. Text from the cluster is sanitised here, on its way to a terminal.
 
+pub mod check;
+pub mod decide;
 pub mod diagnose;
+pub mod explain;
 pub mod findings;
 pub mod inspect;
+pub mod markdown;
 pub mod renew;
 pub mod status;
 

@@ -44,7 +44,19 @@ pub async fn wait(
             pending.len(),
             if pending.len() == 1 { "" } else { "s" }
         ));
-        let raw = load::fetch(conn, scope).await?;
+        // The wait ends by its own deadline, whatever one read of the cluster does.
+        let grace = deadline + Duration::from_millis(500);
+        let Ok(raw) = tokio::time::timeout_at(grace, load::fetch(conn, scope)).await else {
+            for r in results.iter_mut().filter(|r| r.state == State::Renewed) {
+                r.state = State::TimedOut;
+                r.detail = Some(
+                    "not issued within the timeout: the last read of the cluster did not finish in time"
+                        .into(),
+                );
+            }
+            break;
+        };
+        let raw = raw?;
         let snapshot = Snapshot::from_raw(raw, scope);
         let index = ChainIndex::new(&snapshot);
         let now = Timestamp::now().max(triggered_at);

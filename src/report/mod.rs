@@ -3,12 +3,15 @@
 //! the pure core's results; `render` reads them and never reaches higher. The JSON forms are
 //! documented in docs/output.md; fields are only ever added.
 
+pub mod check;
+pub mod decide;
 pub mod diagnose;
+pub mod explain;
 pub mod inspect;
 pub mod renew;
 pub mod status;
 
-pub use diagnose::DiagnoseReport;
+pub use diagnose::{Brief, DiagnoseReport, Link, LinkState};
 pub use inspect::InspectReport;
 pub use renew::RenewReport;
 pub use status::*;

@@ -6,17 +6,21 @@
 mod support;
 
 mod architecture;
+mod cmctl;
 mod core;
 mod diagnose;
 mod ecosystem;
 mod errors;
+mod hardening;
 mod inspect;
 mod machine;
 mod offline;
 mod output_model;
 mod probes;
 mod renew;
+mod report_shape;
 mod snapshot;
 mod status;
 mod truth_challenges;
 mod truth_issuers;
+mod truth_renewal;

@@ -48,10 +48,19 @@ fn status_named_leads_with_the_stuck_challenge_and_its_exact_reason() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
-        text.lines().next().unwrap(),
-        "✗ production/app-tls is not Ready: stuck at Challenge app.example.com (HTTP-01): \
-         Waiting for HTTP-01 challenge propagation: wrong status code '404', expected '200'"
+        lines[0],
+        "✗ production/app-tls  cert-manager's self-check for app.example.com fails  \
+         [CHALLENGE_NOT_PROPAGATED]"
+    );
+    assert!(lines[1].starts_with("  fix:"), "{text}");
+    assert!(
+        lines.contains(
+            &"✗ production/app-tls is not Ready: stuck at Challenge app.example.com (HTTP-01): \
+              Waiting for HTTP-01 challenge propagation: wrong status code '404', expected '200'"
+        ),
+        "{text}"
     );
     insta::assert_snapshot!("stuck_http01_detail", text);
 }
@@ -200,4 +209,30 @@ fn status_across_namespaces_adds_the_namespace_column() {
     let one_ns = offline("many-namespaces.yaml", &["status", "-n", "team-a"]);
     assert!(!stdout(&one_ns).contains("NAMESPACE"));
     assert_eq!(stdout(&one_ns).lines().count(), 2);
+}
+
+#[test]
+fn status_and_diagnose_say_which_rule_decides_the_next_renewal() {
+    let out = offline("healthy.yaml", &["status", "web-tls", "-n", "production"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("Renewal:     next renewal 2026-")
+            && text.contains("when a third of the lifetime is left (cert-manager's default)"),
+        "{text}"
+    );
+    let out = offline(
+        "healthy.yaml",
+        &[
+            "diagnose",
+            "web-tls",
+            "-n",
+            "production",
+            "--offline",
+            "-o",
+            "json",
+        ],
+    );
+    let v = json_of(&out);
+    let line = v["certificates"][0]["renewal"].as_str().unwrap();
+    assert!(line.starts_with("next renewal "), "{line}");
 }

@@ -356,3 +356,126 @@ fn a_machine_without_ipv6_never_blames_the_zone_or_the_server() {
     assert!(!notes.is_empty(), "the note about this machine is there");
     assert!(notes.iter().all(|f| f["severity"] == "info"));
 }
+
+/// A second Certificate's Challenge for the same name, processing for hours: it holds the
+/// name in cert-manager's queue.
+fn blocker_of_app(objs: &mut Vec<Value>) {
+    let mut other = objs
+        .iter()
+        .find(|o| o["kind"] == "Challenge")
+        .unwrap()
+        .clone();
+    other["metadata"]["name"] = json!("old-app-tls-1-1-1");
+    other["metadata"]["namespace"] = json!("legacy");
+    other["metadata"]["uid"] = json!("3f6c1a52-0003-4000-8000-0400000000ff");
+    other["metadata"]["ownerReferences"][0]["uid"] = json!("some-other-order");
+    other["status"] = json!({"processing": true, "presented": true, "state": "pending",
+                             "reason": "Waiting for HTTP-01 challenge propagation: wrong status code '404', expected '200'"});
+    objs.push(other);
+}
+
+fn queued(objs: &mut [Value]) {
+    edit(objs, "Challenge", CHALLENGE, |c| {
+        c["status"] = json!({"processing": false, "presented": false});
+    });
+}
+
+#[test]
+fn a_challenge_queued_for_minutes_names_what_blocks_it() {
+    let mut objs = fixture_objects("stuck-http01.yaml");
+    queued(&mut objs);
+    blocker_of_app(&mut objs);
+    let (r, _) = crate::support::report::diagnose(&objs, &[]);
+    assert_eq!(root(&r, "app-tls"), "CHALLENGE_QUEUE_BLOCKED");
+    let f = finding(&r, "app-tls", "CHALLENGE_QUEUE_BLOCKED");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("behind Challenge legacy/old-app-tls-1-1-1"),
+        "{f}"
+    );
+
+    // Nothing in view blocks it: the controller, or a namespace not read.
+    let mut objs = fixture_objects("stuck-http01.yaml");
+    queued(&mut objs);
+    let (r, _) = crate::support::report::diagnose(&objs, &[]);
+    let f = finding(&r, "app-tls", "CHALLENGE_QUEUE_BLOCKED");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("no Challenge in view blocks it"),
+        "{f}"
+    );
+    assert!(
+        f["remedy"]
+            .as_str()
+            .unwrap()
+            .contains("controller is not running")
+    );
+
+    // Sixty others processing: the queue is full.
+    let mut objs = fixture_objects("stuck-http01.yaml");
+    queued(&mut objs);
+    let template = objs
+        .iter()
+        .find(|o| o["kind"] == "Challenge")
+        .unwrap()
+        .clone();
+    for i in 0..60 {
+        let mut c = template.clone();
+        c["metadata"]["name"] = json!(format!("busy-{i}"));
+        c["metadata"]["uid"] = json!(format!("busy-uid-{i}"));
+        c["metadata"]["ownerReferences"][0]["uid"] = json!(format!("busy-order-{i}"));
+        c["spec"]["dnsName"] = json!(format!("busy{i}.example.com"));
+        c["status"] = json!({"processing": true, "presented": true, "state": "pending"});
+        objs.push(c);
+    }
+    let (r, _) = crate::support::report::diagnose(&objs, &[]);
+    let f = finding(&r, "app-tls", "CHALLENGE_QUEUE_BLOCKED");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("60 Challenges are processing"),
+        "{f}"
+    );
+}
+
+#[test]
+fn the_present_error_event_keeps_the_provider_error_the_status_redacts() {
+    let mut objs = fixture_objects("stuck-http01.yaml");
+    set_challenge(
+        &mut objs,
+        "pending",
+        false,
+        "Error presenting challenge: <redacted AWS SDK error: http status code: 403>",
+    );
+    let ch = objs
+        .iter()
+        .find(|o| o["kind"] == "Challenge")
+        .unwrap()
+        .clone();
+    objs.push(json!({
+        "apiVersion": "v1", "kind": "Event",
+        "metadata": {"name": "app-tls.presenterror", "namespace": "production",
+                     "creationTimestamp": "2026-11-23T11:50:00Z"},
+        "involvedObject": {"apiVersion": "acme.cert-manager.io/v1", "kind": "Challenge",
+                           "name": ch["metadata"]["name"], "namespace": "production",
+                           "uid": ch["metadata"]["uid"]},
+        "reason": "PresentError", "type": "Warning",
+        "message": "Error presenting challenge: operation error Route 53: ChangeResourceRecordSets, https response error StatusCode: 403, api error AccessDenied: User: arn:aws:iam::1:user/cm is not authorized to perform: route53:ChangeResourceRecordSets",
+        "lastTimestamp": "2026-11-23T11:50:00Z"
+    }));
+    let (r, _) = crate::support::report::diagnose(&objs, &[]);
+    assert_eq!(root(&r, "app-tls"), "CHALLENGE_PRESENT_FAILED");
+    let f = finding(&r, "app-tls", "CHALLENGE_PRESENT_FAILED");
+    assert!(
+        f["evidence"].as_array().unwrap().iter().any(|e| e
+            .as_str()
+            .unwrap()
+            .contains("route53:ChangeResourceRecordSets")),
+        "{f}"
+    );
+}

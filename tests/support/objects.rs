@@ -167,3 +167,15 @@ pub fn edit(objects: &mut [Value], kind: &str, name_prefix: &str, f: impl Fn(&mu
     }
     assert!(hit, "no {kind} {name_prefix}*");
 }
+
+/// cert-manager's ValidatingWebhookConfiguration `cert-manager-webhook`, with `ca_bundle`
+/// (empty: the cainjector has not injected it yet).
+pub fn validating_webhook(ca_bundle: &str) -> Value {
+    json!({"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingWebhookConfiguration",
+           "metadata": metadata("ValidatingWebhookConfiguration", None, "cert-manager-webhook"),
+           "webhooks": [{"name": "webhook.cert-manager.io",
+                         "clientConfig": {"caBundle": ca_bundle,
+                                          "service": {"name": "cert-manager-webhook", "namespace": "cert-manager",
+                                                      "path": "/validate"}},
+                         "admissionReviewVersions": ["v1"], "sideEffects": "None"}]})
+}

@@ -50,6 +50,9 @@ fn chain_text(hops: &[Hop]) -> String {
         .join("; ")
 }
 
+/// A forced HTTPS redirect in front of the solver: where to turn it off for the challenge path.
+const HTTPS_REDIRECT_REMEDY: &str = "The CA follows the redirect and fails on the HTTPS side the same way (the solver serves only plain HTTP on port 80). Exempt /.well-known/acme-challenge/ from the redirect: ingress-nginx `nginx.ingress.kubernetes.io/ssl-redirect: \"false\"` on the solver (or `no-tls-redirect-locations` in its ConfigMap), a CDN's \"always use HTTPS\" rule, or the load balancer's listener rule.";
+
 /// Turns an HTTP-01 observation into findings.
 pub fn http01_findings(t: &Http01Target, o: &Http01Observation, host: ProbeHost) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -96,17 +99,24 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation, host: ProbeHost)
     let mut seen = Vec::new();
     // Let's Encrypt falls back to IPv4 when IPv6 does not connect: broken IPv6 next to a
     // reachable IPv4 address is a warning, and the IPv4 answer decides.
-    let v4_reachable = o
-        .fetches
-        .iter()
-        .any(|f| !f.ipv6 && !matches!(f.end, FetchEnd::Unreachable(_)));
+    let v4_reachable = o.fetches.iter().any(|f| {
+        !f.ipv6
+            && (!matches!(f.end, FetchEnd::Unreachable(_))
+                || f.hops.first().is_some_and(|h| h.status.is_some()))
+    });
     for f in &o.fetches {
         let resolve = format!(
             "curl -sv --connect-to {}:80:{} {url}",
             t.dns_name, f.address
         );
+        // Port 80 answered with a redirect to HTTPS, and the HTTPS side is what fails: the
+        // redirect is the cause, not port 80 (the CA follows it and fails the same way).
+        let https_side =
+            f.hops.len() > 1 && f.hops.last().is_some_and(|h| h.url.starts_with("https://"));
         let finding = match &f.end {
             FetchEnd::Body(b) if *b == t.expected => continue,
+            FetchEnd::Status(s) if https_side => Finding::new(Code::Http01BadRedirect, Severity::Error, t.subject.clone(), format!("{} redirects the challenge path to HTTPS, which answers {s}", f.address), HTTPS_REDIRECT_REMEDY),
+            FetchEnd::Unreachable(why) if https_side && !host.local_failure(&f.address, why) => Finding::new(Code::Http01BadRedirect, Severity::Error, t.subject.clone(), format!("{} redirects the challenge path to HTTPS, which fails: {why}", f.address), HTTPS_REDIRECT_REMEDY),
             FetchEnd::Body(b) => Finding::new(Code::Http01WrongBody, Severity::Error, t.subject.clone(), format!("{} serves a body that is not the key authorization", f.address), "Another backend answers for this path: check that the solver's Ingress/HTTPRoute wins over the app's routes (ingress class, path precedence, a catch-all or auth middleware).")
                 .evidence(format!("got: {:?}", crate::sanitize::clean(&b.chars().take(120).collect::<String>())))
                 .evidence(format!("expected: {:?}", t.expected)),

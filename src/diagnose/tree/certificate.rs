@@ -239,6 +239,7 @@ pub(super) fn certificate_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex
         && chain.is_ready()
         && !chain.is_issuing()
         && stage::backoff(chain).is_none()
+        && !crate::model::renewal::renewal(cert).waits_for_window(now)
     {
         w.add(
             step,
@@ -248,4 +249,77 @@ pub(super) fn certificate_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex
         );
     }
     let _ = index;
+    if let Some(f) = issuance_loop(chain, now) {
+        w.add(step, Level::Certificate, f);
+    }
+}
+
+/// Issuances in the last hour that make a loop: cert-manager#3603, #8993 (five certificates
+/// in ten seconds).
+const LOOP_EVENTS_PER_HOUR: i64 = 3;
+
+/// A revision this high, reached in fewer hours than the revision number, is a loop.
+const LOOP_REVISION: i64 = 5;
+
+/// A Certificate issued over and over: repeated `Issuing`/`Requested` Events within the hour,
+/// or a revision that climbs fast for the Certificate's age. Each issuance spends the CA's
+/// rate limits (Let's Encrypt: 5 duplicate certificates a week).
+fn issuance_loop(chain: &Chain, now: Timestamp) -> Option<Finding> {
+    let cert = chain.certificate;
+    let ns = cert.metadata.namespace.as_deref().unwrap_or("");
+    let name = cert.metadata.name.as_deref().unwrap_or("");
+    let hour_ago = now - SignedDuration::from_hours(1);
+    let recent: i64 = chain
+        .events
+        .certificate
+        .iter()
+        .filter(|e| matches!(e.reason.as_deref(), Some("Issuing" | "Requested")))
+        .filter(|e| crate::model::chain::event_time(e).is_some_and(|t| t >= hour_ago))
+        .map(|e| i64::from(e.count.unwrap_or(1).max(1)))
+        .sum();
+    let revision = cert.status.as_ref().and_then(|s| s.revision).unwrap_or(0);
+    let age = cert
+        .metadata
+        .creation_timestamp
+        .as_ref()
+        .map(|t| now.duration_since(t.0));
+    let fast =
+        revision >= LOOP_REVISION && age.is_some_and(|a| a < SignedDuration::from_hours(revision));
+    if recent < LOOP_EVENTS_PER_HOUR && !fast {
+        return None;
+    }
+    let mut f = Finding::new(
+        Code::IssuanceLoop,
+        Severity::Error,
+        Subject::new("Certificate", Some(ns), name),
+        if recent >= LOOP_EVENTS_PER_HOUR {
+            format!("issued {recent} times in the last hour: cert-manager is re-issuing in a loop")
+        } else {
+            format!(
+                "revision {revision} after {}: cert-manager is re-issuing in a loop",
+                age.map_or("-".into(), timefmt::short)
+            )
+        },
+        "Every issuance spends the CA's rate limits (Let's Encrypt: 5 certificates a week for the same names). Something undoes each issuance: two Certificates on one Secret (SECRET_SHARED), another tool writing the Secret (reflector, sealed-secrets, a Helm or Argo CD release that also manages it), or a spec the issuer cannot satisfy (the Issuing reason says which). Find who writes the Secret, stop it, then let one issuance finish.",
+    )
+    .evidence(format!("status.revision: {revision}"))
+    .reproduce(format!("kubectl get events -n {ns} --field-selector involvedObject.name={name}"))
+    .reproduce(format!(
+        "kubectl get secret {} -n {ns} --show-managed-fields -o yaml | grep -A3 manager:",
+        cert.spec.secret_name
+    ));
+    if recent > 0 {
+        f = f.evidence(format!(
+            "Issuing/Requested events in the last hour: {recent}"
+        ));
+    }
+    if let Some(c) = cert_condition(cert, "Issuing") {
+        f = f.evidence(format!(
+            "Issuing={} {}: {}",
+            c.status,
+            c.reason.as_deref().unwrap_or("-"),
+            c.message.as_deref().unwrap_or("-")
+        ));
+    }
+    Some(f)
 }

@@ -13,10 +13,12 @@ use crate::diagnose::network::{caa_findings, dns01_findings, http01_findings};
 use crate::diagnose::plan::{self, ProbeRole, probe_role};
 use crate::diagnose::selfcheck::{SelfCheckError, ingress_admission_rejection};
 use crate::findings::{Code, Finding, Severity, Subject};
-use crate::model::chain::Chain;
+use crate::model::chain::{Chain, ChainIndex};
 use crate::model::observation::{ChallengeKey, Observations};
 use crate::model::snapshot::Snapshot;
 use crate::model::types::{AcmeState, Challenge};
+use jiff::{SignedDuration, Timestamp};
+use k8s_openapi::api::core::v1::Event;
 
 /// cert-manager's finalizer on Challenges; a Challenge being deleted keeps it until cleanup
 /// succeeds (and for ever when the controller is gone).
@@ -71,7 +73,7 @@ fn removed_by_cleanup(f: &Finding) -> bool {
 
 fn step_summary(ch: &Challenge) -> String {
     if ch.is_queued() {
-        return "queued (waits for another challenge of the same name)".to_string();
+        return "queued (not yet admitted by cert-manager's scheduler)".to_string();
     }
     let st = ch.status.as_ref();
     let state = st.and_then(|s| s.state.as_deref()).unwrap_or("");
@@ -85,8 +87,10 @@ fn step_summary(ch: &Challenge) -> String {
 pub(super) fn challenge_checks(
     w: &mut Walk,
     chain: &Chain,
+    index: &ChainIndex,
     snapshot: &Snapshot,
     obs: &Observations,
+    now: Timestamp,
 ) {
     for ch in &chain.challenges {
         let dns_name = ch.display_name();
@@ -105,11 +109,14 @@ pub(super) fn challenge_checks(
             w.add(step, Level::Challenge, f);
         }
         if ch.is_queued() {
+            if let Some(f) = queue_finding(ch, snapshot, now) {
+                w.add(step, Level::Challenge, f);
+            }
             continue;
         }
         let role = probe_role(chain, ch);
         let probes = role.and_then(|_| probe_findings(ch, snapshot, obs));
-        if let Some(f) = status_finding(ch, probes.as_deref()) {
+        if let Some(f) = status_finding(ch, probes.as_deref(), index.events(&ch.metadata)) {
             w.add(step, Level::Challenge, f);
         }
         let probes = match role {
@@ -166,9 +173,97 @@ fn subject(ch: &Challenge) -> Subject {
     subject_of("Challenge", &ch.metadata).part(&ch.display_name())
 }
 
+/// cert-manager's default `--max-concurrent-challenges`: Challenges admitted (processing)
+/// at once, cluster-wide.
+const MAX_CONCURRENT_CHALLENGES: usize = 60;
+
+/// How long a Challenge may wait to be admitted before the wait is a cause, not progress:
+/// the scheduler admits within seconds when there is room.
+const QUEUE_GRACE_MINUTES: i64 = 2;
+
+/// A Challenge waiting to be admitted (`processing: false`, no state). cert-manager admits
+/// one only while fewer than 60 are processing cluster-wide and no processing Challenge has
+/// the same DNS name and type (`scheduler/scheduler.go`). Says which one blocks it, or that
+/// the queue is full, or that no blocker is in view.
+fn queue_finding(ch: &Challenge, snapshot: &Snapshot, now: Timestamp) -> Option<Finding> {
+    let created = ch.metadata.creation_timestamp.as_ref()?.0;
+    let waited = now.duration_since(created);
+    if waited < SignedDuration::from_mins(QUEUE_GRACE_MINUTES) {
+        return None;
+    }
+    let processing: Vec<&Challenge> = snapshot
+        .challenges
+        .iter()
+        .filter(|c| c.status.as_ref().is_some_and(|s| s.processing))
+        .collect();
+    let blocker = processing.iter().find(|c| {
+        c.spec.dns_name == ch.spec.dns_name
+            && c.spec.type_.eq_ignore_ascii_case(&ch.spec.type_)
+            && c.metadata.uid != ch.metadata.uid
+    });
+    let (ns, name) = names(ch);
+    let waited = crate::timefmt::short(waited);
+    // A blocker of the same Order (a wildcard and its base name) is cert-manager working
+    // through one Order: the blocker's own finding is the story.
+    let same_order = blocker.is_some_and(|b| {
+        crate::model::chain::controller_of(&b.metadata).map(|o| &o.uid)
+            == crate::model::chain::controller_of(&ch.metadata).map(|o| &o.uid)
+    });
+    let (message, remedy) = if let Some(b) = blocker {
+        let (bns, bname) = names(b);
+        let state = b
+            .status
+            .as_ref()
+            .and_then(|s| s.state.as_deref())
+            .unwrap_or("");
+        (
+            format!(
+                "waiting {waited} behind Challenge {bns}/{bname} for the same name ({}, {})",
+                ch.display_name(),
+                if state.is_empty() { "no state" } else { state }
+            ),
+            format!(
+                "cert-manager runs one Challenge per name and type at a time. Find out why {bns}/{bname} does not finish (`certdoctor diagnose` its Certificate); if it is left over from a deleted Certificate or stuck cleaning up, delete it or its Order."
+            ),
+        )
+    } else if processing.len() >= MAX_CONCURRENT_CHALLENGES {
+        (
+            format!(
+                "waiting {waited}: {} Challenges are processing, the controller's limit is {MAX_CONCURRENT_CHALLENGES}",
+                processing.len()
+            ),
+            "The queue is full: failing Challenges elsewhere hold the slots. Fix or delete them (`kubectl get challenges -A`), or raise --max-concurrent-challenges on the controller.".to_string(),
+        )
+    } else {
+        (
+            format!("waiting {waited} to be admitted, and no Challenge in view blocks it"),
+            "Either the cert-manager controller is not running (nothing admits Challenges), or the blocking Challenge is outside the namespaces read here: run with -A, and check the controller (`kubectl get pods -n cert-manager`).".to_string(),
+        )
+    };
+    Some(
+        Finding::new(
+            Code::ChallengeQueueBlocked,
+            if same_order {
+                Severity::Info
+            } else {
+                Severity::Error
+            },
+            subject(ch),
+            message,
+            remedy,
+        )
+        .reproduce(describe("challenge", ns, name))
+        .reproduce("kubectl get challenges -A -o custom-columns=NS:.metadata.namespace,NAME:.metadata.name,DNS:.spec.dnsName,PROCESSING:.status.processing,STATE:.status.state".to_string()),
+    )
+}
+
 /// The finding that the Challenge's own status gives, if any. `probes` is what the probes of
 /// it found, or `None` when they did not run.
-fn status_finding(ch: &Challenge, probes: Option<&[Finding]>) -> Option<Finding> {
+fn status_finding(
+    ch: &Challenge,
+    probes: Option<&[Finding]>,
+    events: &[&Event],
+) -> Option<Finding> {
     let (ns, name) = names(ch);
     let dns_name = ch.display_name();
     let text = ch
@@ -246,7 +341,7 @@ fn status_finding(ch: &Challenge, probes: Option<&[Finding]>) -> Option<Finding>
                 remedy::CLEANUP_HTTP01
             },
         )
-        .reproduce(events(ns, name)),
+        .reproduce(events_cmd(ns, name)),
         _ if is_propagation_wait(text) => return Some(self_check(ch, text, probes, check)),
         _ if !ch.is_presented()
             && !text.is_empty()
@@ -264,11 +359,27 @@ fn status_finding(ch: &Challenge, probes: Option<&[Finding]>) -> Option<Finding>
                 format!("the solver could not present the challenge: {text}"),
                 remedy,
             )
-            .reproduce(events(ns, name))
+            .reproduce(events_cmd(ns, name))
         }
         _ => return None,
     };
-    let f = if text.is_empty() { f } else { f.evidence(text) };
+    let mut f = if text.is_empty() { f } else { f.evidence(text) };
+    // The status redacts provider errors since v1.20; the Events keep the whole text.
+    let wanted = match f.code {
+        Code::ChallengePresentFailed => Some("PresentError"),
+        Code::ChallengeCleanupFailed => Some("CleanUpError"),
+        _ => None,
+    };
+    if let Some(reason) = wanted
+        && let Some(m) = events
+            .iter()
+            .rev()
+            .find(|e| e.reason.as_deref() == Some(reason))
+            .and_then(|e| e.message.as_deref())
+        && m.trim() != text
+    {
+        f = f.evidence(format!("{reason} event: {}", m.trim()));
+    }
     Some(f.reproduce(check))
 }
 
@@ -331,7 +442,7 @@ fn self_check(ch: &Challenge, text: &str, probes: Option<&[Finding]>, check: Str
     .reproduce(check)
 }
 
-fn events(ns: &str, name: &str) -> String {
+fn events_cmd(ns: &str, name: &str) -> String {
     format!("kubectl get events -n {ns} --field-selector involvedObject.name={name}")
 }
 

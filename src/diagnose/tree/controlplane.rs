@@ -43,7 +43,7 @@ fn get_pods(c: &crate::model::controlplane::ComponentState) -> String {
 /// The first waiting reason among a component's Pods, for the message.
 fn why(c: &crate::model::controlplane::ComponentState) -> String {
     match c.pods.iter().find_map(|p| p.waiting.as_deref()) {
-        Some(w) => format!(" (pods: {w})"),
+        Some(w) => format!(", pods in {w}"),
         None if c.pods.is_empty() => " (no pods)".into(),
         None => String::new(),
     }
@@ -142,7 +142,8 @@ fn controller(cp: &ControlPlane, now: Timestamp, out: &mut Vec<Finding>) {
     let message = match (down, lease_expired) {
         (Some(c), _) => format!("no cert-manager controller replica is available{}", why(c)),
         (None, Some(_)) => {
-            "no cert-manager controller holds the leader Lease: it is not renewed".into()
+            "no cert-manager controller holds the leader Lease (not renewed within its duration)"
+                .into()
         }
         (None, None) => unreachable!(),
     };

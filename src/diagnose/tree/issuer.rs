@@ -361,8 +361,8 @@ fn invalid_certificate(w: &mut Walk, chain: &Chain) {
     w.add(step, Level::Issuer, f);
 }
 
-/// On a Ready Certificate with nothing in progress, an issuer problem only threatens the
-/// next renewal: its errors become warnings, unless renewal is already due. Runs after the
+/// On a Ready Certificate with nothing in progress, an issuer problem or a CAA record that
+/// forbids the CA only threatens the next renewal: its errors become warnings, unless renewal is already due. Runs after the
 /// walk, when the clock is known.
 pub(super) fn next_renewal_risks(w: &mut Walk, chain: &Chain, now: Timestamp) {
     if needs_issuance(chain) || !chain.is_ready() {
@@ -388,7 +388,14 @@ pub(super) fn next_renewal_risks(w: &mut Walk, chain: &Chain, now: Timestamp) {
         .unwrap_or_default();
     let mut touched = Vec::new();
     for i in 0..w.findings.len() {
-        if w.levels[i] == Level::Issuer && w.findings[i].severity == Severity::Error {
+        // The issuer's problems and CAA records that forbid the CA only bite at the next
+        // issuance.
+        let risk = w.levels[i] == Level::Issuer
+            || matches!(
+                w.findings[i].code,
+                Code::CaaForbidsCa | Code::CaaLookupFailed
+            );
+        if risk && w.findings[i].severity == Severity::Error {
             let f = &mut w.findings[i];
             f.severity = Severity::Warning;
             f.remedy = format!(

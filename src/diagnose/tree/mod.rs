@@ -116,25 +116,29 @@ pub fn diagnose(
     if needs_issuance(chain) {
         request::request_checks(&mut w, chain);
         order::order_checks(&mut w, chain, index, now);
-        challenge::challenge_checks(&mut w, chain, snapshot, obs);
+        challenge::challenge_checks(&mut w, chain, index, snapshot, obs, now);
         solver_resources::solver_checks(&mut w, chain, snapshot, now);
     }
     challenge::caa_checks(&mut w, chain, obs);
     secret::secret_checks(&mut w, chain, now);
+    certificate::after_walk(&mut w, chain, now);
     let control_plane = crate::model::controlplane::ControlPlane::of(snapshot);
     let machine = controlplane::control_plane_findings(control_plane.as_ref(), snapshot, now);
     controlplane::controlplane_checks(&mut w, chain, &machine, now);
 
-    let root = root_cause(&w.findings, &w.levels).map(|i| RootCause {
-        code: w.findings[i].code,
-        severity: w.findings[i].severity,
-        message: w.findings[i].message.clone(),
-    });
+    let root =
+        root_cause(&w.findings, &w.levels).map(|i| RootCause::of(&w.findings[i], &ns, &name));
     CertificateDiagnosis {
         namespace: ns,
         name,
         healthy: root.is_none(),
         root_cause: root,
+        renewal: chain
+            .certificate
+            .status
+            .as_ref()
+            .and_then(|s| s.not_after.as_ref())
+            .map(|_| crate::model::renewal::renewal(chain.certificate).describe(now)),
         findings: w.findings,
         path: w.path,
         levels: w.levels,

@@ -105,8 +105,9 @@ fn no_solver(
         return;
     };
     let Some(acme) = &config.acme else { return };
-    let labels: Vec<(String, String)> = chain
-        .certificate
+    // cert-manager matches a solver's matchLabels against the Order's labels
+    // (`solverpicker.Pick` is given the Order), which come from the CertificateRequest.
+    let labels: Vec<(String, String)> = order
         .metadata
         .labels
         .as_ref()

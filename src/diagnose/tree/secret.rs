@@ -69,7 +69,6 @@ pub(super) fn secret_checks(w: &mut Walk, chain: &Chain, now: Timestamp) {
             }
         }
     }
-    super::certificate::after_walk(w, chain, now);
 }
 
 fn secret_findings(secret: &Secret, cert: &Certificate, now: Timestamp) -> Vec<Finding> {

@@ -75,6 +75,47 @@ pub struct Fault {
     pub body: Option<String>,
     /// How many requests the fault applies to; `None` = forever.
     pub times: Option<usize>,
+    /// Send the headers at once, then the body one byte per this interval (a server that
+    /// trickles: every read returns something, the request never ends in time).
+    pub trickle: Option<Duration>,
+    /// Answer with an empty page and a new continue token each time.
+    pub endless: bool,
+}
+
+impl Fault {
+    /// Answers every LIST whose target contains `path_contains` with an empty page that
+    /// carries the same `continue` token for ever (a broken proxy or server).
+    pub fn repeated_continue(path_contains: &str) -> Fault {
+        Fault {
+            path_contains: path_contains.into(),
+            status: Some(200),
+            body: Some(
+                json!({"apiVersion": "v1", "kind": "List", "items": [],
+                       "metadata": {"resourceVersion": "1", "continue": "again"}})
+                .to_string(),
+            ),
+            ..Fault::default()
+        }
+    }
+
+    /// Answers every request whose target contains `path_contains` with a fresh continue
+    /// token each time: paging that never ends.
+    pub fn endless_pages(path_contains: &str) -> Fault {
+        Fault {
+            path_contains: path_contains.into(),
+            endless: true,
+            ..Fault::default()
+        }
+    }
+
+    /// Never answers (the connection stays open): a hung API server.
+    pub fn hang(path_contains: &str) -> Fault {
+        Fault {
+            path_contains: path_contains.into(),
+            delay: Some(Duration::from_secs(3600)),
+            ..Fault::default()
+        }
+    }
 }
 
 /// The fake API server. Starts listening in [`FakeApiServer::start`] and stops on drop.

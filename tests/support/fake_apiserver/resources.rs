@@ -1,6 +1,7 @@
 //! The kinds the fake server serves: those certdoctor reads (cert-manager's, the core and
-//! Gateway API kinds around them), and the ConfigMap a fixture carries to show that unknown
-//! kinds in a dump are skipped. Every one is served at `v1`.
+//! Gateway API kinds around them; `check api` looks for the ValidatingWebhookConfiguration too),
+//! and the ConfigMap a fixture carries to show that unknown kinds in a dump are skipped. Every
+//! one is served at `v1`.
 
 /// One API resource.
 pub struct ResourceDef {
@@ -86,6 +87,11 @@ impl ResourceDef {
             .iter()
             .find(|d| d.plural == plural && d.group == group);
         found.filter(|_| version == "v1")
+    }
+
+    /// The resources served under `/apis/<group>/v1`, for API discovery.
+    pub fn in_group(group: &str) -> impl Iterator<Item = &'static ResourceDef> + '_ {
+        RESOURCES.iter().filter(move |d| d.group == group)
     }
 
     pub fn api_version(&self) -> String {

@@ -47,6 +47,18 @@ pub async fn handle(
         Ok(v) => (200, v.to_string()),
         Err(e) => (e.code, e.body().to_string()),
     };
+    let trickle = fault.as_ref().and_then(|f| f.trickle);
+    let status = if fault.as_ref().is_some_and(|f| f.endless) {
+        200
+    } else {
+        status
+    };
+    if fault.as_ref().is_some_and(|f| f.endless) {
+        let n = lock(&state).requests.len();
+        text = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": [],
+            "metadata": {"resourceVersion": "1", "continue": format!("page-{n}")}})
+        .to_string();
+    }
     if let Some(body) = fault.and_then(|f| f.body) {
         text = body;
     }
@@ -60,10 +72,21 @@ pub async fn handle(
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
     });
+    let body = match trickle {
+        Some(every) => Body::from_stream(futures::stream::unfold(
+            text.into_bytes().into_iter(),
+            move |mut bytes| async move {
+                tokio::time::sleep(every).await;
+                let b = bytes.next()?;
+                Some((Ok::<_, std::io::Error>(vec![b]), bytes))
+            },
+        )),
+        None => Body::from(text),
+    };
     Response::builder()
         .status(status)
         .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(text))
+        .body(body)
         .expect("valid response")
 }
 
@@ -119,8 +142,8 @@ fn route(store: &Store, path: &str) -> Result<Target, ApiError> {
     })
 }
 
-/// Answers one authenticated request. certdoctor sends LISTs, GETs of one object, and
-/// PUTs to the status subresource; anything else is 405.
+/// Answers one authenticated request. certdoctor sends API discovery GETs, LISTs, GETs of
+/// one object, PUTs to the status subresource and (dry-run) creates; anything else is 405.
 fn serve(
     store: &mut Store,
     method: &str,
@@ -128,18 +151,38 @@ fn serve(
     query: &str,
     body: &[u8],
 ) -> Result<Value, ApiError> {
+    if method == "GET"
+        && let Some(list) = discovery(store, path)
+    {
+        return list;
+    }
     let target = route(store, path)?;
     let params = parse_query(query);
     let verb = match (method, &target) {
         ("GET", Target { name: None, .. }) => "list",
         ("GET", Target { status: false, .. }) => "get",
         ("PUT", Target { status: true, .. }) => "update",
+        (
+            "POST",
+            Target {
+                name: None,
+                status: false,
+                ..
+            },
+        ) => "create",
         _ => return Err(ApiError::method_not_allowed()),
     };
     check_rbac(store, verb, &target)?;
     match verb {
         "list" => list::list(store, &target, &params),
         "get" => current(store, &target).cloned(),
+        "create" => {
+            let incoming: Value = serde_json::from_slice(body).map_err(|e| {
+                ApiError::bad_request(format!("unable to decode request body: {e}"))
+            })?;
+            let dry_run = params.get("dryRun").is_some_and(|d| d == "All");
+            write::create(store, &target, incoming, dry_run)
+        }
         _ => {
             let incoming: Value = serde_json::from_slice(body).map_err(|e| {
                 ApiError::bad_request(format!("unable to decode request body: {e}"))
@@ -148,6 +191,30 @@ fn serve(
             write::put_status(store, &target, incoming, dry_run)
         }
     }
+}
+
+/// API discovery: `/apis/<group>/v1` lists the group's resources (an `APIResourceList`);
+/// `None` for any other path. A group made absent with `uninstall_group` answers 404.
+fn discovery(store: &Store, path: &str) -> Option<Result<Value, ApiError>> {
+    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let ["apis", group, version] = segs.as_slice() else {
+        return None;
+    };
+    let resources: Vec<Value> = ResourceDef::in_group(group)
+        .map(|d| {
+            serde_json::json!({"name": d.plural, "singularName": d.kind.to_lowercase(),
+                               "namespaced": d.namespaced, "kind": d.kind,
+                               "verbs": ["create", "get", "list", "update"]})
+        })
+        .collect();
+    if store.uninstalled.contains(*group) || *version != "v1" || resources.is_empty() {
+        return Some(Err(ApiError::unknown_resource()));
+    }
+    Some(Ok(
+        serde_json::json!({"kind": "APIResourceList", "apiVersion": "v1",
+                               "groupVersion": format!("{group}/{version}"),
+                               "resources": resources}),
+    ))
 }
 
 /// Answers 403 for verbs and resources denied with [`super::FakeApiServer::forbid`].
