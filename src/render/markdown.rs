@@ -237,11 +237,26 @@ pub fn status_table(out: &mut dyn Write, report: &StatusReport, now: Timestamp) 
         report.certificates.len()
     )?;
     writeln!(out)?;
+    if let Some(cm) = &report.cert_manager {
+        writeln!(out, "{}", escape(&clean(&cm.headline())))?;
+        writeln!(out)?;
+    }
     writeln!(
         out,
         "| Namespace | Name | Ready | Secret | Issuer | Expires | Renewal | Stage |"
     )?;
     writeln!(out, "|---|---|---|---|---|---|---|---|")?;
+    for o in &report.origins {
+        writeln!(
+            out,
+            "| {} | {} | ✗ False | {} | {} | - | - | no Certificate ({}) |",
+            escape(&o.namespace),
+            escape(&format!("{}/{}", o.kind.to_ascii_lowercase(), o.name)),
+            escape(o.secret_name.as_deref().unwrap_or("-")),
+            escape(o.issuer.as_deref().unwrap_or("-")),
+            o.code
+        )?;
+    }
     for c in &report.certificates {
         let expires = ts(c.not_after.as_deref()).map_or("-".into(), |t| timefmt::expires(t, now));
         let renewal = ts(c.renewal_time.as_deref()).map_or("-".into(), |t| {

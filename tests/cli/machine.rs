@@ -854,6 +854,12 @@ fn status_shows_the_version_and_a_row_for_each_origin_without_a_certificate() {
         );
         assert_eq!(row("web-tls")[1], "True");
 
+        let md = stdout(&run(live, &["-o", "markdown"]));
+        assert!(
+            md.contains("cert-manager v1.19.1 in namespace cert-manager")
+                && md.contains("| ingress/shop | ✗ False | shop-tls | letsencrypt-prod | - | - | no Certificate (INGRESS_NO_CERTIFICATE) |"),
+            "{md}"
+        );
         let report = json_of(&run(live, &["-o", "json"]));
         assert_eq!(report["certManager"]["version"], "v1.19.1");
         let origins: Vec<String> = report["origins"]
