@@ -67,6 +67,7 @@ pub async fn run(
         kind: "DiagnoseReport",
         generated_at: crate::timefmt::rfc3339(config.now),
         probes: probe_note,
+        machine: tree::machine(&snapshot, config.now, loaded.scope.selector.is_none()),
         certificates,
         warnings: snapshot.notes.clone(),
         unreadable: snapshot.unreadable.clone(),
@@ -77,7 +78,10 @@ pub async fn run(
     match config.output {
         Output::Json => render::json(out, &report)?,
         Output::Yaml => render::yaml(out, &report)?,
-        _ if report.certificates.is_empty() => {
+        _ if report.certificates.is_empty()
+            && report.machine.control_plane.is_empty()
+            && report.machine.origins.is_empty() =>
+        {
             writeln!(err, "No certificates found in {}.", loaded.scope_label)?;
         }
         Output::Markdown => render::markdown::diagnose(out, &report)?,
@@ -91,9 +95,11 @@ pub async fn run(
             paint,
         )?,
     }
-    Ok(if report.certificates.iter().all(|c| c.healthy) {
-        EXIT_OK
-    } else {
-        EXIT_UNHEALTHY
-    })
+    Ok(
+        if report.certificates.iter().all(|c| c.healthy) && !report.machine.has_errors() {
+            EXIT_OK
+        } else {
+            EXIT_UNHEALTHY
+        },
+    )
 }

@@ -13,6 +13,7 @@ mod ecosystem;
 mod errors;
 mod hardening;
 mod inspect;
+mod machine;
 mod offline;
 mod output_model;
 mod probes;
