@@ -151,6 +151,14 @@ codes! {
     RequestDuplicate => ("REQUEST_DUPLICATE", Error, "several CertificateRequests for the next revision; cert-manager skips issuance until one is left"),
     OrderForeignOwner => ("ORDER_FOREIGN_OWNER", Error, "an Order with the request's deterministic name belongs to another object, so the request waits for ever"),
     ConditionStale => ("CONDITION_STALE", Warning, "the Ready condition was written for an older generation of the spec, more than a minute ago"),
+    ServedCertMismatch => ("SERVED_CERT_MISMATCH", Error, "port 443 serves another certificate than the one in the Secret (the ingress default, an older one, another issuer's)"),
+    ServedCertExpired => ("SERVED_CERT_EXPIRED", Error, "port 443 serves an expired certificate"),
+    ServedNameMismatch => ("SERVED_NAME_MISMATCH", Error, "the certificate served on 443 does not cover the name asked for"),
+    ServedChainIncomplete => ("SERVED_CHAIN_INCOMPLETE", Warning, "port 443 sends the leaf without its intermediate"),
+    HttpsUnreachable => ("HTTPS_UNREACHABLE", Warning, "nothing answers TLS on 443 at an address of the name"),
+    ServedCertMatches => ("SERVED_CERT_MATCHES", Info, "port 443 serves the Secret's certificate: the proof, per address"),
+    IngressTlsMismatch => ("INGRESS_TLS_MISMATCH", Error, "an Ingress tls entry whose hosts its Secret's certificate does not cover, or whose Secret nothing provides"),
+    StagingIssuer => ("STAGING_ISSUER", Warning, "a certificate used by an Ingress comes from an ACME staging CA, which browsers do not trust"),
 }
 
 impl Code {

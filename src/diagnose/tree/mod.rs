@@ -8,6 +8,7 @@ mod issuer;
 mod order;
 mod request;
 mod secret;
+mod served;
 
 use jiff::Timestamp;
 
@@ -97,6 +98,7 @@ pub fn diagnose(
     }
     challenge::caa_checks(&mut w, chain, obs);
     secret::secret_checks(&mut w, chain, now);
+    served::served_checks(&mut w, chain, snapshot, obs, now);
     certificate::after_walk(&mut w, chain, now);
 
     let root =
