@@ -108,10 +108,11 @@ async fn secret_chain(config: &Config, name: &str) -> Result<(String, Vec<Vec<u8
         .map(|b| b.der)
         .collect();
     if ders.is_empty() {
-        return Err(CliError::new(format!(
-            "secret {who} holds no certificate in tls.crt"
-        ))
-        .hint(format!("see what it holds with `certdoctor inspect secret {name}`")));
+        return Err(
+            CliError::new(format!("secret {who} holds no certificate in tls.crt")).hint(format!(
+                "see what it holds with `certdoctor inspect secret {name}`"
+            )),
+        );
     }
     Ok((who, ders))
 }

@@ -229,7 +229,10 @@ async fn probe_tls(
                 let resolved = match (a, aaaa) {
                     (Err(e), Err(_)) => Err(e),
                     (a, aaaa) => {
-                        let v6 = aaaa.unwrap_or_default().into_iter().take(ADDRESSES_PER_FAMILY);
+                        let v6 = aaaa
+                            .unwrap_or_default()
+                            .into_iter()
+                            .take(ADDRESSES_PER_FAMILY);
                         let v4 = a.unwrap_or_default().into_iter().take(ADDRESSES_PER_FAMILY);
                         Ok(v6.chain(v4).collect::<Vec<_>>())
                     }

@@ -183,7 +183,13 @@ pub fn block(
             .iter()
             .filter(|f| f.code == crate::findings::Code::ServedCertMatches)
         {
-            writeln!(out, "  {:<w$}{}", "served:", clean(&f.message), w = LABEL - 2)?;
+            writeln!(
+                out,
+                "  {:<w$}{}",
+                "served:",
+                clean(&f.message),
+                w = LABEL - 2
+            )?;
         }
         return Ok(());
     };

@@ -23,7 +23,11 @@ struct Pki {
 
 fn pki() -> Pki {
     let root = pki::root("Served Test Root");
-    let inter = pki::intermediate("Served Test Intermediate", &root, ((2025, 1, 1), (2030, 1, 1)));
+    let inter = pki::intermediate(
+        "Served Test Intermediate",
+        &root,
+        ((2025, 1, 1), (2030, 1, 1)),
+    );
     let current = pki::leaf(&inter, names_between((2026, 10, 15), (2027, 1, 13)));
     Pki { inter, current }
 }
@@ -71,10 +75,7 @@ fn diagnose(objs: &[Value], port: u16) -> (Value, i32, String) {
         certdoctor()
             .args(["diagnose", "-A", "-o", output, "--probe-timeout", "2s"])
             .args(["--from-file", "-"])
-            .args([
-                "--connect-to",
-                &format!("{HOST}:443:127.0.0.1:{port}"),
-            ])
+            .args(["--connect-to", &format!("{HOST}:443:127.0.0.1:{port}")])
             .write_stdin(list(objs).to_string())
             .output()
             .unwrap()
@@ -91,12 +92,18 @@ fn message<'a>(r: &'a Value, code: &str) -> &'a str {
 #[test]
 fn the_right_certificate_is_proved_on_one_line() {
     let p = pki();
-    let server = serve(vec![p.current.cert_der.clone(), der_of(&p.inter)], &p.current);
+    let server = serve(
+        vec![p.current.cert_der.clone(), der_of(&p.inter)],
+        &p.current,
+    );
     let (r, code, text) = diagnose(&objects(&p), server.port());
     assert_eq!(code, 0, "{r}");
     let m = message(&r, "SERVED_CERT_MATCHES");
     let addr = format!("127.0.0.1:{}", server.port());
-    assert!(m.contains(&addr) && m.contains("serves the Secret's certificate"), "{m}");
+    assert!(
+        m.contains(&addr) && m.contains("serves the Secret's certificate"),
+        "{m}"
+    );
     assert!(m.contains("serial") && m.contains("left"), "{m}");
     let c = codes(&r, "web");
     assert!(!c.iter().any(|c| c.starts_with("SERVED_CERT_MIS")), "{c:?}");
@@ -125,13 +132,19 @@ fn the_ingress_fake_certificate_is_named_with_its_fix() {
     assert_eq!(code, 1);
     assert_eq!(root(&r, "web"), "SERVED_CERT_MISMATCH");
     let m = message(&r, "SERVED_CERT_MISMATCH");
-    assert!(m.contains("ingress controller's default certificate"), "{m}");
+    assert!(
+        m.contains("ingress controller's default certificate"),
+        "{m}"
+    );
     assert!(m.contains(&format!("127.0.0.1:{}", server.port())), "{m}");
     let f = finding(&r, "web", "SERVED_CERT_MISMATCH");
     assert!(f["remedy"].as_str().unwrap().contains("tls[].hosts"), "{f}");
     assert!(codes(&r, "web").contains(&"SERVED_NAME_MISMATCH".to_string()));
     assert!(text.contains("[SERVED_CERT_MISMATCH]"), "{text}");
-    assert!(text.contains("ingress controller's default certificate"), "{text}");
+    assert!(
+        text.contains("ingress controller's default certificate"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -146,7 +159,10 @@ fn an_older_certificate_of_the_same_names_says_reload() {
     assert!(m.contains("an older certificate of the same names"), "{m}");
     let f = finding(&r, "web", "SERVED_CERT_MISMATCH");
     assert!(f["remedy"].as_str().unwrap().contains("reload"), "{f}");
-    assert!(text.contains("an older certificate of the same names"), "{text}");
+    assert!(
+        text.contains("an older certificate of the same names"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -170,7 +186,10 @@ fn a_missing_intermediate_is_a_warning() {
     assert_eq!(code, 0, "a warning leaves the certificate healthy: {r}");
     let f = finding(&r, "web", "SERVED_CHAIN_INCOMPLETE");
     assert_eq!(f["severity"], "warning");
-    assert!(f["message"].as_str().unwrap().contains("no intermediate"), "{f}");
+    assert!(
+        f["message"].as_str().unwrap().contains("no intermediate"),
+        "{f}"
+    );
     assert!(text.contains("SERVED_CHAIN_INCOMPLETE"), "{text}");
 }
 
@@ -183,14 +202,20 @@ fn a_port_that_refuses_is_https_unreachable_naming_the_address() {
     let f = finding(&r, "web", "HTTPS_UNREACHABLE");
     assert_eq!(f["severity"], "warning");
     let m = f["message"].as_str().unwrap();
-    assert!(m.contains(&format!("127.0.0.1:{port}")) && m.contains("refused"), "{m}");
+    assert!(
+        m.contains(&format!("127.0.0.1:{port}")) && m.contains("refused"),
+        "{m}"
+    );
     assert!(text.contains("HTTPS_UNREACHABLE"), "{text}");
 }
 
 #[test]
 fn every_address_of_the_name_is_checked() {
     let p = pki();
-    let server = serve(vec![p.current.cert_der.clone(), der_of(&p.inter)], &p.current);
+    let server = serve(
+        vec![p.current.cert_der.clone(), der_of(&p.inter)],
+        &p.current,
+    );
     let dns = DnsServer::start(&[(
         "example.com.",
         "$TTL 60\n@ IN SOA ns1.example.com. h.example.com. 1 3600 600 604800 60\n@ IN NS ns1.example.com.\nns1 IN A 127.0.0.1\nweb IN A 127.0.0.1\nweb IN A 127.0.0.2\n",
@@ -226,13 +251,27 @@ fn offline_diagnose_makes_no_tls_probe() {
     let p = pki();
     let server = serve(vec![p.current.cert_der.clone()], &p.current);
     let out = certdoctor()
-        .args(["diagnose", "-A", "-o", "json", "--offline", "--from-file", "-"])
-        .args(["--connect-to", &format!("{HOST}:443:127.0.0.1:{}", server.port())])
+        .args([
+            "diagnose",
+            "-A",
+            "-o",
+            "json",
+            "--offline",
+            "--from-file",
+            "-",
+        ])
+        .args([
+            "--connect-to",
+            &format!("{HOST}:443:127.0.0.1:{}", server.port()),
+        ])
         .write_stdin(list(&objects(&p)).to_string())
         .output()
         .unwrap();
     let r = json_of(&out);
-    assert!(!codes(&r, "web").iter().any(|c| c.starts_with("SERVED")), "{r}");
+    assert!(
+        !codes(&r, "web").iter().any(|c| c.starts_with("SERVED")),
+        "{r}"
+    );
 }
 
 fn inspect_url(port: u16, extra: &[&str], stdin: Option<String>) -> std::process::Output {
@@ -250,7 +289,10 @@ fn inspect_url(port: u16, extra: &[&str], stdin: Option<String>) -> std::process
 #[test]
 fn inspect_url_shows_the_presented_chain_without_a_cluster() {
     let p = pki();
-    let server = serve(vec![p.current.cert_der.clone(), der_of(&p.inter)], &p.current);
+    let server = serve(
+        vec![p.current.cert_der.clone(), der_of(&p.inter)],
+        &p.current,
+    );
     let out = inspect_url(server.port(), &[], None);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
@@ -258,7 +300,11 @@ fn inspect_url_shows_the_presented_chain_without_a_cluster() {
     assert!(text.contains("Served Test Intermediate"), "{text}");
     let out = inspect_url(server.port(), &["-o", "json"], None);
     let r = json_of(&out);
-    assert_eq!(r["inputs"][0]["certificates"].as_array().unwrap().len(), 2, "{r}");
+    assert_eq!(
+        r["inputs"][0]["certificates"].as_array().unwrap().len(),
+        2,
+        "{r}"
+    );
     assert!(
         r["inputs"][0]["source"]
             .as_str()
@@ -300,11 +346,26 @@ fn inspect_url_with_secret_compares_with_the_secret() {
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}{}", stderr(&out));
     assert!(text.contains("SERVED_CERT_MISMATCH"), "{text}");
-    assert!(text.contains("an older certificate of the same names"), "{text}");
-    let right = serve(vec![p.current.cert_der.clone(), der_of(&p.inter)], &p.current);
+    assert!(
+        text.contains("an older certificate of the same names"),
+        "{text}"
+    );
+    let right = serve(
+        vec![p.current.cert_der.clone(), der_of(&p.inter)],
+        &p.current,
+    );
     let out = inspect_url(
         right.port(),
-        &["--secret", "web", "-n", "prod", "--from-file", "-", "-o", "json"],
+        &[
+            "--secret",
+            "web",
+            "-n",
+            "prod",
+            "--from-file",
+            "-",
+            "-o",
+            "json",
+        ],
         Some(dump),
     );
     assert_eq!(out.status.code(), Some(0));
@@ -315,7 +376,11 @@ fn inspect_url_with_secret_compares_with_the_secret() {
 fn inspect_url_with_nothing_listening_is_an_error() {
     let out = inspect_url(refusing_port(), &[], None);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("connection refused"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("connection refused"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 fn ingress(hosts: &[&str], secret: &str) -> Value {
@@ -337,7 +402,10 @@ fn an_ingress_host_the_certificate_does_not_cover_is_a_mismatch_offline() {
         .as_str()
         .unwrap()
         .to_string();
-    assert!(m.contains("www.example.com") && !m.contains(&format!("{HOST},")), "{m}");
+    assert!(
+        m.contains("www.example.com") && !m.contains(&format!("{HOST},")),
+        "{m}"
+    );
     // Covered hosts only: nothing to say.
     let mut objs = objects(&p);
     objs.push(ingress(&[HOST], "web"));
@@ -357,5 +425,8 @@ fn a_staging_issuer_behind_an_ingress_is_a_warning() {
     let (r, _) = crate::support::report::diagnose(&objs, &[]);
     let f = finding(&r, "web", "STAGING_ISSUER");
     assert_eq!(f["severity"], "warning");
-    assert!(f["evidence"].to_string().contains("acme-staging-v02"), "{f}");
+    assert!(
+        f["evidence"].to_string().contains("acme-staging-v02"),
+        "{f}"
+    );
 }

@@ -146,7 +146,19 @@ pub fn judge_chain(
     let mut out = Vec::new();
     let subject = t.subject.part(&t.host);
     let Some(leaf) = chain.first().and_then(|d| parse(d)) else {
-        out.push(Finding::new(Code::HttpsUnreachable, Severity::Warning, subject, format!("{address} finished the TLS handshake for {} without a readable certificate", t.host), "Check what listens on that address: it is not a usual TLS server.").reproduce(openssl(&t.host, address)));
+        out.push(
+            Finding::new(
+                Code::HttpsUnreachable,
+                Severity::Warning,
+                subject,
+                format!(
+                    "{address} finished the TLS handshake for {} without a readable certificate",
+                    t.host
+                ),
+                "Check what listens on that address: it is not a usual TLS server.",
+            )
+            .reproduce(openssl(&t.host, address)),
+        );
         return out;
     };
     let expected = t

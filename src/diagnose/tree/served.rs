@@ -161,10 +161,7 @@ pub(super) fn served_checks(
             judges_validity: true,
         };
         let findings = served_findings(&target, o, obs.probe_host, now);
-        let summary = if findings
-            .iter()
-            .any(|f| f.code == Code::ServedCertMismatch)
-        {
+        let summary = if findings.iter().any(|f| f.code == Code::ServedCertMismatch) {
             "serves another certificate"
         } else if findings.iter().any(|f| f.code == Code::ServedCertMatches) {
             "serves the Secret's certificate"
