@@ -217,7 +217,7 @@ pub fn block(
 
 /// Writes the walk of one certificate as a tree, each finding whole under its step.
 pub fn tree(out: &mut dyn Write, c: &CertificateDiagnosis, p: Paint) -> io::Result<()> {
-    for step in &c.path {
+    for (n, step) in c.path.iter().enumerate() {
         let mark = match step.state {
             StepState::Ok => p.green("✓"),
             StepState::Failed => p.red("✗"),
@@ -231,6 +231,11 @@ pub fn tree(out: &mut dyn Write, c: &CertificateDiagnosis, p: Paint) -> io::Resu
             clean(&step.name),
             clean(&step.summary)
         )?;
+        if n == 0
+            && let Some(r) = &c.renewal
+        {
+            writeln!(out, "      renewal: {}", clean(r))?;
+        }
         for &i in &step.findings {
             findings::finding(out, &c.findings[i], 6, p)?;
         }

@@ -284,6 +284,9 @@ pub struct CertificateReport {
     pub not_after: Option<String>,
     /// From status (RFC 3339).
     pub renewal_time: Option<String>,
+    /// When the next renewal is and which rule decides it, in one line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renewal: Option<String>,
     /// Last issued revision.
     pub revision: Option<i64>,
     /// Where issuance stands, one line.
