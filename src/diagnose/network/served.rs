@@ -324,3 +324,17 @@ pub fn served_findings(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::name_covers;
+
+    #[test]
+    fn a_wildcard_covers_exactly_one_label() {
+        assert!(name_covers("web.example.com", "WEB.example.com."));
+        assert!(name_covers("*.example.com", "web.example.com"));
+        assert!(!name_covers("*.example.com", "example.com"));
+        assert!(!name_covers("*.example.com", "a.b.example.com"));
+        assert!(!name_covers("web.example.com", "www.example.com"));
+    }
+}

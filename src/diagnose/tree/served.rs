@@ -176,3 +176,21 @@ pub(super) fn served_checks(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_staging_server;
+
+    #[test]
+    fn staging_directories_are_told_by_their_host() {
+        assert!(is_staging_server(
+            "https://acme-staging-v02.api.letsencrypt.org/directory"
+        ));
+        assert!(!is_staging_server(
+            "https://acme-v02.api.letsencrypt.org/directory"
+        ));
+        assert!(!is_staging_server(
+            "https://ca.example.com/staging/directory"
+        ));
+    }
+}
