@@ -7,10 +7,10 @@ use std::io::Write;
 use crate::cluster;
 use crate::config::{Config, DiagnoseOptions, Output};
 use crate::diagnose::{CertificateDiagnosis, plan, tree};
-use crate::error::{CliResult, EXIT_OK, EXIT_UNHEALTHY};
+use crate::error::{CliError, CliResult, EXIT_OK, EXIT_UNHEALTHY};
 use crate::model::chain::ChainIndex;
 use crate::model::observation::Observations;
-use crate::model::snapshot::Snapshot;
+use crate::model::snapshot::{Scope, Snapshot};
 use crate::probe;
 use crate::render::{self, Paint};
 use crate::report::DiagnoseReport;
@@ -25,16 +25,67 @@ pub async fn run(
     let loaded = cluster::load(&config.target).await?;
     let snapshot = Snapshot::from_raw(loaded.raw, &loaded.scope);
     super::warn_about(&snapshot, err);
-    let index = ChainIndex::new(&snapshot);
+    let report = build(
+        config,
+        args,
+        &snapshot,
+        &loaded.scope,
+        &loaded.scope_label,
+        true,
+    )
+    .await?;
+    let paint = Paint {
+        enabled: config.color,
+    };
+    match config.output {
+        Output::Json => render::json(out, &report)?,
+        Output::Yaml => render::yaml(out, &report)?,
+        _ if report.certificates.is_empty() => {
+            writeln!(err, "No certificates found in {}.", loaded.scope_label)?;
+        }
+        Output::Markdown => render::markdown::diagnose(out, &report)?,
+        Output::Text | Output::Wide => render::diagnose::text(
+            out,
+            &report,
+            render::diagnose::TextOptions {
+                tree: args.tree || config.output == Output::Wide,
+                width: config.width,
+            },
+            paint,
+        )?,
+    }
+    Ok(exit_code(&report))
+}
 
+/// 0 when every certificate is healthy, 1 otherwise.
+pub fn exit_code(report: &DiagnoseReport) -> i32 {
+    if report.certificates.iter().all(|c| c.healthy) {
+        EXIT_OK
+    } else {
+        EXIT_UNHEALTHY
+    }
+}
+
+/// Probes (unless `--offline`) and walks the tree for the certificates of one snapshot.
+/// `strict`: a NAME that is not there is an error (one cluster); otherwise it only
+/// selects (several contexts, where it may live in some of them).
+pub async fn build(
+    config: &Config,
+    args: &DiagnoseOptions,
+    snapshot: &Snapshot,
+    scope: &Scope,
+    scope_label: &str,
+    strict: bool,
+) -> Result<DiagnoseReport, CliError> {
+    let index = ChainIndex::new(snapshot);
     let certs: Vec<_> = match args.name.as_deref() {
         None => snapshot.certificates.iter().collect(),
-        Some(name) => vec![super::find_certificate(
-            &snapshot,
-            &loaded.scope,
-            &loaded.scope_label,
-            name,
-        )?],
+        Some(name) if strict => vec![super::find_certificate(snapshot, scope, scope_label, name)?],
+        Some(name) => snapshot
+            .certificates
+            .iter()
+            .filter(|c| c.metadata.name.as_deref() == Some(name))
+            .collect(),
     };
     let chains: Vec<_> = certs.iter().map(|c| index.chain(c)).collect();
 
@@ -57,7 +108,7 @@ pub async fn run(
 
     let mut certificates: Vec<CertificateDiagnosis> = chains
         .iter()
-        .map(|ch| tree::diagnose(&index, ch, &snapshot, &probes, config.now))
+        .map(|ch| tree::diagnose(&index, ch, snapshot, &probes, config.now))
         .collect();
     certificates.sort_by(|a, b| {
         (a.healthy, &a.namespace, &a.name).cmp(&(b.healthy, &b.namespace, &b.name))
@@ -71,29 +122,5 @@ pub async fn run(
         warnings: snapshot.notes.clone(),
         unreadable: snapshot.unreadable.clone(),
     };
-    let paint = Paint {
-        enabled: config.color,
-    };
-    match config.output {
-        Output::Json => render::json(out, &report)?,
-        Output::Yaml => render::yaml(out, &report)?,
-        _ if report.certificates.is_empty() => {
-            writeln!(err, "No certificates found in {}.", loaded.scope_label)?;
-        }
-        Output::Markdown => render::markdown::diagnose(out, &report)?,
-        Output::Text | Output::Wide => render::diagnose::text(
-            out,
-            &report,
-            render::diagnose::TextOptions {
-                tree: args.tree || config.output == Output::Wide,
-                width: config.width,
-            },
-            paint,
-        )?,
-    }
-    Ok(if report.certificates.iter().all(|c| c.healthy) {
-        EXIT_OK
-    } else {
-        EXIT_UNHEALTHY
-    })
+    Ok(report)
 }

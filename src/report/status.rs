@@ -8,6 +8,8 @@
 use serde::Serialize;
 
 use crate::model::snapshot::{Note, Unreadable};
+
+pub use super::fleet::ClusterOut;
 use crate::model::stage::{Phase, Stage};
 use crate::pki::CertFacts;
 
@@ -31,6 +33,10 @@ pub struct StatusReport {
     pub warnings: Vec<Note>,
     /// Kinds that could not be read, and the permission to check.
     pub unreadable: Vec<Unreadable>,
+    /// With several contexts (`--all-contexts`, `--context a,b`): each context, read or
+    /// why not. Absent for one cluster.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub clusters: Vec<ClusterOut>,
 }
 
 /// An issuerRef with defaults applied.
@@ -256,6 +262,9 @@ pub struct OriginOut {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CertificateReport {
+    /// The kubeconfig context it was read from, with several contexts; absent for one cluster.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
     /// Namespace.
     pub namespace: String,
     /// Name.
