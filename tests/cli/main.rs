@@ -23,3 +23,4 @@ mod snapshot;
 mod status;
 mod truth_challenges;
 mod truth_issuers;
+mod watch;
