@@ -134,7 +134,7 @@ _certdoctor() {
 
     case "${cmd}" in
         certdoctor)
-            opts="-n -A -l -o -h -V --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version diagnose status inspect renew completion generate-assets dump approve deny check explain help"
+            opts="-n -A -l -o -h -V --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version diagnose status inspect renew completion generate-assets dump approve deny check explain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -196,7 +196,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__approve)
-            opts="-n -A -l -o -h -V --reason --message --dry-run --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --reason --message --dry-run --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -270,7 +270,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__check)
-            opts="-n -A -l -o -h -V --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version api help"
+            opts="-n -A -l -o -h -V --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version api help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -332,7 +332,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__check__subcmd__api)
-            opts="-n -A -l -o -h -V --wait --interval --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --wait --interval --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -444,7 +444,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__completion)
-            opts="-n -A -l -o -h -V --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version bash elvish fish powershell zsh"
+            opts="-n -A -l -o -h -V --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -506,7 +506,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__deny)
-            opts="-n -A -l -o -h -V --reason --message --dry-run --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --reason --message --dry-run --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -580,7 +580,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__diagnose)
-            opts="-n -A -l -o -h -V --offline --tree --nameserver --connect-to --probe-timeout --concurrency --dns-port --http-port --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --offline --tree --nameserver --connect-to --probe-timeout --concurrency --dns-port --http-port --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -666,12 +666,16 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__dump)
-            opts="-n -A -l -o -h -V --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --output-dir --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -728,7 +732,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__explain)
-            opts="-n -A -l -o -h -V --list --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --list --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -790,7 +794,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__generate__subcmd__assets)
-            opts="-n -A -l -o -h -V --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1076,7 +1080,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__inspect)
-            opts="-n -A -l -o -h -V --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version secret file help"
+            opts="-n -A -l -o -h -V --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version secret file help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1138,7 +1142,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__inspect__subcmd__file)
-            opts="-n -A -l -o -h -V --warn-within --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --warn-within --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1260,7 +1264,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__inspect__subcmd__secret)
-            opts="-n -A -l -o -h -V --warn-within --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --warn-within --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1326,7 +1330,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__renew)
-            opts="-y -n -A -l -o -h -V --all --force --dry-run --wait --timeout --yes --poll-interval --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-y -n -A -l -o -h -V --all --force --dry-run --wait --timeout --yes --poll-interval --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1400,7 +1404,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__status)
-            opts="-n -A -l -o -h -V --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-w -n -A -l -o -h -V --watch --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

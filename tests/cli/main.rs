@@ -13,6 +13,7 @@ mod ecosystem;
 mod errors;
 mod fleet;
 mod hardening;
+mod incluster;
 mod inspect;
 mod offline;
 mod output_model;
