@@ -151,6 +151,16 @@ codes! {
     RequestDuplicate => ("REQUEST_DUPLICATE", Error, "several CertificateRequests for the next revision; cert-manager skips issuance until one is left"),
     OrderForeignOwner => ("ORDER_FOREIGN_OWNER", Error, "an Order with the request's deterministic name belongs to another object, so the request waits for ever"),
     ConditionStale => ("CONDITION_STALE", Warning, "the Ready condition was written for an older generation of the spec, more than a minute ago"),
+    ControllerNotRunning => ("CONTROLLER_NOT_RUNNING", Error, "no cert-manager controller replica is available, or its leader Lease is not renewed: nothing progresses"),
+    WebhookNotReady => ("WEBHOOK_NOT_READY", Error, "the cert-manager webhook has no available replica or rejects calls, so every write to cert-manager objects fails"),
+    WebhookCaNotInjected => ("WEBHOOK_CA_NOT_INJECTED", Error, "the webhook configuration's caBundle is empty, so the API server cannot trust the webhook"),
+    CainjectorNotRunning => ("CAINJECTOR_NOT_RUNNING", Warning, "no cainjector replica is available; the webhook's CA bundle is not kept up to date"),
+    IngressNoCertificate => ("INGRESS_NO_CERTIFICATE", Error, "an Ingress annotated for cert-manager has a tls entry with no Certificate"),
+    LegacyAnnotations => ("LEGACY_ANNOTATIONS", Error, "an Ingress uses the certmanager.k8s.io annotations, which cert-manager ignores since v0.11"),
+    GatewayNoCertificate => ("GATEWAY_NO_CERTIFICATE", Error, "a Gateway annotated for cert-manager has a TLS listener with no Certificate"),
+    Http01SolverPodNotRunning => ("HTTP01_SOLVER_POD_NOT_RUNNING", Error, "the HTTP-01 solver Pod is not running (pending, image pull, crash loop)"),
+    Http01SolverIngressNotAdmitted => ("HTTP01_SOLVER_INGRESS_NOT_ADMITTED", Error, "no ingress controller serves the HTTP-01 solver Ingress (no address, unknown class, or not the app's class)"),
+    GatewayRouteNotAccepted => ("GATEWAY_ROUTE_NOT_ACCEPTED", Error, "a parent Gateway did not accept the HTTP-01 solver HTTPRoute"),
 }
 
 impl Code {

@@ -40,7 +40,10 @@ pub async fn run(
     match config.output {
         Output::Json => render::json(out, &report)?,
         Output::Yaml => render::yaml(out, &report)?,
-        _ if report.certificates.is_empty() => {
+        _ if report.certificates.is_empty()
+            && report.machine.control_plane.is_empty()
+            && report.machine.origins.is_empty() =>
+        {
             writeln!(err, "No certificates found in {}.", loaded.scope_label)?;
         }
         Output::Markdown => render::markdown::diagnose(out, &report)?,
@@ -57,9 +60,9 @@ pub async fn run(
     Ok(exit_code(&report))
 }
 
-/// 0 when every certificate is healthy, 1 otherwise.
+/// 0 when every certificate and the machinery are healthy, 1 otherwise.
 pub fn exit_code(report: &DiagnoseReport) -> i32 {
-    if report.certificates.iter().all(|c| c.healthy) {
+    if report.certificates.iter().all(|c| c.healthy) && !report.machine.has_errors() {
         EXIT_OK
     } else {
         EXIT_UNHEALTHY
@@ -118,6 +121,7 @@ pub async fn build(
         kind: "DiagnoseReport",
         generated_at: crate::timefmt::rfc3339(config.now),
         probes: probe_note,
+        machine: tree::machine(snapshot, config.now, scope.selector.is_none()),
         certificates,
         warnings: snapshot.notes.clone(),
         unreadable: snapshot.unreadable.clone(),

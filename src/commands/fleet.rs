@@ -150,7 +150,9 @@ pub async fn status(
         schema_version: report::SCHEMA_VERSION,
         kind: "StatusReport",
         generated_at: crate::timefmt::rfc3339(config.now),
+        cert_manager: None,
         certificates: vec![],
+        origins: vec![],
         warnings: vec![],
         unreadable: vec![],
         clusters: vec![],
@@ -163,6 +165,16 @@ pub async fn status(
                 let mut one = report::status_report(&read.snapshot, None, config.now);
                 for c in &mut one.certificates {
                     c.context = Some(context.clone());
+                }
+                if read.scope.selector.is_none() {
+                    one.origins = crate::diagnose::tree::origin::origin_problems(&read.snapshot)
+                        .iter()
+                        .map(|p| report::OriginWithoutCertificate {
+                            context: Some(context.clone()),
+                            ..report::OriginWithoutCertificate::of(p)
+                        })
+                        .collect();
+                    report.origins.extend(one.origins.iter().cloned());
                 }
                 let (notes, unreadable) = mark(&context, &one.warnings, &one.unreadable);
                 report.warnings.extend(notes);
@@ -209,11 +221,13 @@ pub async fn status(
         out.flush()?;
         return Err(none_read(report.clusters.len()));
     }
-    Ok(if report.certificates.iter().all(|c| c.ready) {
-        EXIT_OK
-    } else {
-        EXIT_UNHEALTHY
-    })
+    Ok(
+        if report.certificates.iter().all(|c| c.ready) && report.origins.is_empty() {
+            EXIT_OK
+        } else {
+            EXIT_UNHEALTHY
+        },
+    )
 }
 
 /// `diagnose` over several contexts: the findings grouped by context.
@@ -280,6 +294,7 @@ pub async fn diagnose(
                 generated_at: crate::timefmt::rfc3339(config.now),
                 probes,
                 certificates: vec![],
+                machines: vec![],
                 warnings: vec![],
                 unreadable: vec![],
                 clusters,
@@ -289,6 +304,10 @@ pub async fn diagnose(
                 let (notes, unreadable) = mark(&context, &g.warnings, &g.unreadable);
                 doc.warnings.extend(notes);
                 doc.unreadable.extend(unreadable);
+                doc.machines.push(InContext {
+                    context: context.clone(),
+                    item: g.machine,
+                });
                 doc.certificates
                     .extend(g.certificates.into_iter().map(|item| InContext {
                         context: context.clone(),
@@ -327,7 +346,11 @@ pub async fn diagnose(
                         reason_word(c.reason.unwrap_or(Unread::Error)),
                         clean(c.message.as_deref().unwrap_or_default())
                     )?,
-                    Some(g) if g.certificates.is_empty() => {
+                    Some(g)
+                        if g.certificates.is_empty()
+                            && g.machine.control_plane.is_empty()
+                            && g.machine.origins.is_empty() =>
+                    {
                         writeln!(out, "no certificates")?;
                     }
                     Some(g) => render::diagnose::text(

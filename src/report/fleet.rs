@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::diagnose::CertificateDiagnosis;
+use crate::diagnose::{CertificateDiagnosis, MachineDiagnosis};
 use crate::error::CliError;
 use crate::model::snapshot::{Note, Unreadable};
 
@@ -100,6 +100,9 @@ pub struct FleetDiagnoseReport {
     pub probes: String,
     /// Per context in the order given; within one, unhealthy first.
     pub certificates: Vec<InContext<CertificateDiagnosis>>,
+    /// Each read context's `machine` (cert-manager's own parts, origins without a
+    /// Certificate), as one cluster's `machine`, with its `context`.
+    pub machines: Vec<InContext<MachineDiagnosis>>,
     /// Malformed objects and similar (subjects start with `CONTEXT:`).
     pub warnings: Vec<Note>,
     /// Kinds that could not be read (the check names the context).
