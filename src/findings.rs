@@ -161,6 +161,14 @@ codes! {
     Http01SolverPodNotRunning => ("HTTP01_SOLVER_POD_NOT_RUNNING", Error, "the HTTP-01 solver Pod is not running (pending, image pull, crash loop)"),
     Http01SolverIngressNotAdmitted => ("HTTP01_SOLVER_INGRESS_NOT_ADMITTED", Error, "no ingress controller serves the HTTP-01 solver Ingress (no address, unknown class, or not the app's class)"),
     GatewayRouteNotAccepted => ("GATEWAY_ROUTE_NOT_ACCEPTED", Error, "a parent Gateway did not accept the HTTP-01 solver HTTPRoute"),
+    ServedCertMismatch => ("SERVED_CERT_MISMATCH", Error, "port 443 serves another certificate than the one in the Secret (the ingress default, an older one, another issuer's)"),
+    ServedCertExpired => ("SERVED_CERT_EXPIRED", Error, "port 443 serves an expired certificate"),
+    ServedNameMismatch => ("SERVED_NAME_MISMATCH", Error, "the certificate served on 443 does not cover the name asked for"),
+    ServedChainIncomplete => ("SERVED_CHAIN_INCOMPLETE", Warning, "port 443 sends the leaf without its intermediate"),
+    HttpsUnreachable => ("HTTPS_UNREACHABLE", Warning, "nothing answers TLS on 443 at an address of the name"),
+    ServedCertMatches => ("SERVED_CERT_MATCHES", Info, "port 443 serves the Secret's certificate: the proof, per address"),
+    IngressTlsMismatch => ("INGRESS_TLS_MISMATCH", Error, "an Ingress tls entry whose hosts its Secret's certificate does not cover, or whose Secret nothing provides"),
+    StagingIssuer => ("STAGING_ISSUER", Warning, "a certificate used by an Ingress comes from an ACME staging CA, which browsers do not trust"),
 }
 
 impl Code {

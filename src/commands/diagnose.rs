@@ -93,12 +93,13 @@ pub async fn build(
     let chains: Vec<_> = certs.iter().map(|c| index.chain(c)).collect();
 
     let (probes, probe_note) = if let Some(probe_opts) = &args.probes {
-        let plan = plan::plan(&chains);
+        let mut plan = plan::plan(&chains);
+        plan.tls = plan::served_plan(&chains, snapshot);
         let results = probe::run(&plan, probe_opts).await;
         (
             results,
             format!(
-                "DNS, HTTP-01 and CAA probes ran from this machine ({}), not from the cluster or the CA",
+                "DNS, HTTP-01, CAA and TLS probes ran from this machine ({}), not from the cluster or the CA",
                 probe::host_label()
             ),
         )

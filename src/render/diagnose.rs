@@ -177,6 +177,20 @@ pub fn block(
     p: Paint,
 ) -> io::Result<()> {
     let Some(b) = lead(out, c, width, p)? else {
+        // Healthy: the proof that clients get the Secret's certificate, one line per address.
+        for f in c
+            .findings
+            .iter()
+            .filter(|f| f.code == crate::findings::Code::ServedCertMatches)
+        {
+            writeln!(
+                out,
+                "  {:<w$}{}",
+                "served:",
+                clean(&f.message),
+                w = LABEL - 2
+            )?;
+        }
         return Ok(());
     };
     writeln!(

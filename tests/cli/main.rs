@@ -21,6 +21,7 @@ mod output_model;
 mod probes;
 mod renew;
 mod report_shape;
+mod served;
 mod snapshot;
 mod status;
 mod truth_challenges;

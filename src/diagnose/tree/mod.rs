@@ -10,6 +10,7 @@ mod order;
 pub mod origin;
 mod request;
 mod secret;
+mod served;
 mod solver_resources;
 
 use jiff::Timestamp;
@@ -121,6 +122,7 @@ pub fn diagnose(
     }
     challenge::caa_checks(&mut w, chain, obs);
     secret::secret_checks(&mut w, chain, now);
+    served::served_checks(&mut w, chain, snapshot, obs, now);
     certificate::after_walk(&mut w, chain, now);
     let control_plane = crate::model::controlplane::ControlPlane::of(snapshot);
     let machine = controlplane::control_plane_findings(control_plane.as_ref(), snapshot, now);
