@@ -143,7 +143,7 @@ _certdoctor() {
 
     case "${cmd}" in
         certdoctor)
-            opts="-n -A -l -o -h -V --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version diagnose status inspect renew completion generate-assets dump approve deny check explain help"
+            opts="-n -A -l -o -h -V --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version diagnose status inspect renew completion generate-assets dump approve deny check explain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -205,7 +205,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__approve)
-            opts="-n -A -l -o -h -V --reason --message --dry-run --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --reason --message --dry-run --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -279,7 +279,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__check)
-            opts="-n -A -l -o -h -V --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version api help"
+            opts="-n -A -l -o -h -V --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version api help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -341,7 +341,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__check__subcmd__api)
-            opts="-n -A -l -o -h -V --wait --interval --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --wait --interval --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -453,7 +453,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__completion)
-            opts="-n -A -l -o -h -V --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version bash elvish fish powershell zsh"
+            opts="-n -A -l -o -h -V --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -515,7 +515,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__deny)
-            opts="-n -A -l -o -h -V --reason --message --dry-run --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --reason --message --dry-run --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -589,7 +589,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__diagnose)
-            opts="-n -A -l -o -h -V --offline --tree --nameserver --connect-to --probe-timeout --concurrency --dns-port --http-port --https-port --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --offline --tree --nameserver --connect-to --probe-timeout --concurrency --dns-port --http-port --https-port --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -679,12 +679,16 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__dump)
-            opts="-n -A -l -o -h -V --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --output-dir --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -741,7 +745,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__explain)
-            opts="-n -A -l -o -h -V --list --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --list --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -803,7 +807,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__generate__subcmd__assets)
-            opts="-n -A -l -o -h -V --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1103,7 +1107,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__inspect)
-            opts="-n -A -l -o -h -V --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version secret url file help"
+            opts="-n -A -l -o -h -V --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version secret url file help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1165,7 +1169,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__inspect__subcmd__file)
-            opts="-n -A -l -o -h -V --warn-within --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --warn-within --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1301,7 +1305,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__inspect__subcmd__secret)
-            opts="-n -A -l -o -h -V --warn-within --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --warn-within --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1367,7 +1371,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__inspect__subcmd__url)
-            opts="-n -A -l -o -h -V --secret --connect-to --nameserver --probe-timeout --warn-within --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --secret --connect-to --nameserver --probe-timeout --warn-within --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1449,7 +1453,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__renew)
-            opts="-y -n -A -l -o -h -V --all --force --dry-run --wait --timeout --yes --poll-interval --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-y -n -A -l -o -h -V --all --force --dry-run --wait --timeout --yes --poll-interval --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1523,7 +1527,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__status)
-            opts="-n -A -l -o -h -V --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-w -n -A -l -o -h -V --watch --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

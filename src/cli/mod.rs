@@ -81,9 +81,15 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "PATH")]
     pub kubeconfig: Option<PathBuf>,
 
-    /// Kubeconfig context to use (default: the current context)
-    #[arg(long, global = true, value_name = "NAME")]
+    /// Kubeconfig context to use (default: the current context); several, comma-separated
+    /// (`--context prod-eu,prod-us`), read them all at once (status, diagnose, dump)
+    #[arg(long, global = true, value_name = "NAME[,NAME…]")]
     pub context: Option<String>,
+
+    /// Read every context of the kubeconfig at once (status, diagnose, dump), each with its
+    /// own --request-timeout; one unreachable cluster never hides the others
+    #[arg(long, global = true, conflicts_with = "context")]
+    pub all_contexts: bool,
 
     /// Namespace to look in (default: the context's namespace)
     #[arg(short = 'n', long, global = true, value_name = "NS")]
@@ -188,6 +194,10 @@ pub struct StatusArgs {
     /// Certificate to show in detail; without it, a table of every certificate in scope
     #[arg(value_name = "NAME")]
     pub name: Option<String>,
+    /// Keep it on screen and update it as cert-manager moves (the API's watch); with -o json
+    /// or yaml, one document per change. Ctrl-C to stop
+    #[arg(short = 'w', long)]
+    pub watch: bool,
 }
 
 /// Arguments of `inspect`.
@@ -355,9 +365,14 @@ pub struct GenerateAssetsArgs {
     pub dir: std::path::PathBuf,
 }
 
-/// Arguments of `dump` (it uses the global scope flags only).
+/// Arguments of `dump`.
 #[derive(Debug, Args)]
-pub struct DumpArgs {}
+pub struct DumpArgs {
+    /// Write one file per context (CONTEXT.yaml) into this directory instead of stdout;
+    /// needed with --all-contexts or several --context names
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+}
 
 /// Help epilogue of `approve`.
 pub const APPROVE_HELP: &str = "\

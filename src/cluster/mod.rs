@@ -5,9 +5,12 @@
 
 pub mod api;
 pub mod client;
+pub mod contexts;
 pub mod file;
+pub mod incluster;
 pub mod load;
 mod target;
+pub mod watch;
 
 pub use target::{ConnectOptions, NamespaceChoice, Source, Target};
 

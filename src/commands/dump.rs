@@ -5,13 +5,18 @@
 use std::io::Write;
 
 use crate::cluster;
-use crate::config::Config;
+use crate::config::{Config, DumpOptions};
 use crate::error::{CliResult, EXIT_OK};
 use crate::model::dump::build;
 use crate::render;
 
 /// Runs `dump`.
-pub async fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
+pub async fn run(
+    config: &Config,
+    _opts: &DumpOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> CliResult {
     let loaded = cluster::load(&config.target).await?;
     let missing: Vec<_> = loaded
         .raw

@@ -7,6 +7,7 @@ pub mod check;
 pub mod decide;
 pub mod diagnose;
 pub mod explain;
+pub mod fleet;
 pub mod inspect;
 pub mod renew;
 pub mod status;
