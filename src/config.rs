@@ -71,6 +71,8 @@ pub enum CommandConfig {
     Renew(RenewOptions),
     /// `dump`.
     Dump,
+    /// `audit`: the production-readiness checklist.
+    Audit,
     /// `approve` / `deny`.
     Decide(DecideOptions),
     /// `check api`.

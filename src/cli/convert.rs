@@ -50,6 +50,7 @@ pub fn convert(cli: Cli) -> Result<Invocation, CliError> {
         }),
         Command::Renew(a) => CommandConfig::Renew(renew(a, &target)?),
         Command::Dump(_) => CommandConfig::Dump,
+        Command::Audit(_) => CommandConfig::Audit,
         Command::Approve(a) => CommandConfig::Decide(decide(Verdict::Approve, a, &target)?),
         Command::Deny(a) => CommandConfig::Decide(decide(Verdict::Deny, a, &target)?),
         Command::Check(CheckArgs {
@@ -65,10 +66,10 @@ pub fn convert(cli: Cli) -> Result<Invocation, CliError> {
     if g.output == OutputArg::Markdown
         && !matches!(
             command,
-            CommandConfig::Status { .. } | CommandConfig::Diagnose(_)
+            CommandConfig::Status { .. } | CommandConfig::Diagnose(_) | CommandConfig::Audit
         )
     {
-        return Err(CliError::new("-o markdown is for status and diagnose")
+        return Err(CliError::new("-o markdown is for status, diagnose and audit")
             .hint("use -o text, wide, json or yaml with this command"));
     }
     let now = match std::env::var(NOW_ENV) {

@@ -6,8 +6,10 @@
 
 pub mod api_check;
 pub mod approval;
+pub mod audit;
 pub mod chain;
 pub mod dump;
+pub mod issuer;
 pub mod observation;
 pub mod renewal;
 pub mod selector;
