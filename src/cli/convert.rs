@@ -69,8 +69,10 @@ pub fn convert(cli: Cli) -> Result<Invocation, CliError> {
             CommandConfig::Status { .. } | CommandConfig::Diagnose(_) | CommandConfig::Audit
         )
     {
-        return Err(CliError::new("-o markdown is for status, diagnose and audit")
-            .hint("use -o text, wide, json or yaml with this command"));
+        return Err(
+            CliError::new("-o markdown is for status, diagnose and audit")
+                .hint("use -o text, wide, json or yaml with this command"),
+        );
     }
     let now = match std::env::var(NOW_ENV) {
         Ok(v) => v

@@ -371,8 +371,9 @@ pub async fn fetch_optional(
                 });
             }
             Err(e) => {
-                return Err(fatal(info, &e, conn, &everywhere)
-                    .unwrap_or_else(|| CliError::new(format!("listing {} failed", info.qualified()))));
+                return Err(fatal(info, &e, conn, &everywhere).unwrap_or_else(|| {
+                    CliError::new(format!("listing {} failed", info.qualified()))
+                }));
             }
         }
     }

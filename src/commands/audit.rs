@@ -19,11 +19,18 @@ pub async fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> C
     let objects = match &loaded.conn {
         Some(conn) => {
             let (raw, absent) = load::fetch_optional(conn, &AUDIT_KINDS).await?;
-            super::warn_unreadable(&raw.unreadable, "the checks that need them are not checkable", err);
+            super::warn_unreadable(
+                &raw.unreadable,
+                "the checks that need them are not checkable",
+                err,
+            );
             let objects = AuditObjects::from_raw(&raw, &absent, &raw.unreadable, false);
             (objects, raw.unreadable)
         }
-        None => (AuditObjects::from_raw(&loaded.raw, &[], &[], true), Vec::new()),
+        None => (
+            AuditObjects::from_raw(&loaded.raw, &[], &[], true),
+            Vec::new(),
+        ),
     };
     let (objects, mut unreadable) = objects;
     let snapshot = Snapshot::from_raw(loaded.raw, &loaded.scope);
@@ -56,5 +63,9 @@ pub async fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> C
             },
         )?,
     }
-    Ok(if report.passed { EXIT_OK } else { EXIT_UNHEALTHY })
+    Ok(if report.passed {
+        EXIT_OK
+    } else {
+        EXIT_UNHEALTHY
+    })
 }

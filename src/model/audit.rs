@@ -41,11 +41,14 @@ pub const SERVICE_MONITORS: KindInfo = kind(
     "servicemonitors",
 );
 /// Prometheus Operator scrape configuration by Pod.
-pub const POD_MONITORS: KindInfo =
-    kind("PodMonitor", "monitoring.coreos.com", "v1", "podmonitors");
+pub const POD_MONITORS: KindInfo = kind("PodMonitor", "monitoring.coreos.com", "v1", "podmonitors");
 /// PodDisruptionBudgets (does one keep a webhook replica through a node drain?).
-pub const POD_DISRUPTION_BUDGETS: KindInfo =
-    kind("PodDisruptionBudget", "policy", "v1", "poddisruptionbudgets");
+pub const POD_DISRUPTION_BUDGETS: KindInfo = kind(
+    "PodDisruptionBudget",
+    "policy",
+    "v1",
+    "poddisruptionbudgets",
+);
 /// Deployments; only cert-manager's own are kept (see [`CONTROL_PLANE_SELECTOR`]).
 pub const DEPLOYMENTS: KindInfo = kind("Deployment", "apps", "v1", "deployments");
 /// trust-manager Bundles (cluster-scoped): how a CA reaches the clients that must trust it.
@@ -201,7 +204,7 @@ pub fn selector_matches(selector: Option<&Value>, labels: &[(String, String)]) -
     let by_expressions = sel
         .get("matchExpressions")
         .and_then(Value::as_array)
-        .map_or(true, |exprs| {
+        .is_none_or(|exprs| {
             exprs.iter().all(|e| {
                 let key = e.get("key").and_then(Value::as_str).unwrap_or("");
                 let values: Vec<&str> = e
@@ -240,7 +243,12 @@ pub fn alert_expressions(rule: &Value) -> BTreeMap<String, String> {
         .map(Vec::as_slice)
         .unwrap_or_default();
     for g in groups {
-        for r in g.get("rules").and_then(Value::as_array).into_iter().flatten() {
+        for r in g
+            .get("rules")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let Some(name) = r.get("alert").and_then(Value::as_str) else {
                 continue;
             };
@@ -367,6 +375,9 @@ mod tests {
         let o = AuditObjects::from_raw(&raw, &[], &[], true);
         assert_eq!(o.prometheus_rules, Listed::Absent);
         assert_eq!(o.deployments.objects().len(), 1);
-        assert_eq!(component(&o.deployments.objects()[0]).as_deref(), Some("webhook"));
+        assert_eq!(
+            component(&o.deployments.objects()[0]).as_deref(),
+            Some("webhook")
+        );
     }
 }

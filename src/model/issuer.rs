@@ -49,9 +49,13 @@ mod tests {
         assert!(is_staging(
             "https://acme-staging-v02.api.letsencrypt.org/directory"
         ));
-        assert!(is_staging("https://dv.acme-v02.test-api.pki.goog/directory"));
+        assert!(is_staging(
+            "https://dv.acme-v02.test-api.pki.goog/directory"
+        ));
         assert!(is_staging("https://acme.staging.example.com:14000/dir"));
-        assert!(!is_staging("https://acme-v02.api.letsencrypt.org/directory"));
+        assert!(!is_staging(
+            "https://acme-v02.api.letsencrypt.org/directory"
+        ));
         assert!(!is_staging("https://acme.zerossl.com/v2/DV90"));
     }
 }

@@ -71,22 +71,36 @@ fn objects(good: bool) -> Vec<Value> {
         acme_cert,
         le,
         deployment("cert-manager", CONTROLLER_LABELS, 1),
-        deployment("cert-manager-webhook", WEBHOOK_LABELS, if good { 2 } else { 1 }),
-        prometheus_rule(&if good { vec![expiry, ready] } else { vec!["up == 0"] }),
+        deployment(
+            "cert-manager-webhook",
+            WEBHOOK_LABELS,
+            if good { 2 } else { 1 },
+        ),
+        prometheus_rule(&if good {
+            vec![expiry, ready]
+        } else {
+            vec!["up == 0"]
+        }),
     ];
     if good {
-        out.push(json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+        out.push(
+            json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
             "metadata": {"name": "cert-manager-webhook", "namespace": "cert-manager", "uid": "pdb"},
-            "spec": {"minAvailable": 1, "selector": {"matchLabels": labels(WEBHOOK_LABELS)}}}));
-        out.push(json!({"apiVersion": "monitoring.coreos.com/v1", "kind": "ServiceMonitor",
+            "spec": {"minAvailable": 1, "selector": {"matchLabels": labels(WEBHOOK_LABELS)}}}),
+        );
+        out.push(
+            json!({"apiVersion": "monitoring.coreos.com/v1", "kind": "ServiceMonitor",
             "metadata": {"name": "cert-manager", "namespace": "monitoring", "uid": "sm"},
             "spec": {"namespaceSelector": {"matchNames": ["cert-manager"]},
                      "selector": {"matchLabels": {"app.kubernetes.io/component": "controller"}},
-                     "endpoints": [{"port": "tcp-prometheus-servicemonitor"}]}}));
-        out.push(json!({"apiVersion": "trust.cert-manager.io/v1alpha1", "kind": "Bundle",
+                     "endpoints": [{"port": "tcp-prometheus-servicemonitor"}]}}),
+        );
+        out.push(
+            json!({"apiVersion": "trust.cert-manager.io/v1alpha1", "kind": "Bundle",
             "metadata": {"name": "internal-ca", "uid": "bundle"},
             "spec": {"sources": [{"secret": {"name": "internal-ca-key-pair", "key": "ca.crt"}}],
-                     "target": {"configMap": {"key": "ca.crt"}}}}));
+                     "target": {"configMap": {"key": "ca.crt"}}}}),
+        );
     }
     out
 }
@@ -183,7 +197,10 @@ fn assert_bad(report: &Value, code: i32) {
         .find(|f| f["code"] == "RENEWAL_MARGIN_SHORT")
         .unwrap();
     assert!(
-        margin["message"].as_str().unwrap().contains("renewal starts 24h before expiry (renewBefore 24h)"),
+        margin["message"]
+            .as_str()
+            .unwrap()
+            .contains("renewal starts 24h before expiry (renewBefore 24h)"),
         "{margin:#}"
     );
     let weak = report["findings"]
@@ -219,7 +236,10 @@ fn every_check_fails_on_a_careless_cluster_live_and_from_a_dump() {
 #[test]
 fn audit_lists_each_extra_kind_once_cluster_wide() {
     let c = live(objects(true));
-    c.certdoctor().args(["audit", "-n", "app"]).assert().success();
+    c.certdoctor()
+        .args(["audit", "-n", "app"])
+        .assert()
+        .success();
     let paths: Vec<String> = c.server.requests().iter().map(|r| r.path.clone()).collect();
     for p in [
         "/apis/monitoring.coreos.com/v1/prometheusrules",
@@ -227,7 +247,11 @@ fn audit_lists_each_extra_kind_once_cluster_wide() {
         "/apis/apps/v1/deployments",
         "/apis/trust.cert-manager.io/v1alpha1/bundles",
     ] {
-        assert_eq!(paths.iter().filter(|x| *x == p).count(), 1, "{p}: {paths:?}");
+        assert_eq!(
+            paths.iter().filter(|x| *x == p).count(),
+            1,
+            "{p}: {paths:?}"
+        );
     }
 }
 
@@ -284,7 +308,11 @@ fn text_is_a_checklist_then_the_findings() {
         .args(["-o", "markdown"])
         .output()
         .unwrap();
-    assert!(stdout(&md).contains("| ✗ | the webhook survives"), "{}", stdout(&md));
+    assert!(
+        stdout(&md).contains("| ✗ | the webhook survives"),
+        "{}",
+        stdout(&md)
+    );
 }
 
 #[test]
@@ -303,10 +331,12 @@ fn staging_issuer_shim_edits_and_unused_issuers() {
             o["spec"]["dnsNames"] = json!(["api.example.com", "extra.example.com"]);
         }
     }
-    objs.push(json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+    objs.push(
+        json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
         "metadata": {"name": "api", "namespace": "app", "uid": "ing-api",
                      "annotations": {"cert-manager.io/cluster-issuer": objects::ISSUER}},
-        "spec": {"tls": [{"hosts": ["api.example.com"], "secretName": "api"}]}}));
+        "spec": {"tls": [{"hosts": ["api.example.com"], "secretName": "api"}]}}),
+    );
     objs.push(json!({"apiVersion": "cert-manager.io/v1", "kind": "Issuer",
         "metadata": {"name": "spare", "namespace": "app", "uid": "spare"},
         "spec": {"selfSigned": {}},
@@ -315,7 +345,12 @@ fn staging_issuer_shim_edits_and_unused_issuers() {
     let (report, code) = run_json(certdoctor().arg("audit").arg("--from-file").arg(&path));
     assert_eq!(code, 1);
     let found = codes(&report);
-    for c in ["STAGING_ISSUER", "SHIM_CERT_EDITED", "ISSUER_NOT_READY", "ISSUER_UNUSED"] {
+    for c in [
+        "STAGING_ISSUER",
+        "SHIM_CERT_EDITED",
+        "ISSUER_NOT_READY",
+        "ISSUER_UNUSED",
+    ] {
         assert!(found.iter().any(|f| f == c), "{c}: {found:?}");
     }
     let shim = report["findings"]

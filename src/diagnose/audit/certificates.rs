@@ -51,12 +51,21 @@ pub(crate) fn lifetime(c: &Certificate) -> (SignedDuration, String) {
         Some(na.duration_since(nb))
     });
     if let Some(d) = issued.filter(|d| d.is_positive()) {
-        return (d, "the issued certificate (status.notBefore → notAfter)".into());
+        return (
+            d,
+            "the issued certificate (status.notBefore → notAfter)".into(),
+        );
     }
     if let Some(d) = c.spec.duration.as_deref().and_then(go_duration) {
-        return (d, format!("spec.duration {}", c.spec.duration.as_deref().unwrap_or("")));
+        return (
+            d,
+            format!("spec.duration {}", c.spec.duration.as_deref().unwrap_or("")),
+        );
     }
-    (DEFAULT_LIFETIME, "the default of 90 days (no status, no spec.duration)".into())
+    (
+        DEFAULT_LIFETIME,
+        "the default of 90 days (no status, no spec.duration)".into(),
+    )
 }
 
 /// The time between renewal and expiry, and the rule that sets it; `None` when the CA
@@ -68,12 +77,20 @@ fn margin(c: &Certificate, life: SignedDuration) -> Option<(SignedDuration, Stri
             let d = go_duration(&rb)?;
             if d >= life {
                 // cert-manager ignores a renewBefore that is not shorter than the lifetime.
-                (life / 3, format!("the default of a third (renewBefore {rb} is not shorter than the lifetime)"))
+                (
+                    life / 3,
+                    format!(
+                        "the default of a third (renewBefore {rb} is not shorter than the lifetime)"
+                    ),
+                )
             } else {
                 (d, format!("renewBefore {rb}"))
             }
         }
-        Rule::Percentage(p) => (life * i32::try_from(p.clamp(0, 100)).ok()? / 100, format!("renewBeforePercentage {p}")),
+        Rule::Percentage(p) => (
+            life * i32::try_from(p.clamp(0, 100)).ok()? / 100,
+            format!("renewBeforePercentage {p}"),
+        ),
         Rule::Default => (life / 3, "the default of a third of the lifetime".into()),
     })
 }
@@ -149,10 +166,18 @@ pub(super) fn key_rotation(snapshot: &Snapshot) -> Outcome {
 /// Why a key is weak or refused, or `None`; `public_ca` adds what public CAs refuse.
 fn weakness(k: KeyKind, public_ca: bool) -> Option<String> {
     match k {
-        KeyKind::Rsa(bits) if bits < 2048 => Some(format!("RSA {bits} is under 2048 bits: it can be factored, and no CA or browser accepts it")),
-        KeyKind::Rsa(bits) if public_ca && bits > 4096 => Some(format!("RSA {bits}: public CAs accept RSA 2048 to 4096 only")),
-        KeyKind::Ecdsa(size) if public_ca && size != 256 && size != 384 => Some(format!("{k}: public CAs accept ECDSA P-256 and P-384 only")),
-        KeyKind::Ed25519 if public_ca => Some("Ed25519: public CAs do not issue for Ed25519 keys".into()),
+        KeyKind::Rsa(bits) if bits < 2048 => Some(format!(
+            "RSA {bits} is under 2048 bits: it can be factored, and no CA or browser accepts it"
+        )),
+        KeyKind::Rsa(bits) if public_ca && bits > 4096 => Some(format!(
+            "RSA {bits}: public CAs accept RSA 2048 to 4096 only"
+        )),
+        KeyKind::Ecdsa(size) if public_ca && size != 256 && size != 384 => {
+            Some(format!("{k}: public CAs accept ECDSA P-256 and P-384 only"))
+        }
+        KeyKind::Ed25519 if public_ca => {
+            Some("Ed25519: public CAs do not issue for Ed25519 keys".into())
+        }
         _ => None,
     }
 }
@@ -160,13 +185,17 @@ fn weakness(k: KeyKind, public_ca: bool) -> Option<String> {
 /// The key the spec asks for (cert-manager's defaults: RSA 2048, ECDSA 256).
 fn spec_key(c: &Certificate) -> Option<KeyKind> {
     let pk = c.spec.private_key.as_ref();
-    let size = pk.and_then(|k| k.size).and_then(|s| usize::try_from(s).ok());
-    Some(match pk.and_then(|k| k.algorithm.as_deref()).unwrap_or("RSA") {
-        "RSA" => KeyKind::Rsa(size.unwrap_or(2048)),
-        "ECDSA" => KeyKind::Ecdsa(size.unwrap_or(256)),
-        "Ed25519" => KeyKind::Ed25519,
-        _ => return None,
-    })
+    let size = pk
+        .and_then(|k| k.size)
+        .and_then(|s| usize::try_from(s).ok());
+    Some(
+        match pk.and_then(|k| k.algorithm.as_deref()).unwrap_or("RSA") {
+            "RSA" => KeyKind::Rsa(size.unwrap_or(2048)),
+            "ECDSA" => KeyKind::Ecdsa(size.unwrap_or(256)),
+            "Ed25519" => KeyKind::Ed25519,
+            _ => return None,
+        },
+    )
 }
 
 /// `WEAK_KEY`: in the spec, or in the certificate the Secret holds.
@@ -184,8 +213,10 @@ pub(super) fn key_strength(snapshot: &Snapshot) -> Outcome {
         let issued = secret
             .and_then(|s| s.data.as_ref()?.get("tls.crt"))
             .and_then(|b| KeyKind::of_leaf(&b.0));
-        let from_spec = spec_key(c).and_then(|k| weakness(k, public_ca).map(|w| (w, "spec.privateKey")));
-        let from_secret = issued.and_then(|k| weakness(k, public_ca).map(|w| (w, "the certificate in the Secret")));
+        let from_spec =
+            spec_key(c).and_then(|k| weakness(k, public_ca).map(|w| (w, "spec.privateKey")));
+        let from_secret = issued
+            .and_then(|k| weakness(k, public_ca).map(|w| (w, "the certificate in the Secret")));
         let Some((why, whence)) = from_spec.clone().or(from_secret.clone()) else {
             continue;
         };
@@ -200,7 +231,10 @@ pub(super) fn key_strength(snapshot: &Snapshot) -> Outcome {
             f = f.evidence(format!("spec.privateKey asks for {k}"));
         }
         if let Some(k) = issued {
-            f = f.evidence(format!("the certificate in Secret {} has an {k} key", c.spec.secret_name));
+            f = f.evidence(format!(
+                "the certificate in Secret {} has an {k} key",
+                c.spec.secret_name
+            ));
         }
         if public_ca {
             f = f.evidence("the issuer is ACME (a public CA)");
@@ -266,8 +300,12 @@ pub(super) fn shim_edited(snapshot: &Snapshot) -> Outcome {
         let expected = if let Some(n) = ann.get(ISSUER) {
             Some((
                 n.clone(),
-                ann.get(ISSUER_KIND).cloned().unwrap_or_else(|| "Issuer".into()),
-                ann.get(ISSUER_GROUP).cloned().unwrap_or_else(|| "cert-manager.io".into()),
+                ann.get(ISSUER_KIND)
+                    .cloned()
+                    .unwrap_or_else(|| "Issuer".into()),
+                ann.get(ISSUER_GROUP)
+                    .cloned()
+                    .unwrap_or_else(|| "cert-manager.io".into()),
             ))
         } else {
             ann.get(CLUSTER_ISSUER)
@@ -290,19 +328,32 @@ pub(super) fn shim_edited(snapshot: &Snapshot) -> Outcome {
             Code::ShimCertEdited,
             Severity::Warning,
             subject(c),
-            format!("the Certificate differs from what Ingress {} generates; ingress-shim will overwrite the edit", owner.name),
-            format!("Make the change on Ingress {} (its tls hosts and secretName, its cert-manager.io/* annotations) instead of on the Certificate; to manage the Certificate by hand, remove the annotations from the Ingress and the Ingress's ownerReference from the Certificate.", owner.name),
+            format!(
+                "the Certificate differs from what Ingress {} generates; ingress-shim will overwrite the edit",
+                owner.name
+            ),
+            format!(
+                "Make the change on Ingress {} (its tls hosts and secretName, its cert-manager.io/* annotations) instead of on the Certificate; to manage the Certificate by hand, remove the annotations from the Ingress and the Ingress's ownerReference from the Certificate.",
+                owner.name
+            ),
         );
         for d in diffs {
             f = f.evidence(d);
         }
         findings.push(
-            f.reproduce(format!("kubectl get ingress {}{} -o yaml", owner.name, ns_flag(Some(&ns))))
-                .reproduce(format!("kubectl get certificate {name} -n {ns} -o yaml")),
+            f.reproduce(format!(
+                "kubectl get ingress {}{} -o yaml",
+                owner.name,
+                ns_flag(Some(&ns))
+            ))
+            .reproduce(format!("kubectl get certificate {name} -n {ns} -o yaml")),
         );
     }
     Outcome::checked(
-        format!("{} made by ingress-shim looked at", plural(looked, "Certificate", "Certificates")),
+        format!(
+            "{} made by ingress-shim looked at",
+            plural(looked, "Certificate", "Certificates")
+        ),
         findings,
     )
 }

@@ -128,7 +128,10 @@ pub(super) fn staging(snapshot: &Snapshot) -> Outcome {
         );
     }
     Outcome::checked(
-        format!("{} served by an Ingress or Gateway", plural(served, "Certificate", "Certificates")),
+        format!(
+            "{} served by an Ingress or Gateway",
+            plural(served, "Certificate", "Certificates")
+        ),
         findings,
     )
 }
@@ -158,7 +161,13 @@ pub(super) fn acme_email(snapshot: &Snapshot) -> Outcome {
             .reproduce(v.get())
         })
         .collect();
-    Outcome::checked(format!("{} looked at", plural(acme.len(), "ACME issuer", "ACME issuers")), findings)
+    Outcome::checked(
+        format!(
+            "{} looked at",
+            plural(acme.len(), "ACME issuer", "ACME issuers")
+        ),
+        findings,
+    )
 }
 
 /// `ISSUER_NOT_READY`.
@@ -192,7 +201,10 @@ pub(super) fn ready(snapshot: &Snapshot) -> Outcome {
             Some(f)
         })
         .collect();
-    Outcome::checked(format!("{} looked at", plural(views.len(), "issuer", "issuers")), findings)
+    Outcome::checked(
+        format!("{} looked at", plural(views.len(), "issuer", "issuers")),
+        findings,
+    )
 }
 
 /// `ISSUER_UNUSED` (info). ClusterIssuers only with every namespace in view.
@@ -234,7 +246,7 @@ pub(super) fn wildcards(snapshot: &Snapshot) -> Outcome {
         let Some(v) = view_of(snapshot, c) else {
             continue;
         };
-        if !v.config.acme.as_ref().is_some_and(|a| !has_dns01_solver(a)) {
+        if v.config.acme.as_ref().is_none_or(has_dns01_solver) {
             continue;
         }
         findings.push(
@@ -249,7 +261,13 @@ pub(super) fn wildcards(snapshot: &Snapshot) -> Outcome {
             .reproduce(v.get()),
         );
     }
-    Outcome::checked(format!("{} with wildcard names", plural(looked, "Certificate", "Certificates")), findings)
+    Outcome::checked(
+        format!(
+            "{} with wildcard names",
+            plural(looked, "Certificate", "Certificates")
+        ),
+        findings,
+    )
 }
 
 /// `CA_BUNDLE_NOT_DISTRIBUTED` (info): a CA issuer in use whose Secret no trust-manager
@@ -304,7 +322,13 @@ pub(super) fn ca_bundles(snapshot: &Snapshot, objects: &AuditObjects) -> Outcome
             Listed::Absent => f.evidence("trust-manager's Bundle kind does not exist: trust-manager is not installed (or not in the dump)"),
             l => f.evidence(format!("{} read; none has a source named {secret}", plural(l.objects().len(), "Bundle", "Bundles"))),
         };
-        findings.push(f.reproduce(v.get()).reproduce("kubectl get bundles.trust.cert-manager.io -o yaml"));
+        findings.push(
+            f.reproduce(v.get())
+                .reproduce("kubectl get bundles.trust.cert-manager.io -o yaml"),
+        );
     }
-    Outcome::checked(format!("{} in use", plural(looked, "CA issuer", "CA issuers")), findings)
+    Outcome::checked(
+        format!("{} in use", plural(looked, "CA issuer", "CA issuers")),
+        findings,
+    )
 }

@@ -209,12 +209,18 @@ pub fn audit(snapshot: &Snapshot, objects: &AuditObjects, scope: AuditScope) -> 
     a.push(
         "dns-credentials-rotation",
         "DNS-01 provider credentials are rotated",
-        Outcome::Skipped("not visible in the cluster: the provider knows a token's age, the Secret does not".into()),
+        Outcome::Skipped(
+            "not visible in the cluster: the provider knows a token's age, the Secret does not"
+                .into(),
+        ),
     );
     a.push(
         "secret-backups",
         "TLS Secrets and issuer keys are backed up",
-        Outcome::Skipped("not visible in the cluster: backups (Velero, etcd snapshots) live outside the API".into()),
+        Outcome::Skipped(
+            "not visible in the cluster: backups (Velero, etcd snapshots) live outside the API"
+                .into(),
+        ),
     );
     a
 }

@@ -6,8 +6,8 @@ use serde_json::Value;
 use super::{Outcome, plural};
 use crate::findings::{Code, Finding, Severity, Subject};
 use crate::model::audit::{
-    AuditObjects, EXPIRY_METRIC, Listed, READY_METRIC, alert_expressions, component,
-    labels_at, selector_matches,
+    AuditObjects, EXPIRY_METRIC, Listed, READY_METRIC, alert_expressions, component, labels_at,
+    selector_matches,
 };
 
 fn name_of(v: &Value) -> (Option<&str>, &str) {
@@ -131,7 +131,13 @@ fn alert(objects: &AuditObjects, metric: &str, code: Code) -> Outcome {
         plural(rules.len(), "PrometheusRule", "PrometheusRules")
     ))
     .reproduce(format!("kubectl get prometheusrules -A -o yaml | grep -n {metric}"));
-    Outcome::checked(format!("{} read", plural(rules.len(), "PrometheusRule", "PrometheusRules")), vec![f])
+    Outcome::checked(
+        format!(
+            "{} read",
+            plural(rules.len(), "PrometheusRule", "PrometheusRules")
+        ),
+        vec![f],
+    )
 }
 
 /// Whether a monitor's `namespaceSelector` covers `ns` (absent: the monitor's own namespace).
@@ -154,7 +160,10 @@ fn covers_namespace(monitor: &Value, ns: &str) -> bool {
 
 fn scraped(objects: &AuditObjects) -> Outcome {
     for (l, kind) in [
-        (&objects.service_monitors, "servicemonitors.monitoring.coreos.com"),
+        (
+            &objects.service_monitors,
+            "servicemonitors.monitoring.coreos.com",
+        ),
         (&objects.pod_monitors, "podmonitors.monitoring.coreos.com"),
     ] {
         if let Listed::Unreadable(why) = l {
@@ -184,7 +193,8 @@ fn scraped(objects: &AuditObjects) -> Outcome {
         let by: Vec<String> = monitors
             .iter()
             .filter(|m| {
-                covers_namespace(m, ns) && selector_matches(m.pointer("/spec/selector"), &pod_labels)
+                covers_namespace(m, ns)
+                    && selector_matches(m.pointer("/spec/selector"), &pod_labels)
             })
             .map(|m| format!("{} {}", m["kind"].as_str().unwrap_or(""), label(m)))
             .collect();
@@ -235,7 +245,10 @@ pub(super) fn webhook_ha(objects: &AuditObjects) -> Outcome {
             .pointer("/status/readyReplicas")
             .and_then(Value::as_i64)
             .unwrap_or(0);
-        let wanted = d.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(1);
+        let wanted = d
+            .pointer("/spec/replicas")
+            .and_then(Value::as_i64)
+            .unwrap_or(1);
         let pod_labels = labels_at(d, "/spec/template/metadata/labels");
         let pdb: Option<Result<String, String>> = match &objects.pdbs {
             Listed::Unreadable(why) => Some(Err(crate::sanitize::clean(why))),

@@ -56,7 +56,13 @@ static RESOURCES: &[ResourceDef] = &[
     res("PrometheusRule", MON, "prometheusrules", true, false),
     res("ServiceMonitor", MON, "servicemonitors", true, false),
     res("PodMonitor", MON, "podmonitors", true, false),
-    res("PodDisruptionBudget", "policy", "poddisruptionbudgets", true, true),
+    res(
+        "PodDisruptionBudget",
+        "policy",
+        "poddisruptionbudgets",
+        true,
+        true,
+    ),
     res("Deployment", "apps", "deployments", true, true),
     ResourceDef {
         version: "v1alpha1",
