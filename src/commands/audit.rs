@@ -9,30 +9,45 @@ use crate::config::{Config, Output};
 use crate::diagnose::audit::{AuditScope, audit};
 use crate::error::{CliResult, EXIT_OK, EXIT_UNHEALTHY};
 use crate::model::audit::{AUDIT_KINDS, AuditObjects};
-use crate::model::snapshot::Snapshot;
+use crate::model::snapshot::{DEPLOYMENTS, RawSnapshot, Snapshot, kind_of};
 use crate::render::{self, Paint};
 use crate::report::audit::AuditReport;
 
 /// Runs `audit`.
 pub async fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     let loaded = cluster::load(&config.target).await?;
-    let objects = match &loaded.conn {
+    // cert-manager's Deployments come with the snapshot (label-selected, every namespace).
+    let deployments = RawSnapshot {
+        objects: (loaded.raw.objects.iter())
+            .filter(|v| kind_of(v) == Some(&DEPLOYMENTS))
+            .cloned()
+            .collect(),
+        unreadable: (loaded.raw.unreadable.iter())
+            .filter(|u| u.resource == DEPLOYMENTS.qualified())
+            .cloned()
+            .collect(),
+    };
+    let (objects, mut unreadable) = match &loaded.conn {
         Some(conn) => {
-            let (raw, absent) = load::fetch_optional(conn, &AUDIT_KINDS).await?;
+            let (mut raw, absent) = load::fetch_optional(conn, &AUDIT_KINDS).await?;
             super::warn_unreadable(
                 &raw.unreadable,
                 "the checks that need them are not checkable",
                 err,
             );
-            let objects = AuditObjects::from_raw(&raw, &absent, &raw.unreadable, false);
-            (objects, raw.unreadable)
+            let own = raw.unreadable.clone();
+            raw.objects.extend(deployments.objects);
+            raw.unreadable.extend(deployments.unreadable);
+            (
+                AuditObjects::from_raw(&raw, &absent, &raw.unreadable, false),
+                own,
+            )
         }
         None => (
             AuditObjects::from_raw(&loaded.raw, &[], &[], true),
             Vec::new(),
         ),
     };
-    let (objects, mut unreadable) = objects;
     let snapshot = Snapshot::from_raw(loaded.raw, &loaded.scope);
     super::warn_about(&snapshot, err);
     let result = audit(

@@ -13,7 +13,14 @@ use crate::render;
 /// Runs `dump`.
 pub async fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     let loaded = cluster::load(&config.target).await?;
-    super::warn_unreadable(&loaded.raw.unreadable, "the dump has none of them", err);
+    let missing: Vec<_> = loaded
+        .raw
+        .unreadable
+        .iter()
+        .filter(|u| u.worth_warning())
+        .cloned()
+        .collect();
+    super::warn_unreadable(&missing, "the dump has none of them", err);
     let doc = build(loaded.raw, &loaded.scope);
     // A dump is data: `-o json` gives a JSON List, every other format YAML.
     match config.output {

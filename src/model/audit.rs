@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::snapshot::{KindInfo, RawSnapshot, Unreadable};
+use super::snapshot::{CONTROL_PLANE_SELECTOR, DEPLOYMENTS, KindInfo, RawSnapshot, Unreadable};
 
 const fn kind(
     kind: &'static str,
@@ -23,6 +23,9 @@ const fn kind(
         plural,
         namespaced: true,
         field_selector: None,
+        label_selector: None,
+        all_namespaces: true,
+        optional: true,
     }
 }
 
@@ -49,26 +52,21 @@ pub const POD_DISRUPTION_BUDGETS: KindInfo = kind(
     "v1",
     "poddisruptionbudgets",
 );
-/// Deployments; only cert-manager's own are kept (see [`CONTROL_PLANE_SELECTOR`]).
-pub const DEPLOYMENTS: KindInfo = kind("Deployment", "apps", "v1", "deployments");
 /// trust-manager Bundles (cluster-scoped): how a CA reaches the clients that must trust it.
 pub const BUNDLES: KindInfo = KindInfo {
     namespaced: false,
     ..kind("Bundle", "trust.cert-manager.io", "v1alpha1", "bundles")
 };
 
-/// Every kind `audit` reads on top of the snapshot, in load order.
-pub const AUDIT_KINDS: [KindInfo; 6] = [
+/// Every kind `audit` reads on top of the snapshot, in load order. cert-manager's
+/// Deployments come with the snapshot ([`DEPLOYMENTS`], label-selected).
+pub const AUDIT_KINDS: [KindInfo; 5] = [
     PROMETHEUS_RULES,
     SERVICE_MONITORS,
     POD_MONITORS,
     POD_DISRUPTION_BUDGETS,
-    DEPLOYMENTS,
     BUNDLES,
 ];
-
-/// The labels the Helm chart and the static manifests put on cert-manager's Deployments.
-pub const CONTROL_PLANE_SELECTOR: &str = "app.kubernetes.io/component in (controller,webhook,cainjector),app.kubernetes.io/name in (cert-manager,webhook,cainjector)";
 
 /// The metric of the expiry alert.
 pub const EXPIRY_METRIC: &str = "certmanager_certificate_expiration_timestamp_seconds";
@@ -125,9 +123,10 @@ fn matches_kind(v: &Value, info: &KindInfo) -> bool {
 }
 
 impl AuditObjects {
-    /// Sorts raw objects into their kinds. `absent` are the kinds whose API answered 404,
-    /// `unreadable` those it refused. Offline (`offline`), a kind without any object counts as
-    /// absent: a dump cannot tell "not installed" from "none".
+    /// Sorts raw objects into their kinds (the snapshot's Deployments included). `absent` are
+    /// the kinds whose API answered 404, `unreadable` those it refused. Offline (`offline`), a
+    /// kind without any object counts as absent: a dump cannot tell "not installed" from
+    /// "none".
     pub fn from_raw(
         raw: &RawSnapshot,
         absent: &[KindInfo],

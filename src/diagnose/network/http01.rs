@@ -19,8 +19,12 @@ pub struct Http01Target {
     pub token: String,
     /// The key authorization the body must equal.
     pub expected: String,
-    /// Load-balancer addresses of the Ingresses that route this host.
+    /// Load-balancer addresses of the Ingresses and Gateways that route this host.
     pub ingress_addresses: Vec<IpAddr>,
+    /// Their load-balancer host names (AWS ELB/NLB, Gateway `Hostname` addresses), not
+    /// resolved: while any is known, a DNS answer that differs from the addresses is not
+    /// judged, since the name may resolve to it.
+    pub ingress_hostnames: Vec<String>,
 }
 
 fn addrs_text(r: &Result<Vec<IpAddr>, String>) -> String {
@@ -90,6 +94,7 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation, host: ProbeHost)
         );
     }
     if !t.ingress_addresses.is_empty()
+        && t.ingress_hostnames.is_empty()
         && !all.is_empty()
         && !all.iter().any(|ip| t.ingress_addresses.contains(ip))
     {

@@ -293,7 +293,9 @@ pub fn status_report(
         schema_version: SCHEMA_VERSION,
         kind: "StatusReport",
         generated_at: timefmt::rfc3339(now),
+        cert_manager: crate::model::controlplane::ControlPlane::of(snapshot),
         certificates,
+        origins: vec![],
         warnings: snapshot.notes.clone(),
         unreadable: snapshot.unreadable.clone(),
     }
