@@ -102,7 +102,8 @@ pub fn secret_chain(chain: &Chain) -> Option<Vec<Vec<u8>>> {
 
 /// The hosts clients reach this Certificate's Secret by: its `dnsNames` (wildcards left out:
 /// there is no host to connect to) and the hosts of every Ingress `tls` entry in its
-/// namespace whose `secretName` is its Secret. Lower-case, in order, without repeats.
+/// namespace whose `secretName` is its Secret, and of every Gateway listener terminating TLS
+/// with it. Lower-case, in order, without repeats.
 pub fn served_hosts(chain: &Chain, snapshot: &Snapshot) -> Vec<String> {
     let cert = chain.certificate;
     let ns = cert.metadata.namespace.as_deref().unwrap_or("");
@@ -119,6 +120,23 @@ pub fn served_hosts(chain: &Chain, snapshot: &Snapshot) -> Vec<String> {
     for (_, tls) in ingress_tls_entries(snapshot, ns) {
         if tls.secret_name.as_deref() == Some(cert.spec.secret_name.as_str()) {
             for h in tls.hosts.iter().flatten() {
+                push(h);
+            }
+        }
+    }
+    // Gateway listeners that terminate TLS with this Secret (same namespace, or a
+    // certificateRef that names this namespace).
+    for gw in &snapshot.gateways {
+        let gw_ns = gw.metadata.namespace.as_deref().unwrap_or("");
+        for l in &gw.spec.listeners {
+            let Some(tls) = &l.tls else { continue };
+            if tls.mode.as_deref() == Some("Passthrough") {
+                continue;
+            }
+            let uses = tls.certificate_refs.iter().any(|r| {
+                r.name == cert.spec.secret_name && r.namespace.as_deref().unwrap_or(gw_ns) == ns
+            });
+            if uses && let Some(h) = &l.hostname {
                 push(h);
             }
         }
