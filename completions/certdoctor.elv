@@ -48,6 +48,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand deny 'Deny CertificateRequests by hand (Denied=True, as `cmctl deny` writes it)'
             cand check 'Check that cert-manager is usable (for install scripts and CI)'
             cand explain 'Print what a finding code means and how to fix it, offline (like `rustc --explain`)'
+            cand audit 'Check the production-readiness checklist (alerts, webhook HA, renewal margins, keys, issuers, CA distribution) against the cluster; say what cannot be checked'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'certdoctor;diagnose'= {
@@ -429,6 +430,27 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'certdoctor;audit'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context); several, comma-separated (`--context prod-eu,prod-us`), read them all at once (status, diagnose, dump)'
+            cand -n 'Namespace to look in (default: the context''s namespace)'
+            cand --namespace 'Namespace to look in (default: the context''s namespace)'
+            cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --selector 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --as 'Impersonate this user for every API request, as kubectl --as'
+            cand --request-timeout 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand --all-contexts 'Read every context of the kubeconfig at once (status, diagnose, dump), each with its own --request-timeout; one unreachable cluster never hides the others'
+            cand -A 'Look in every namespace'
+            cand --all-namespaces 'Look in every namespace'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'certdoctor;help'= {
             cand diagnose 'Find the root cause: walk the chain, probe DNS and HTTP-01 from here, and say what to do'
             cand status 'Show one certificate''s whole chain with a verdict, or a table of all certificates'
@@ -441,6 +463,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand deny 'Deny CertificateRequests by hand (Denied=True, as `cmctl deny` writes it)'
             cand check 'Check that cert-manager is usable (for install scripts and CI)'
             cand explain 'Print what a finding code means and how to fix it, offline (like `rustc --explain`)'
+            cand audit 'Check the production-readiness checklist (alerts, webhook HA, renewal margins, keys, issuers, CA distribution) against the cluster; say what cannot be checked'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'certdoctor;help;diagnose'= {
@@ -476,6 +499,8 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
         &'certdoctor;help;check;api'= {
         }
         &'certdoctor;help;explain'= {
+        }
+        &'certdoctor;help;audit'= {
         }
         &'certdoctor;help;help'= {
         }

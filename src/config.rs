@@ -77,6 +77,8 @@ pub enum CommandConfig {
     Renew(RenewOptions),
     /// `dump`.
     Dump(DumpOptions),
+    /// `audit`: the production-readiness checklist.
+    Audit,
     /// `approve` / `deny`.
     Decide(DecideOptions),
     /// `check api`.

@@ -168,6 +168,19 @@ codes! {
     HttpsUnreachable => ("HTTPS_UNREACHABLE", Warning, "nothing answers TLS on 443 at an address of the name"),
     ServedCertMatches => ("SERVED_CERT_MATCHES", Info, "port 443 serves the Secret's certificate: the proof, per address"),
     IngressTlsMismatch => ("INGRESS_TLS_MISMATCH", Error, "an Ingress tls entry whose hosts its Secret's certificate does not cover, or whose Secret nothing provides"),
+    // `audit` (issue 18): the production-readiness checklist.
+    NoExpiryAlert => ("NO_EXPIRY_ALERT", Warning, "no PrometheusRule uses certmanager_certificate_expiration_timestamp_seconds: nobody is warned before a certificate expires"),
+    NoReadyAlert => ("NO_READY_ALERT", Warning, "no PrometheusRule uses certmanager_certificate_ready_status: nobody is warned when a certificate stops being Ready"),
+    MetricsNotScraped => ("METRICS_NOT_SCRAPED", Warning, "no ServiceMonitor or PodMonitor selects cert-manager's controller, so its metrics are not collected"),
+    MonitoringNotInstalled => ("MONITORING_NOT_INSTALLED", Info, "the Prometheus Operator's kinds do not exist, so the alert and scrape checks cannot be made"),
+    WebhookNotHa => ("WEBHOOK_NOT_HA", Warning, "fewer than 2 ready webhook replicas, or no PodDisruptionBudget for the webhook"),
+    RenewalMarginShort => ("RENEWAL_MARGIN_SHORT", Warning, "renewal starts less than 7 days, or less than a sixth of the lifetime, before expiry"),
+    KeyNotRotated => ("KEY_NOT_ROTATED", Warning, "privateKey.rotationPolicy is Never: every renewal keeps the same private key"),
+    WeakKey => ("WEAK_KEY", Error, "an RSA key under 2048 bits, or a key algorithm or size public CAs refuse"),
+    AcmeNoEmail => ("ACME_NO_EMAIL", Warning, "an ACME issuer without email: the CA has no way to reach the account's owner"),
+    IssuerUnused => ("ISSUER_UNUSED", Info, "no Certificate in scope uses the issuer"),
+    CaBundleNotDistributed => ("CA_BUNDLE_NOT_DISTRIBUTED", Info, "Certificates come from a CA issuer, and no trust-manager Bundle carries that CA to clients"),
+    ShimCertEdited => ("SHIM_CERT_EDITED", Warning, "an ingress-shim Certificate differs from what its Ingress generates; ingress-shim will overwrite it"),
     StagingIssuer => ("STAGING_ISSUER", Warning, "a certificate used by an Ingress comes from an ACME staging CA, which browsers do not trust"),
 }
 

@@ -82,6 +82,7 @@ pub fn convert(cli: Cli) -> Result<Invocation, CliError> {
         Command::Dump(a) => CommandConfig::Dump(DumpOptions {
             output_dir: a.output_dir,
         }),
+        Command::Audit(_) => CommandConfig::Audit,
         Command::Approve(a) => CommandConfig::Decide(decide(Verdict::Approve, a, &target)?),
         Command::Deny(a) => CommandConfig::Decide(decide(Verdict::Deny, a, &target)?),
         Command::Check(CheckArgs {
@@ -97,11 +98,13 @@ pub fn convert(cli: Cli) -> Result<Invocation, CliError> {
     if g.output == OutputArg::Markdown
         && !matches!(
             command,
-            CommandConfig::Status { .. } | CommandConfig::Diagnose(_)
+            CommandConfig::Status { .. } | CommandConfig::Diagnose(_) | CommandConfig::Audit
         )
     {
-        return Err(CliError::new("-o markdown is for status and diagnose")
-            .hint("use -o text, wide, json or yaml with this command"));
+        return Err(
+            CliError::new("-o markdown is for status, diagnose and audit")
+                .hint("use -o text, wide, json or yaml with this command"),
+        );
     }
     check_many(&command, contexts.as_ref(), g)?;
     let now = match std::env::var(NOW_ENV) {

@@ -186,7 +186,27 @@ pub enum Command {
     /// Print what a finding code means and how to fix it, offline (like `rustc --explain`)
     #[command(after_help = EXPLAIN_HELP)]
     Explain(ExplainArgs),
+    /// Check the production-readiness checklist (alerts, webhook HA, renewal margins, keys,
+    /// issuers, CA distribution) against the cluster; say what cannot be checked
+    #[command(after_help = AUDIT_HELP)]
+    Audit(AuditArgs),
 }
+
+/// Help epilogue of `audit`.
+pub const AUDIT_HELP: &str = "\
+Examples:
+  certdoctor audit -A
+  certdoctor audit -n production -o markdown
+  certdoctor audit --from-file cluster.yaml
+
+Exit codes:
+  0  nothing at warning or above (info notes do not count)
+  1  a check failed: a warning or an error finding
+  2  error: bad usage, no access, unreadable input; nothing was concluded";
+
+/// Arguments of `audit` (it uses the global scope flags only).
+#[derive(Debug, Args)]
+pub struct AuditArgs {}
 
 /// Arguments of `status`.
 #[derive(Debug, Args)]

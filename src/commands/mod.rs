@@ -3,6 +3,7 @@
 //! [`Config`]; nothing here knows the command line.
 
 pub mod approve;
+pub mod audit;
 pub mod check;
 pub mod diagnose;
 pub mod dump;
@@ -47,6 +48,7 @@ pub async fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> C
             fleet::dump(config, opts, out, err).await
         }
         CommandConfig::Dump(opts) => dump::run(config, opts, out, err).await,
+        CommandConfig::Audit => audit::run(config, out, err).await,
         CommandConfig::Decide(opts) => approve::run(config, opts, out, err).await,
         CommandConfig::CheckApi(opts) => check::run(config, opts, out, err).await,
         CommandConfig::Explain(code) => explain::run(config, *code, out),

@@ -5,6 +5,7 @@
 //! before (`probe::run` over the plan from [`plan`]), and their observations arrive as
 //! [`crate::model::observation::Observations`]; [`network`] judges them.
 
+pub mod audit;
 pub mod classify;
 pub mod network;
 pub mod plan;

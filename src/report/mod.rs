@@ -3,6 +3,7 @@
 //! the pure core's results; `render` reads them and never reaches higher. The JSON forms are
 //! documented in docs/output.md; fields are only ever added.
 
+pub mod audit;
 pub mod check;
 pub mod decide;
 pub mod diagnose;

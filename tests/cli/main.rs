@@ -6,6 +6,7 @@
 mod support;
 
 mod architecture;
+mod audit;
 mod cmctl;
 mod core;
 mod diagnose;

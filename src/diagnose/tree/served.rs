@@ -18,15 +18,7 @@ use crate::model::snapshot::Snapshot;
 /// Is this ACME directory a staging endpoint (Let's Encrypt's `acme-staging-v02`, or any
 /// directory whose host says `staging`)?
 pub fn is_staging_server(server: &str) -> bool {
-    let host = server
-        .split("://")
-        .nth(1)
-        .unwrap_or(server)
-        .split(['/', ':'])
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    host.contains("staging")
+    crate::model::issuer::is_staging(server)
 }
 
 /// The DNS names of a DER leaf, and its issuer DN.
