@@ -9,6 +9,7 @@ pub mod audit;
 pub mod classify;
 pub mod network;
 pub mod plan;
+pub mod rules;
 pub mod selfcheck;
 pub mod solver;
 pub mod tree;

@@ -2,9 +2,10 @@
 //! issuers, wildcards without DNS-01, and internal CAs without a trust-manager Bundle.
 
 use super::{Outcome, plural};
+use crate::diagnose::rules;
 use crate::findings::{Code, Finding, Severity, Subject};
 use crate::model::audit::{AuditObjects, Listed, bundle_sources};
-use crate::model::issuer::{has_dns01_solver, is_staging, wildcards as wildcard_names};
+use crate::model::issuer::wildcards as wildcard_names;
 use crate::model::snapshot::Snapshot;
 use crate::model::{Certificate, IssuerConfig, IssuerStatus, find_condition};
 
@@ -111,21 +112,23 @@ pub(super) fn staging(snapshot: &Snapshot) -> Outcome {
         let Some(v) = view_of(snapshot, c) else {
             continue;
         };
-        let Some(acme) = v.config.acme.as_ref().filter(|a| is_staging(&a.server)) else {
+        let Some(acme) = v.config.acme.as_ref() else {
             continue;
         };
-        findings.push(
-            Finding::new(
-                Code::StagingIssuer,
-                Severity::Warning,
-                Subject::new("Certificate", c.metadata.namespace.as_deref(), c.metadata.name.as_deref().unwrap_or("")),
-                format!("{by} serves a certificate from an ACME staging CA ({} {}), which browsers do not trust", v.kind, v.name),
-                "Point the Certificate (or the Ingress annotation) at the production issuer once the staging run worked, then renew: `certdoctor renew NAME`.",
-            )
-            .evidence(format!("ACME server: {}", acme.server))
-            .evidence(format!("served by {by}"))
-            .reproduce(v.get()),
-        );
+        let ns = c.metadata.namespace.as_deref().unwrap_or("");
+        let name = c.metadata.name.as_deref().unwrap_or("");
+        if let Some(f) = rules::staging_issuer(
+            Subject::new("Certificate", Some(ns), name),
+            (ns, name),
+            &by,
+            Some(&acme.server),
+            None,
+        ) {
+            findings.push(
+                f.evidence(format!("issuer: {} {}", v.kind, v.name))
+                    .reproduce(v.get()),
+            );
+        }
     }
     Outcome::checked(
         format!(
@@ -246,20 +249,18 @@ pub(super) fn wildcards(snapshot: &Snapshot) -> Outcome {
         let Some(v) = view_of(snapshot, c) else {
             continue;
         };
-        if v.config.acme.as_ref().is_none_or(has_dns01_solver) {
+        let Some(acme) = v.config.acme.as_ref() else {
             continue;
-        }
-        findings.push(
-            Finding::new(
-                Code::WildcardNeedsDns01,
-                Severity::Error,
-                Subject::new("Certificate", c.metadata.namespace.as_deref(), c.metadata.name.as_deref().unwrap_or("")),
-                format!("the Certificate asks for a wildcard name, but {} {} has no DNS-01 solver", v.kind, v.name),
-                "Add a dns01 solver to the issuer (a wildcard can only be validated through DNS), or replace the wildcard with the explicit names.",
-            )
-            .evidence(format!("wildcard names: {}", names.join(", ")))
-            .reproduce(v.get()),
+        };
+        let subject = Subject::new(
+            "Certificate",
+            c.metadata.namespace.as_deref(),
+            c.metadata.name.as_deref().unwrap_or(""),
         );
+        let issuer = format!("{} {}", v.kind, v.name);
+        if let Some(f) = rules::wildcard_needs_dns01(subject, &issuer, &c.spec.dns_names, acme) {
+            findings.push(f.reproduce(v.get()));
+        }
     }
     Outcome::checked(
         format!(
