@@ -110,9 +110,19 @@ pub async fn build(
         )
     };
 
+    let machine = tree::machine(snapshot, config.now, scope.selector.is_none());
     let mut certificates: Vec<CertificateDiagnosis> = chains
         .iter()
-        .map(|ch| tree::diagnose(&index, ch, snapshot, &probes, config.now))
+        .map(|ch| {
+            tree::diagnose(
+                &index,
+                ch,
+                snapshot,
+                &probes,
+                &machine.control_plane,
+                config.now,
+            )
+        })
         .collect();
     certificates.sort_by(|a, b| {
         (a.healthy, &a.namespace, &a.name).cmp(&(b.healthy, &b.namespace, &b.name))
@@ -122,7 +132,7 @@ pub async fn build(
         kind: "DiagnoseReport",
         generated_at: crate::timefmt::rfc3339(config.now),
         probes: probe_note,
-        machine: tree::machine(snapshot, config.now, scope.selector.is_none()),
+        machine,
         certificates,
         warnings: snapshot.notes.clone(),
         unreadable: snapshot.unreadable.clone(),

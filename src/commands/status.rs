@@ -55,11 +55,13 @@ pub fn show(
         Some(name) => {
             let cert = super::find_certificate(snapshot, scope, scope_label, name)?;
             let index = ChainIndex::new(snapshot);
+            let machine = tree::machine(snapshot, config.now, false);
             let diagnosis = tree::diagnose(
                 &index,
                 &index.chain(cert),
                 snapshot,
                 &Observations::default(),
+                &machine.control_plane,
                 config.now,
             );
             (
