@@ -364,7 +364,7 @@ fn self_check(ch: &Challenge, text: &str, probes: Option<&[Finding]>, check: Str
     }
     let remedy = match probes {
         None => format!(
-            "The network probes did not run (--offline), so the cause cannot be told apart here: run `certdoctor diagnose -n {ns}` without --offline to compare this machine's view with the self-check's."
+            "No network probe ran from this machine, so the cluster state alone cannot tell whether the name fails from outside too or only inside the cluster: run `certdoctor diagnose -n {ns}` (without --offline) to compare this machine's view with the self-check's."
         ),
         Some(_) if dns01 => remedy::NOT_PROPAGATED_DNS01.to_string(),
         Some(_) => remedy::NOT_PROPAGATED_HTTP01.to_string(),
