@@ -125,6 +125,7 @@ codes! {
     ChallengeCleanupFailed => ("CHALLENGE_CLEANUP_FAILED", Error, "cert-manager could not remove the solver's record or resources"),
     ChallengeStuckDeleting => ("CHALLENGE_STUCK_DELETING", Error, "the Challenge is being deleted but its finalizer is never removed"),
     ChallengeQueueBlocked => ("CHALLENGE_QUEUE_BLOCKED", Error, "the Challenge waits to be admitted, behind another Challenge of its name or a full queue"),
+    ChallengeNotSynced => ("CHALLENGE_NOT_SYNCED", Error, "the Challenge was admitted minutes ago but never synced with the CA"),
     SelfCheckFailsInCluster => ("SELF_CHECK_FAILS_IN_CLUSTER", Error, "cert-manager's self-check fails inside the cluster while the probes from here pass"),
     OrderStuck => ("ORDER_STUCK", Error, "the Order can never finish on its own; delete it and cert-manager re-creates it"),
     ProbeHostNoRoute => ("PROBE_HOST_NO_ROUTE", Info, "an address could not be tried from this machine (no route, usually IPv6); says nothing about the target"),

@@ -479,3 +479,91 @@ fn the_present_error_event_keeps_the_provider_error_the_status_redacts() {
         "{f}"
     );
 }
+
+/// `diagnose -A --offline` text of these objects.
+fn offline_text(objs: &[Value]) -> String {
+    let out = certdoctor()
+        .args(["diagnose", "-A", "--offline", "--from-file", "-"])
+        .write_stdin(json!({"apiVersion": "v1", "kind": "List", "items": objs}).to_string())
+        .output()
+        .unwrap();
+    stdout(&out)
+}
+
+#[test]
+fn each_challenge_cause_leads_the_text_block_with_its_code() {
+    let cases: Vec<(&str, Box<dyn Fn(&mut Vec<Value>)>)> = vec![
+        (
+            "CHALLENGE_ERRORED",
+            Box::new(|o: &mut Vec<Value>| {
+                set_challenge(o, "errored", false, "unexpected non-ACME API error: EOF");
+                set_order_state(o, "errored");
+            }),
+        ),
+        (
+            "CHALLENGE_CLEANUP_FAILED",
+            Box::new(|o: &mut Vec<Value>| {
+                set_challenge(
+                    o,
+                    "pending",
+                    true,
+                    "Error cleaning up challenge: AccessDenied",
+                );
+            }),
+        ),
+        (
+            "CHALLENGE_STUCK_DELETING",
+            Box::new(|o: &mut Vec<Value>| {
+                set_challenge(o, "pending", false, "");
+                edit(o, "Challenge", CHALLENGE, |c| {
+                    c["metadata"]["deletionTimestamp"] = json!("2026-11-23T11:00:00Z");
+                });
+            }),
+        ),
+        (
+            "CHALLENGE_QUEUE_BLOCKED",
+            Box::new(|o: &mut Vec<Value>| {
+                queued(o);
+                blocker_of_app(o);
+            }),
+        ),
+        (
+            "ORDER_STUCK",
+            Box::new(|o: &mut Vec<Value>| {
+                set_challenge(o, "invalid", false, FIREWALL);
+                set_order_state(o, "pending");
+            }),
+        ),
+        (
+            "CHALLENGE_NOT_SYNCED",
+            Box::new(|o: &mut Vec<Value>| {
+                edit(o, "Challenge", CHALLENGE, |c| {
+                    c["status"] = json!({"processing": true, "presented": false});
+                });
+            }),
+        ),
+    ];
+    for (code, make) in cases {
+        let mut objs = fixture_objects("stuck-http01.yaml");
+        make(&mut objs);
+        let text = offline_text(&objs);
+        let head = text.lines().next().unwrap_or("");
+        assert!(
+            head.starts_with("✗ production/app-tls") && head.ends_with(&format!("[{code}]")),
+            "{code}: {text}"
+        );
+        let (r, _) = crate::support::report::diagnose(&objs, &[]);
+        assert_eq!(root(&r, "app-tls"), code, "{code}");
+    }
+}
+
+#[test]
+fn a_challenge_admitted_moments_ago_without_state_is_progress() {
+    let mut objs = fixture_objects("stuck-http01.yaml");
+    edit(&mut objs, "Challenge", CHALLENGE, |c| {
+        c["status"] = json!({"processing": true, "presented": false});
+        c["metadata"]["creationTimestamp"] = json!("2026-11-23T11:57:00Z");
+    });
+    let (r, _) = crate::support::report::diagnose(&objs, &[]);
+    assert!(!codes(&r, "app-tls").contains(&"CHALLENGE_NOT_SYNCED".to_string()));
+}

@@ -117,6 +117,9 @@ pub(super) fn challenge_checks(
             }
             continue;
         }
+        if let Some(f) = queue::unsynced_finding(ch, now) {
+            w.add(step, Level::Challenge, f);
+        }
         let role = probe_role(chain, ch);
         let probes = role.and_then(|_| probe_findings(ch, snapshot, obs));
         if let Some(mut f) = status_finding(ch, probes.as_deref(), index.events(&ch.metadata)) {

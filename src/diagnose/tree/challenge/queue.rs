@@ -1,5 +1,5 @@
-//! A Challenge waiting to be admitted by cert-manager's scheduler: who holds its name, or a
-//! full queue, or nothing in view.
+//! A Challenge waiting to be admitted by cert-manager's scheduler (who holds its name, a full
+//! queue, or nothing in view), or admitted but never synced with the CA.
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -94,5 +94,41 @@ pub(super) fn queue_finding(
         )
         .reproduce(describe("challenge", ns, name))
         .reproduce("kubectl get challenges -A -o custom-columns=NS:.metadata.namespace,NAME:.metadata.name,DNS:.spec.dnsName,PROCESSING:.status.processing,STATE:.status.state".to_string()),
+    )
+}
+
+/// How long an admitted Challenge may have no state from the CA: the first sync asks the CA
+/// for its authorization within seconds.
+const UNSYNCED_GRACE_MINUTES: i64 = 10;
+
+/// An admitted Challenge (`processing: true`) that still has no state and no reason after
+/// minutes: the controller cannot reach the CA, or has no ACME account client (the issuer is
+/// not Ready), so the first sync never completes.
+pub(super) fn unsynced_finding(ch: &Challenge, now: Timestamp) -> Option<Finding> {
+    let st = ch.status.as_ref()?;
+    let no_state = st.state.as_deref().is_none_or(str::is_empty);
+    let no_reason = st.reason.as_deref().is_none_or(|r| r.trim().is_empty());
+    if !st.processing || !no_state || !no_reason {
+        return None;
+    }
+    let created = ch.metadata.creation_timestamp.as_ref()?.0;
+    let age = now.duration_since(created);
+    if age < SignedDuration::from_mins(UNSYNCED_GRACE_MINUTES) {
+        return None;
+    }
+    let (ns, name) = names(ch);
+    Some(
+        Finding::new(
+            Code::ChallengeNotSynced,
+            Severity::Error,
+            subject(ch),
+            format!(
+                "admitted {} ago but never synced with the CA (no state, no reason)",
+                crate::timefmt::short(age)
+            ),
+            "The controller's first sync asks the CA for the authorization; it never finished. Either the controller cannot reach the ACME server (egress firewall, NetworkPolicy, HTTPS_PROXY/NO_PROXY), or it has no account client because the issuer is not Ready, or it is not running. Check the issuer's Ready condition and the controller's logs.",
+        )
+        .reproduce(describe("challenge", ns, name))
+        .reproduce("kubectl logs -n cert-manager deploy/cert-manager | grep -i challenge".to_string()),
     )
 }
