@@ -492,7 +492,8 @@ fn offline_text(objs: &[Value]) -> String {
 
 #[test]
 fn each_challenge_cause_leads_the_text_block_with_its_code() {
-    let cases: Vec<(&str, Box<dyn Fn(&mut Vec<Value>)>)> = vec![
+    type Make = Box<dyn Fn(&mut Vec<Value>)>;
+    let cases: Vec<(&str, Make)> = vec![
         (
             "CHALLENGE_ERRORED",
             Box::new(|o: &mut Vec<Value>| {
