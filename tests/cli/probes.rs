@@ -544,3 +544,18 @@ fn two_certificates_sharing_a_name_get_only_their_own_caa_findings() {
         );
     }
 }
+
+#[test]
+fn a_name_that_does_not_exist_is_no_address_naming_nxdomain() {
+    let objs = fixture_objects("stuck-http01.yaml");
+    // The zone exists but has no record for app.example.com: NXDOMAIN.
+    let dns = DnsServer::start(&[("example.com.", &zone(""))]);
+    let (r, _, _) = diagnose_live(&objs, dns.port(), &[]);
+    assert_eq!(root(&r, "app-tls"), "HTTP01_NO_ADDRESS");
+    let f = crate::support::report::finding(&r, "app-tls", "HTTP01_NO_ADDRESS");
+    let evidence = f["evidence"].to_string();
+    assert!(
+        evidence.contains("NXDOMAIN") || evidence.contains("no records"),
+        "{f}"
+    );
+}

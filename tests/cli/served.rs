@@ -483,3 +483,31 @@ fn a_gateway_listener_using_the_secret_is_probed_by_its_hostname() {
         "{f}"
     );
 }
+
+#[test]
+fn a_tls_server_that_accepts_and_never_answers_is_bounded_by_the_probe_timeout() {
+    // Accepts the TCP connection, reads the ClientHello, never answers.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let _stall = std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().flatten() {
+            held.push(s);
+        }
+    });
+    let started = std::time::Instant::now();
+    let out = certdoctor()
+        .args(["inspect", "url", HOST])
+        .args(["--connect-to", &format!("{HOST}:443:127.0.0.1:{port}")])
+        .args(["--probe-timeout", "1s"])
+        .output()
+        .unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.starts_with("certdoctor: error: "), "{err}");
+    assert!(
+        err.contains("timed out") || err.contains("timeout"),
+        "{err}"
+    );
+}
