@@ -10,7 +10,7 @@ use crate::diagnose::{CertificateDiagnosis, plan, tree};
 use crate::error::{CliResult, EXIT_OK, EXIT_UNHEALTHY};
 use crate::model::chain::ChainIndex;
 use crate::model::observation::Observations;
-use crate::model::snapshot::Snapshot;
+use crate::model::snapshot::SnapshotBuilder;
 use crate::probe;
 use crate::render::{self, Paint};
 use crate::report::DiagnoseReport;
@@ -22,8 +22,12 @@ pub async fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> CliResult {
-    let loaded = cluster::load(&config.target).await?;
-    let snapshot = Snapshot::from_raw(loaded.raw, &loaded.scope);
+    let (builder, loaded) =
+        cluster::load_into(&config.target, cluster::ReadOptions::default(), |scope| {
+            SnapshotBuilder::new(scope, true)
+        })
+        .await?;
+    let snapshot = builder.finish();
     super::warn_about(&snapshot, err);
     let index = ChainIndex::new(&snapshot);
 

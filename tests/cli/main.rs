@@ -11,6 +11,7 @@ mod core;
 mod diagnose;
 mod ecosystem;
 mod errors;
+mod fleet;
 mod hardening;
 mod inspect;
 mod offline;
