@@ -55,11 +55,12 @@ Register-ArgumentCompleter -Native -CommandName 'certdoctor' -ScriptBlock {
         }
         'certdoctor;diagnose' {
             [CompletionResult]::new('--nameserver', '--nameserver', [CompletionResultType]::ParameterName, 'Recursive resolver to use instead of the system''s (repeatable), e.g. 1.1.1.1 or 10.0.0.2:5353')
-            [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Send the HTTP-01 request for HOST:PORT to ADDR:PORT instead (curl''s --connect-to; repeatable)')
+            [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Send the HTTP-01 request or TLS handshake for HOST:PORT to ADDR:PORT instead (curl''s --connect-to; repeatable)')
             [CompletionResult]::new('--probe-timeout', '--probe-timeout', [CompletionResultType]::ParameterName, 'Give up on one DNS query or HTTP request after this long')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Probes in flight at once')
             [CompletionResult]::new('--dns-port', '--dns-port', [CompletionResultType]::ParameterName, 'Port queried on authoritative nameservers (53; a test seam for servers on high ports)')
             [CompletionResult]::new('--http-port', '--http-port', [CompletionResultType]::ParameterName, 'Port the HTTP-01 fetch connects to on each resolved address (80; a test seam)')
+            [CompletionResult]::new('--https-port', '--https-port', [CompletionResultType]::ParameterName, 'Port the TLS probe connects to on each resolved address (443; a test seam)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace to look in (default: the context''s namespace)')
@@ -123,11 +124,38 @@ Register-ArgumentCompleter -Native -CommandName 'certdoctor' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'A Secret in the cluster (or in --from-file): tls.crt, ca.crt, tls.key and annotations')
+            [CompletionResult]::new('url', 'url', [CompletionResultType]::ParameterValue, 'The chain a TLS server presents (SNI = HOST), checked as `inspect file` checks a file; with --secret, compared with a Secret''s certificate. Needs no cluster without --secret')
             [CompletionResult]::new('file', 'file', [CompletionResultType]::ParameterValue, 'PEM or DER files (`-` for stdin); a file may hold a chain, a key, or both')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'certdoctor;inspect;secret' {
+            [CompletionResult]::new('--warn-within', '--warn-within', [CompletionResultType]::ParameterName, 'Warn when the certificate expires within this (default: a third of its lifetime or 7d, whichever is later)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace to look in (default: the context''s namespace)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace to look in (default: the context''s namespace)')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Impersonate this user for every API request, as kubectl --as')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)')
+            [CompletionResult]::new('--from-file', '--from-file', [CompletionResultType]::ParameterName, 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Look in every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Look in every namespace')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'certdoctor;inspect;url' {
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Compare the served leaf with this TLS Secret''s (public key and serial; reads the cluster)')
+            [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Connect to ADDR:PORT instead of resolving HOST:PORT (curl''s --connect-to; repeatable)')
+            [CompletionResult]::new('--nameserver', '--nameserver', [CompletionResultType]::ParameterName, 'Recursive resolver to use instead of the system''s (repeatable)')
+            [CompletionResult]::new('--probe-timeout', '--probe-timeout', [CompletionResultType]::ParameterName, 'Give up on one DNS query or TLS handshake after this long')
             [CompletionResult]::new('--warn-within', '--warn-within', [CompletionResultType]::ParameterName, 'Warn when the certificate expires within this (default: a third of its lifetime or 7d, whichever is later)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
@@ -173,11 +201,15 @@ Register-ArgumentCompleter -Native -CommandName 'certdoctor' -ScriptBlock {
         }
         'certdoctor;inspect;help' {
             [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'A Secret in the cluster (or in --from-file): tls.crt, ca.crt, tls.key and annotations')
+            [CompletionResult]::new('url', 'url', [CompletionResultType]::ParameterValue, 'The chain a TLS server presents (SNI = HOST), checked as `inspect file` checks a file; with --secret, compared with a Secret''s certificate. Needs no cluster without --secret')
             [CompletionResult]::new('file', 'file', [CompletionResultType]::ParameterValue, 'PEM or DER files (`-` for stdin); a file may hold a chain, a key, or both')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'certdoctor;inspect;help;secret' {
+            break
+        }
+        'certdoctor;inspect;help;url' {
             break
         }
         'certdoctor;inspect;help;file' {
@@ -428,10 +460,14 @@ Register-ArgumentCompleter -Native -CommandName 'certdoctor' -ScriptBlock {
         }
         'certdoctor;help;inspect' {
             [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'A Secret in the cluster (or in --from-file): tls.crt, ca.crt, tls.key and annotations')
+            [CompletionResult]::new('url', 'url', [CompletionResultType]::ParameterValue, 'The chain a TLS server presents (SNI = HOST), checked as `inspect file` checks a file; with --secret, compared with a Secret''s certificate. Needs no cluster without --secret')
             [CompletionResult]::new('file', 'file', [CompletionResultType]::ParameterValue, 'PEM or DER files (`-` for stdin); a file may hold a chain, a key, or both')
             break
         }
         'certdoctor;help;inspect;secret' {
+            break
+        }
+        'certdoctor;help;inspect;url' {
             break
         }
         'certdoctor;help;inspect;file' {

@@ -109,6 +109,9 @@ _certdoctor() {
             certdoctor__subcmd__help__subcmd__inspect,secret)
                 cmd="certdoctor__subcmd__help__subcmd__inspect__subcmd__secret"
                 ;;
+            certdoctor__subcmd__help__subcmd__inspect,url)
+                cmd="certdoctor__subcmd__help__subcmd__inspect__subcmd__url"
+                ;;
             certdoctor__subcmd__inspect,file)
                 cmd="certdoctor__subcmd__inspect__subcmd__file"
                 ;;
@@ -118,6 +121,9 @@ _certdoctor() {
             certdoctor__subcmd__inspect,secret)
                 cmd="certdoctor__subcmd__inspect__subcmd__secret"
                 ;;
+            certdoctor__subcmd__inspect,url)
+                cmd="certdoctor__subcmd__inspect__subcmd__url"
+                ;;
             certdoctor__subcmd__inspect__subcmd__help,file)
                 cmd="certdoctor__subcmd__inspect__subcmd__help__subcmd__file"
                 ;;
@@ -126,6 +132,9 @@ _certdoctor() {
                 ;;
             certdoctor__subcmd__inspect__subcmd__help,secret)
                 cmd="certdoctor__subcmd__inspect__subcmd__help__subcmd__secret"
+                ;;
+            certdoctor__subcmd__inspect__subcmd__help,url)
+                cmd="certdoctor__subcmd__inspect__subcmd__help__subcmd__url"
                 ;;
             *)
                 ;;
@@ -580,7 +589,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__diagnose)
-            opts="-n -A -l -o -h -V --offline --tree --nameserver --connect-to --probe-timeout --concurrency --dns-port --http-port --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --offline --tree --nameserver --connect-to --probe-timeout --concurrency --dns-port --http-port --https-port --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -607,6 +616,10 @@ _certdoctor() {
                     return 0
                     ;;
                 --http-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --https-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1006,7 +1019,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__help__subcmd__inspect)
-            opts="secret file"
+            opts="secret url file"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1034,6 +1047,20 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__help__subcmd__inspect__subcmd__secret)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certdoctor__subcmd__help__subcmd__inspect__subcmd__url)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1076,7 +1103,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__inspect)
-            opts="-n -A -l -o -h -V --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version secret file help"
+            opts="-n -A -l -o -h -V --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version secret url file help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1204,7 +1231,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__inspect__subcmd__help)
-            opts="secret file help"
+            opts="secret url file help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1259,6 +1286,20 @@ _certdoctor() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        certdoctor__subcmd__inspect__subcmd__help__subcmd__url)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         certdoctor__subcmd__inspect__subcmd__secret)
             opts="-n -A -l -o -h -V --warn-within --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1266,6 +1307,88 @@ _certdoctor() {
                 return 0
             fi
             case "${prev}" in
+                --warn-within)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text wide json yaml markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --from-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certdoctor__subcmd__inspect__subcmd__url)
+            opts="-n -A -l -o -h -V --secret --connect-to --nameserver --probe-timeout --warn-within --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nameserver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --probe-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --warn-within)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -51,11 +51,12 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
         }
         &'certdoctor;diagnose'= {
             cand --nameserver 'Recursive resolver to use instead of the system''s (repeatable), e.g. 1.1.1.1 or 10.0.0.2:5353'
-            cand --connect-to 'Send the HTTP-01 request for HOST:PORT to ADDR:PORT instead (curl''s --connect-to; repeatable)'
+            cand --connect-to 'Send the HTTP-01 request or TLS handshake for HOST:PORT to ADDR:PORT instead (curl''s --connect-to; repeatable)'
             cand --probe-timeout 'Give up on one DNS query or HTTP request after this long'
             cand --concurrency 'Probes in flight at once'
             cand --dns-port 'Port queried on authoritative nameservers (53; a test seam for servers on high ports)'
             cand --http-port 'Port the HTTP-01 fetch connects to on each resolved address (80; a test seam)'
+            cand --https-port 'Port the TLS probe connects to on each resolved address (443; a test seam)'
             cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
             cand --context 'Kubeconfig context to use (default: the current context)'
             cand -n 'Namespace to look in (default: the context''s namespace)'
@@ -117,10 +118,36 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand secret 'A Secret in the cluster (or in --from-file): tls.crt, ca.crt, tls.key and annotations'
+            cand url 'The chain a TLS server presents (SNI = HOST), checked as `inspect file` checks a file; with --secret, compared with a Secret''s certificate. Needs no cluster without --secret'
             cand file 'PEM or DER files (`-` for stdin); a file may hold a chain, a key, or both'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'certdoctor;inspect;secret'= {
+            cand --warn-within 'Warn when the certificate expires within this (default: a third of its lifetime or 7d, whichever is later)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace to look in (default: the context''s namespace)'
+            cand --namespace 'Namespace to look in (default: the context''s namespace)'
+            cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --selector 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --as 'Impersonate this user for every API request, as kubectl --as'
+            cand --request-timeout 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand -A 'Look in every namespace'
+            cand --all-namespaces 'Look in every namespace'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certdoctor;inspect;url'= {
+            cand --secret 'Compare the served leaf with this TLS Secret''s (public key and serial; reads the cluster)'
+            cand --connect-to 'Connect to ADDR:PORT instead of resolving HOST:PORT (curl''s --connect-to; repeatable)'
+            cand --nameserver 'Recursive resolver to use instead of the system''s (repeatable)'
+            cand --probe-timeout 'Give up on one DNS query or TLS handshake after this long'
             cand --warn-within 'Warn when the certificate expires within this (default: a third of its lifetime or 7d, whichever is later)'
             cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
             cand --context 'Kubeconfig context to use (default: the current context)'
@@ -164,10 +191,13 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
         }
         &'certdoctor;inspect;help'= {
             cand secret 'A Secret in the cluster (or in --from-file): tls.crt, ca.crt, tls.key and annotations'
+            cand url 'The chain a TLS server presents (SNI = HOST), checked as `inspect file` checks a file; with --secret, compared with a Secret''s certificate. Needs no cluster without --secret'
             cand file 'PEM or DER files (`-` for stdin); a file may hold a chain, a key, or both'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'certdoctor;inspect;help;secret'= {
+        }
+        &'certdoctor;inspect;help;url'= {
         }
         &'certdoctor;inspect;help;file'= {
         }
@@ -400,9 +430,12 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
         }
         &'certdoctor;help;inspect'= {
             cand secret 'A Secret in the cluster (or in --from-file): tls.crt, ca.crt, tls.key and annotations'
+            cand url 'The chain a TLS server presents (SNI = HOST), checked as `inspect file` checks a file; with --secret, compared with a Secret''s certificate. Needs no cluster without --secret'
             cand file 'PEM or DER files (`-` for stdin); a file may hold a chain, a key, or both'
         }
         &'certdoctor;help;inspect;secret'= {
+        }
+        &'certdoctor;help;inspect;url'= {
         }
         &'certdoctor;help;inspect;file'= {
         }

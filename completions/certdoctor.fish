@@ -55,11 +55,12 @@ complete -c certdoctor -n "__fish_certdoctor_needs_command" -f -a "check" -d 'Ch
 complete -c certdoctor -n "__fish_certdoctor_needs_command" -f -a "explain" -d 'Print what a finding code means and how to fix it, offline (like `rustc --explain`)'
 complete -c certdoctor -n "__fish_certdoctor_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l nameserver -d 'Recursive resolver to use instead of the system\'s (repeatable), e.g. 1.1.1.1 or 10.0.0.2:5353' -r
-complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l connect-to -d 'Send the HTTP-01 request for HOST:PORT to ADDR:PORT instead (curl\'s --connect-to; repeatable)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l connect-to -d 'Send the HTTP-01 request or TLS handshake for HOST:PORT to ADDR:PORT instead (curl\'s --connect-to; repeatable)' -r
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l probe-timeout -d 'Give up on one DNS query or HTTP request after this long' -r
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l concurrency -d 'Probes in flight at once' -r
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l dns-port -d 'Port queried on authoritative nameservers (53; a test seam for servers on high ports)' -r
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l http-port -d 'Port the HTTP-01 fetch connects to on each resolved address (80; a test seam)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l https-port -d 'Port the TLS probe connects to on each resolved address (443; a test seam)' -r
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l kubeconfig -d 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)' -r -F
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l context -d 'Kubeconfig context to use (default: the current context)' -r
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -s n -l namespace -d 'Namespace to look in (default: the context\'s namespace)' -r
@@ -98,27 +99,28 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand status" -l from-fi
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand status" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand status" -s V -l version -d 'Print version'
-complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -l kubeconfig -d 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)' -r -F
-complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -l context -d 'Kubeconfig context to use (default: the current context)' -r
-complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -s n -l namespace -d 'Namespace to look in (default: the context\'s namespace)' -r
-complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -s l -l selector -d 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)' -r
-complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -l as -d 'Impersonate this user for every API request, as kubectl --as' -r
-complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -l request-timeout -d 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)' -r
-complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret url file help" -l kubeconfig -d 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)' -r -F
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret url file help" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret url file help" -s n -l namespace -d 'Namespace to look in (default: the context\'s namespace)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret url file help" -s l -l selector -d 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret url file help" -l as -d 'Impersonate this user for every API request, as kubectl --as' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret url file help" -l request-timeout -d 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret url file help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 wide\t'Text with extra table columns'
 json\t'The documented JSON model (docs/output.md)'
 yaml\t'The same model as YAML'
 markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
-complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret url file help" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
-complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -l from-file -d 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it' -r
-complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -s A -l all-namespaces -d 'Look in every namespace'
-complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -s V -l version -d 'Print version'
-complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -f -a "secret" -d 'A Secret in the cluster (or in --from-file): tls.crt, ca.crt, tls.key and annotations'
-complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -f -a "file" -d 'PEM or DER files (`-` for stdin); a file may hold a chain, a key, or both'
-complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret file help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret url file help" -l from-file -d 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret url file help" -s A -l all-namespaces -d 'Look in every namespace'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret url file help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret url file help" -s V -l version -d 'Print version'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret url file help" -f -a "secret" -d 'A Secret in the cluster (or in --from-file): tls.crt, ca.crt, tls.key and annotations'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret url file help" -f -a "url" -d 'The chain a TLS server presents (SNI = HOST), checked as `inspect file` checks a file; with --secret, compared with a Secret\'s certificate. Needs no cluster without --secret'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret url file help" -f -a "file" -d 'PEM or DER files (`-` for stdin); a file may hold a chain, a key, or both'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and not __fish_seen_subcommand_from secret url file help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from secret" -l warn-within -d 'Warn when the certificate expires within this (default: a third of its lifetime or 7d, whichever is later)' -r
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from secret" -l kubeconfig -d 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)' -r -F
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from secret" -l context -d 'Kubeconfig context to use (default: the current context)' -r
@@ -138,6 +140,29 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fis
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from secret" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from secret" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from secret" -s V -l version -d 'Print version'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from url" -l secret -d 'Compare the served leaf with this TLS Secret\'s (public key and serial; reads the cluster)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from url" -l connect-to -d 'Connect to ADDR:PORT instead of resolving HOST:PORT (curl\'s --connect-to; repeatable)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from url" -l nameserver -d 'Recursive resolver to use instead of the system\'s (repeatable)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from url" -l probe-timeout -d 'Give up on one DNS query or TLS handshake after this long' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from url" -l warn-within -d 'Warn when the certificate expires within this (default: a third of its lifetime or 7d, whichever is later)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from url" -l kubeconfig -d 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)' -r -F
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from url" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from url" -s n -l namespace -d 'Namespace to look in (default: the context\'s namespace)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from url" -s l -l selector -d 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from url" -l as -d 'Impersonate this user for every API request, as kubectl --as' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from url" -l request-timeout -d 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from url" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+wide\t'Text with extra table columns'
+json\t'The documented JSON model (docs/output.md)'
+yaml\t'The same model as YAML'
+markdown\t'A Markdown block for an incident ticket (status and diagnose)'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from url" -l color -d 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)' -r -f -a "auto\t'Colour on a terminal unless NO_COLOR is set'
+always\t'Always colour (also when piped)'
+never\t'Never colour'"
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from url" -l from-file -d 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from url" -s A -l all-namespaces -d 'Look in every namespace'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from url" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from url" -s V -l version -d 'Print version'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from file" -l warn-within -d 'Warn when the certificate expires within this (default: a third of its lifetime or 7d, whichever is later)' -r
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from file" -l kubeconfig -d 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)' -r -F
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from file" -l context -d 'Kubeconfig context to use (default: the current context)' -r
@@ -158,6 +183,7 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fis
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from file" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from file" -s V -l version -d 'Print version'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from help" -f -a "secret" -d 'A Secret in the cluster (or in --from-file): tls.crt, ca.crt, tls.key and annotations'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from help" -f -a "url" -d 'The chain a TLS server presents (SNI = HOST), checked as `inspect file` checks a file; with --secret, compared with a Secret\'s certificate. Needs no cluster without --secret'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from help" -f -a "file" -d 'PEM or DER files (`-` for stdin); a file may hold a chain, a key, or both'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand inspect; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand renew" -l dry-run -d 'Show what would be renewed without changing anything (`=server`: let the API server validate the writes)' -r -f -a "client\t'Print what would be changed; send nothing'
@@ -358,5 +384,6 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fi
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump approve deny check explain help" -f -a "explain" -d 'Print what a finding code means and how to fix it, offline (like `rustc --explain`)'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and not __fish_seen_subcommand_from diagnose status inspect renew completion generate-assets dump approve deny check explain help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and __fish_seen_subcommand_from inspect" -f -a "secret" -d 'A Secret in the cluster (or in --from-file): tls.crt, ca.crt, tls.key and annotations'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and __fish_seen_subcommand_from inspect" -f -a "url" -d 'The chain a TLS server presents (SNI = HOST), checked as `inspect file` checks a file; with --secret, compared with a Secret\'s certificate. Needs no cluster without --secret'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and __fish_seen_subcommand_from inspect" -f -a "file" -d 'PEM or DER files (`-` for stdin); a file may hold a chain, a key, or both'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand help; and __fish_seen_subcommand_from check" -f -a "api" -d 'Is the cert-manager API usable: CRDs served, webhook registered with its CA, and a dry-run create of a Certificate accepted'

@@ -97,6 +97,19 @@ pub enum InspectInput {
     Secret(String),
     /// Files (`-` = stdin).
     Files(Vec<String>),
+    /// TLS servers (`inspect url`).
+    Urls(UrlInput),
+}
+
+/// What `inspect url` connects to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlInput {
+    /// Host (SNI) and port of each server.
+    pub targets: Vec<(String, u16)>,
+    /// `--secret NAME`: the Secret to compare the served leaf with.
+    pub secret: Option<String>,
+    /// Resolution, `--connect-to` and the timeout.
+    pub probes: ProbeOptions,
 }
 
 /// Options of `inspect`.

@@ -1,6 +1,7 @@
 //! The one error type that reaches `main`: a message, an optional hint saying what to do,
-//! and the exit code. Lower layers return their own errors; commands turn them into a
-//! [`CliError`] where they know what the user was trying to do.
+//! and the exit code. The pure core reports problems as findings or its own errors; the
+//! layers that know what the user was trying to do (`cli`'s validation, `cluster`'s reads and
+//! writes, `commands`) build a [`CliError`] with the hint.
 
 use std::fmt;
 

@@ -17,7 +17,7 @@ use crate::config::{CheckApiOptions, Code, DecideOptions, Verdict};
 use crate::config::{
     CommandConfig, Config, ConnectOptions, ConnectTo, DiagnoseOptions, DryRun, InspectInput,
     InspectOptions, LabelSelector, NOW_ENV, NamespaceChoice, Output, ProbeOptions, RenewOptions,
-    Source, Target,
+    Source, Target, UrlInput,
 };
 use crate::error::CliError;
 
@@ -45,6 +45,32 @@ pub fn convert(cli: Cli) -> Result<Invocation, CliError> {
             },
             InspectTarget::File { paths, warn_within } => InspectOptions {
                 input: InspectInput::Files(paths),
+                warn_within: warn_within.as_deref().map(parse_warn_within).transpose()?,
+            },
+            InspectTarget::Url {
+                targets,
+                secret,
+                connect_to,
+                nameserver,
+                probe_timeout,
+                warn_within,
+            } => InspectOptions {
+                input: InspectInput::Urls(UrlInput {
+                    targets: targets
+                        .iter()
+                        .map(|t| url_target(t))
+                        .collect::<Result<_, _>>()?,
+                    secret,
+                    probes: ProbeOptions {
+                        nameservers: nameservers(&nameserver)?,
+                        connect_to: connect_tos(&connect_to)?,
+                        timeout: timeout("--probe-timeout", &probe_timeout, "10s")?,
+                        concurrency: 1,
+                        dns_port: 53,
+                        http_port: 80,
+                        https_port: 443,
+                    },
+                }),
                 warn_within: warn_within.as_deref().map(parse_warn_within).transpose()?,
             },
         }),
@@ -247,6 +273,57 @@ fn connect_to(c: &str) -> Result<ConnectTo, CliError> {
     })
 }
 
+/// `HOST`, `HOST:PORT`, `[IPv6]:PORT` or `https://HOST[:PORT]/…` → host and port (443).
+fn url_target(t: &str) -> Result<(String, u16), CliError> {
+    let bad = || {
+        CliError::new(format!("{t:?} is not HOST[:PORT]"))
+            .hint("e.g. certdoctor inspect url app.example.com or app.example.com:8443")
+    };
+    let rest = t
+        .strip_prefix("https://")
+        .or_else(|| t.strip_prefix("HTTPS://"))
+        .unwrap_or(t);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+        let (h, after) = v6.split_once(']').ok_or_else(bad)?;
+        match after.strip_prefix(':') {
+            Some(p) => (h.to_string(), p.parse::<u16>().map_err(|_| bad())?),
+            None if after.is_empty() => (h.to_string(), 443),
+            None => return Err(bad()),
+        }
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h.to_string(), p.parse::<u16>().map_err(|_| bad())?),
+            None => (authority.to_string(), 443),
+        }
+    };
+    let valid = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':'));
+    if !valid || port == 0 {
+        return Err(bad());
+    }
+    Ok((host.to_ascii_lowercase(), port))
+}
+
+fn nameservers(list: &[String]) -> Result<Vec<SocketAddr>, CliError> {
+    list.iter()
+        .map(|n| {
+            socket(n, 53).ok_or_else(|| {
+                CliError::new(format!(
+                    "--nameserver {n:?} is not an IP address with an optional port"
+                ))
+                .hint("e.g. --nameserver 1.1.1.1 or --nameserver 10.0.0.2:5353")
+            })
+        })
+        .collect()
+}
+
+fn connect_tos(list: &[String]) -> Result<Vec<ConnectTo>, CliError> {
+    list.iter().map(|c| connect_to(c)).collect()
+}
+
 /// The probe flags are validated also with `--offline`, so a typo never hides.
 fn diagnose(a: DiagnoseArgs) -> Result<DiagnoseOptions, CliError> {
     let nameservers = a
@@ -273,6 +350,7 @@ fn diagnose(a: DiagnoseArgs) -> Result<DiagnoseOptions, CliError> {
         concurrency: a.concurrency as usize,
         dns_port: a.dns_port,
         http_port: a.http_port,
+        https_port: a.https_port,
     };
     Ok(DiagnoseOptions {
         name: a.name,

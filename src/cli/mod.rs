@@ -210,6 +210,28 @@ pub enum InspectTarget {
         #[arg(long, value_name = "DURATION")]
         warn_within: Option<String>,
     },
+    /// The chain a TLS server presents (SNI = HOST), checked as `inspect file` checks a file;
+    /// with --secret, compared with a Secret's certificate. Needs no cluster without --secret
+    Url {
+        /// Servers to connect to: HOST, HOST:PORT or https://HOST[:PORT]/ (port 443 by default)
+        #[arg(value_name = "HOST[:PORT]", required = true)]
+        targets: Vec<String>,
+        /// Compare the served leaf with this TLS Secret's (public key and serial; reads the cluster)
+        #[arg(long, value_name = "NAME")]
+        secret: Option<String>,
+        /// Connect to ADDR:PORT instead of resolving HOST:PORT (curl's --connect-to; repeatable)
+        #[arg(long, value_name = "HOST:PORT:ADDR:PORT")]
+        connect_to: Vec<String>,
+        /// Recursive resolver to use instead of the system's (repeatable)
+        #[arg(long, value_name = "IP[:PORT]")]
+        nameserver: Vec<String>,
+        /// Give up on one DNS query or TLS handshake after this long
+        #[arg(long, value_name = "DURATION", default_value = "10s")]
+        probe_timeout: String,
+        /// Warn when the certificate expires within this (default: a third of its lifetime or 7d, whichever is later)
+        #[arg(long, value_name = "DURATION")]
+        warn_within: Option<String>,
+    },
     /// PEM or DER files (`-` for stdin); a file may hold a chain, a key, or both
     File {
         /// Files to read
@@ -297,7 +319,7 @@ pub struct DiagnoseArgs {
     /// Recursive resolver to use instead of the system's (repeatable), e.g. 1.1.1.1 or 10.0.0.2:5353
     #[arg(long, value_name = "IP[:PORT]")]
     pub nameserver: Vec<String>,
-    /// Send the HTTP-01 request for HOST:PORT to ADDR:PORT instead (curl's --connect-to; repeatable)
+    /// Send the HTTP-01 request or TLS handshake for HOST:PORT to ADDR:PORT instead (curl's --connect-to; repeatable)
     #[arg(long, value_name = "HOST:PORT:ADDR:PORT")]
     pub connect_to: Vec<String>,
     /// Give up on one DNS query or HTTP request after this long
@@ -312,6 +334,9 @@ pub struct DiagnoseArgs {
     /// Port the HTTP-01 fetch connects to on each resolved address (80; a test seam)
     #[arg(long, value_name = "PORT", default_value_t = 80, hide = true)]
     pub http_port: u16,
+    /// Port the TLS probe connects to on each resolved address (443; a test seam)
+    #[arg(long, value_name = "PORT", default_value_t = 443, hide = true)]
+    pub https_port: u16,
 }
 
 /// Arguments of `completion`.

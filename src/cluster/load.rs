@@ -94,11 +94,14 @@ async fn list_kind(
     scope: &Scope,
     on_page: &dyn Fn(Vec<Value>),
 ) -> Result<usize, ListError> {
-    let namespace = scope.namespace.as_deref();
+    let namespace = scope.namespace.as_deref().filter(|_| !info.all_namespaces);
     let request = Request::new(list_path(info, namespace));
     let mut params = ListParams::default().limit(PAGE_SIZE);
     if let Some(fs) = info.field_selector {
         params = params.fields(fs);
+    }
+    if let Some(ls) = info.label_selector {
+        params = params.labels(ls);
     }
     if *info == CERTIFICATES
         && let Some(sel) = &scope.selector
@@ -164,7 +167,7 @@ fn transport_text(e: &kube::Error) -> String {
 }
 
 fn can_i(info: &KindInfo, scope: &Scope) -> String {
-    let ns = match (&scope.namespace, info.namespaced) {
+    let ns = match (&scope.namespace, info.namespaced && !info.all_namespaces) {
         (Some(ns), true) => format!(" -n {ns}"),
         _ => " -A".to_string(),
     };
@@ -325,7 +328,7 @@ pub async fn fetch_into<S: ObjectSink>(
                 format!("{code}: {message}")
             };
             sink.unreadable(Unreadable {
-                kind: info.kind.to_string(),
+                kind: info.name(),
                 resource: info.qualified(),
                 reason,
                 check: can_i(info, scope),

@@ -43,12 +43,13 @@ pub async fn run(
     let chains: Vec<_> = certs.iter().map(|c| index.chain(c)).collect();
 
     let (probes, probe_note) = if let Some(probe_opts) = &args.probes {
-        let plan = plan::plan(&chains);
+        let mut plan = plan::plan(&chains);
+        plan.tls = plan::served_plan(&chains, &snapshot);
         let results = probe::run(&plan, probe_opts).await;
         (
             results,
             format!(
-                "DNS, HTTP-01 and CAA probes ran from this machine ({}), not from the cluster or the CA",
+                "DNS, HTTP-01, CAA and TLS probes ran from this machine ({}), not from the cluster or the CA",
                 probe::host_label()
             ),
         )
@@ -71,6 +72,7 @@ pub async fn run(
         kind: "DiagnoseReport",
         generated_at: crate::timefmt::rfc3339(config.now),
         probes: probe_note,
+        machine: tree::machine(&snapshot, config.now, loaded.scope.selector.is_none()),
         certificates,
         warnings: snapshot.notes.clone(),
         unreadable: snapshot.unreadable.clone(),
@@ -81,7 +83,10 @@ pub async fn run(
     match config.output {
         Output::Json => render::json(out, &report)?,
         Output::Yaml => render::yaml(out, &report)?,
-        _ if report.certificates.is_empty() => {
+        _ if report.certificates.is_empty()
+            && report.machine.control_plane.is_empty()
+            && report.machine.origins.is_empty() =>
+        {
             writeln!(err, "No certificates found in {}.", loaded.scope_label)?;
         }
         Output::Markdown => render::markdown::diagnose(out, &report)?,
@@ -95,9 +100,11 @@ pub async fn run(
             paint,
         )?,
     }
-    Ok(if report.certificates.iter().all(|c| c.healthy) {
-        EXIT_OK
-    } else {
-        EXIT_UNHEALTHY
-    })
+    Ok(
+        if report.certificates.iter().all(|c| c.healthy) && !report.machine.has_errors() {
+            EXIT_OK
+        } else {
+            EXIT_UNHEALTHY
+        },
+    )
 }

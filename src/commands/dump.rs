@@ -25,7 +25,13 @@ pub async fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> C
         DumpWriter::new(&mut *out, format, scope)
     })
     .await?;
-    super::warn_unreadable(writer.unreadable_kinds(), "the dump has none of them", err);
+    let missing: Vec<_> = writer
+        .unreadable_kinds()
+        .iter()
+        .filter(|u| u.worth_warning())
+        .cloned()
+        .collect();
+    super::warn_unreadable(&missing, "the dump has none of them", err);
     writer.finish()?;
     Ok(EXIT_OK)
 }

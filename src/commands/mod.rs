@@ -29,6 +29,7 @@ pub async fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> C
                 inspect::run_secret(config, name, opts.warn_within, out, err).await
             }
             InspectInput::Files(paths) => inspect::run_files(config, paths, opts.warn_within, out),
+            InspectInput::Urls(u) => inspect::run_urls(config, u, opts.warn_within, out).await,
         },
         CommandConfig::Renew(opts) => renew::run(config, opts, out, err).await,
         CommandConfig::Dump => dump::run(config, out, err).await,

@@ -56,7 +56,16 @@ pub async fn run(
                 Some(diagnosis),
             )
         }
-        None => (report::status_report(&snapshot, None, config.now), None),
+        None => {
+            let mut r = report::status_report(&snapshot, None, config.now);
+            if loaded.scope.selector.is_none() {
+                r.origins = crate::diagnose::tree::origin::origin_problems(&snapshot)
+                    .iter()
+                    .map(report::OriginWithoutCertificate::of)
+                    .collect();
+            }
+            (r, None)
+        }
     };
     print(
         config,
@@ -68,11 +77,13 @@ pub async fn run(
         err,
         paint,
     )?;
-    Ok(if report.certificates.iter().all(|c| c.ready) {
-        EXIT_OK
-    } else {
-        EXIT_UNHEALTHY
-    })
+    Ok(
+        if report.certificates.iter().all(|c| c.ready) && report.origins.is_empty() {
+            EXIT_OK
+        } else {
+            EXIT_UNHEALTHY
+        },
+    )
 }
 
 /// `diagnosis` is there for `status NAME`.
@@ -100,7 +111,7 @@ fn print(
             }
             render::status::detail(out, &report.certificates[0], config.now, paint)?;
         }
-        _ if report.certificates.is_empty() => {
+        _ if report.certificates.is_empty() && report.origins.is_empty() => {
             writeln!(err, "No certificates found in {scope_label}.")?;
         }
         (Output::Markdown, None) => render::markdown::status_table(out, report, config.now)?,

@@ -32,11 +32,17 @@ pub enum Level {
     Challenge,
     /// A network probe (DNS, HTTP, CAA) that explains a Challenge.
     Probe,
+    /// The HTTP-01 solver's own resources (Pod, Ingress, HTTPRoute): they explain what a
+    /// probe sees (a 404 from the app when the solver Ingress is not admitted).
+    Solver,
     /// Something that blocks the chain for ever whatever its parts say: an Order that can
     /// never finish on its own. Its fix comes after the Challenge's, so it leads.
     Stuck,
     /// The issuer: when it is broken, nothing under it can work.
     Issuer,
+    /// cert-manager itself (controller, webhook): when it is down, nothing progresses, and
+    /// every finding below only describes the freeze.
+    ControlPlane,
 }
 
 /// How one object of the walk looked; serialised in lowercase (`ok`, `failed`, …).
@@ -93,6 +99,36 @@ pub struct CertificateDiagnosis {
     pub levels: Vec<Level>,
 }
 
+/// What `diagnose` finds around the Certificates: cert-manager's own health and the
+/// Ingresses and Gateways that never got their Certificate.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MachineDiagnosis {
+    /// cert-manager's version, where it runs and how its parts look; absent when it could not
+    /// be read or was not found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cert_manager: Option<crate::model::controlplane::ControlPlane>,
+    /// What is wrong with cert-manager itself (`CONTROLLER_NOT_RUNNING`, …).
+    pub control_plane: Vec<Finding>,
+    /// Ingresses and Gateways annotated for cert-manager without a Certificate.
+    pub origins: Vec<Finding>,
+}
+
+impl MachineDiagnosis {
+    /// True when an error finding is present.
+    pub fn has_errors(&self) -> bool {
+        self.control_plane
+            .iter()
+            .chain(&self.origins)
+            .any(|f| f.severity == Severity::Error)
+    }
+
+    /// True when there is nothing to say.
+    pub fn is_empty(&self) -> bool {
+        self.cert_manager.is_none() && self.control_plane.is_empty() && self.origins.is_empty()
+    }
+}
+
 /// The root cause as the JSON model names it, with the one thing to do and the command that
 /// shows it done.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -140,8 +176,9 @@ pub fn check_command(f: &Finding, namespace: &str, name: &str) -> String {
         .unwrap_or_else(|| format!("certdoctor diagnose {name} -n {namespace}"))
 }
 
-/// Picks the root cause: the error finding at the deepest level (the issuer outranks
-/// everything under it, a probe outranks the Challenge status it explains); the first
+/// Picks the root cause: the error finding at the deepest level (cert-manager's own control
+/// plane outranks everything, the issuer everything under it, the solver's resources the
+/// probe they explain, a probe the Challenge status it explains); the first
 /// one wins ties, so the walk order decides among siblings.
 pub fn root_cause(findings: &[Finding], levels: &[Level]) -> Option<usize> {
     let mut best: Option<usize> = None;
@@ -174,7 +211,7 @@ mod tests {
     /// Each row: the findings of one certificate with their levels, and the code that must
     /// lead.
     #[test]
-    fn the_root_cause_is_the_deepest_error_with_issuer_and_stuck_orders_leading() {
+    fn the_root_cause_is_the_deepest_error_with_control_plane_issuer_and_stuck_orders_leading() {
         use Code::*;
         use Level as L;
         use Severity::{Error as E, Info as I, Warning as W};
@@ -239,6 +276,38 @@ mod tests {
                 ],
                 Some(ChallengeInvalid),
             ),
+            (
+                &[
+                    (ChallengeNotPropagated, E, L::Challenge),
+                    (Http01WrongStatus, E, L::Probe),
+                    (Http01SolverIngressNotAdmitted, E, L::Solver),
+                ],
+                Some(Http01SolverIngressNotAdmitted),
+            ),
+            (
+                &[
+                    (Http01SolverPodNotRunning, E, L::Solver),
+                    (OrderStuck, E, L::Stuck),
+                ],
+                Some(OrderStuck),
+            ),
+            (
+                &[
+                    (CertNotReady, E, L::Certificate),
+                    (RequestNotApproved, E, L::Request),
+                    (IssuerNotReady, E, L::Issuer),
+                    (ControllerNotRunning, E, L::ControlPlane),
+                ],
+                Some(ControllerNotRunning),
+            ),
+            (
+                &[
+                    (WebhookNotReady, E, L::ControlPlane),
+                    (ControllerNotRunning, E, L::ControlPlane),
+                ],
+                Some(WebhookNotReady),
+            ),
+            (&[(CainjectorNotRunning, W, L::ControlPlane)], None),
         ];
         for (rows, want) in table {
             let findings: Vec<Finding> = rows.iter().map(|(c, s, _)| f(*c, *s)).collect();

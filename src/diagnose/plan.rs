@@ -7,9 +7,9 @@ use std::net::IpAddr;
 
 use super::network::{CaaObservation, Dns01Target, Http01Target, ca_domain};
 use crate::findings::Subject;
-use crate::model::chain::{Chain, IssuerLink};
+use crate::model::chain::{Chain, IssuerLink, SecretLink};
 use crate::model::observation::{
-    CaaKey, CaaProbe, ChallengeKey, DnsProbe, HttpProbe, Observations, Plan,
+    CaaKey, CaaProbe, ChallengeKey, DnsProbe, HttpProbe, Observations, Plan, TlsKey, TlsProbe,
 };
 use crate::model::snapshot::Snapshot;
 use crate::model::stage;
@@ -48,20 +48,123 @@ pub fn probe_role(chain: &Chain, ch: &Challenge) -> Option<ProbeRole> {
     }
 }
 
-/// The key of a Certificate's CAA observation for one of its names.
-pub fn caa_key(chain: &Chain, name: &str) -> CaaKey {
+/// The Certificate part of an observation key: its uid, or `namespace/name` without one.
+fn certificate_key(chain: &Chain) -> String {
     let meta = &chain.certificate.metadata;
-    let certificate = meta.uid.clone().unwrap_or_else(|| {
+    meta.uid.clone().unwrap_or_else(|| {
         format!(
             "{}/{}",
             meta.namespace.as_deref().unwrap_or(""),
             meta.name.as_deref().unwrap_or("")
         )
-    });
+    })
+}
+
+/// The key of a Certificate's CAA observation for one of its names.
+pub fn caa_key(chain: &Chain, name: &str) -> CaaKey {
     CaaKey {
-        certificate,
+        certificate: certificate_key(chain),
         name: name.to_string(),
     }
+}
+
+/// The key of a Certificate's TLS observation for one host.
+pub fn tls_key(chain: &Chain, host: &str) -> TlsKey {
+    TlsKey {
+        certificate: certificate_key(chain),
+        host: host.to_string(),
+    }
+}
+
+/// Most hosts probed per Certificate.
+pub const MAX_SERVED_HOSTS: usize = 32;
+
+/// The DER certificates of the Secret's `tls.crt`, leaf first; `None` when the Secret is
+/// absent, written for another Certificate, or holds no certificate.
+pub fn secret_chain(chain: &Chain) -> Option<Vec<Vec<u8>>> {
+    let SecretLink::Found(secret) = chain.secret else {
+        return None;
+    };
+    if chain
+        .shared_secret
+        .as_ref()
+        .is_some_and(|s| !s.is_owner(chain.certificate))
+    {
+        return None;
+    }
+    let crt = secret.data.as_ref()?.get("tls.crt")?;
+    let subject = Subject::new("Secret", None, "");
+    let (blocks, _) = crate::pki::read_blocks(&crt.0, &subject);
+    let (certs, _, _) = crate::pki::split_blocks(blocks);
+    let ders: Vec<Vec<u8>> = certs.into_iter().map(|b| b.der).collect();
+    (!ders.is_empty()).then_some(ders)
+}
+
+/// The hosts clients reach this Certificate's Secret by: its `dnsNames` (wildcards left out:
+/// there is no host to connect to) and the hosts of every Ingress `tls` entry in its
+/// namespace whose `secretName` is its Secret. Lower-case, in order, without repeats.
+pub fn served_hosts(chain: &Chain, snapshot: &Snapshot) -> Vec<String> {
+    let cert = chain.certificate;
+    let ns = cert.metadata.namespace.as_deref().unwrap_or("");
+    let mut hosts: Vec<String> = Vec::new();
+    let mut push = |h: &str| {
+        let h = h.trim_end_matches('.').to_ascii_lowercase();
+        if !h.is_empty() && !h.starts_with("*.") && !hosts.contains(&h) {
+            hosts.push(h);
+        }
+    };
+    for n in &cert.spec.dns_names {
+        push(n);
+    }
+    for (_, tls) in ingress_tls_entries(snapshot, ns) {
+        if tls.secret_name.as_deref() == Some(cert.spec.secret_name.as_str()) {
+            for h in tls.hosts.iter().flatten() {
+                push(h);
+            }
+        }
+    }
+    hosts.truncate(MAX_SERVED_HOSTS);
+    hosts
+}
+
+/// Every `tls` entry of the Ingresses in `ns`, with its Ingress.
+pub fn ingress_tls_entries<'a>(
+    snapshot: &'a Snapshot,
+    ns: &str,
+) -> Vec<(
+    &'a k8s_openapi::api::networking::v1::Ingress,
+    &'a k8s_openapi::api::networking::v1::IngressTLS,
+)> {
+    snapshot
+        .ingresses
+        .iter()
+        .filter(|i| i.metadata.namespace.as_deref() == Some(ns))
+        .flat_map(|i| {
+            i.spec
+                .as_ref()
+                .and_then(|s| s.tls.as_ref())
+                .into_iter()
+                .flatten()
+                .map(move |t| (i, t))
+        })
+        .collect()
+}
+
+/// The TLS handshakes to make: for every Certificate whose Secret holds a certificate, each
+/// host of [`served_hosts`].
+pub fn served_plan(chains: &[Chain], snapshot: &Snapshot) -> Vec<TlsProbe> {
+    let mut out = Vec::new();
+    for chain in chains {
+        if secret_chain(chain).is_none() {
+            continue;
+        }
+        for host in served_hosts(chain, snapshot) {
+            out.push(TlsProbe {
+                key: tls_key(chain, &host),
+            });
+        }
+    }
+    out
 }
 
 /// The CA domain and ACME account of an ACME issuer whose CA is known; CAA is judged only
@@ -132,6 +235,7 @@ pub fn http01_target(ch: &Challenge, snapshot: &Snapshot) -> Http01Target {
         token: ch.spec.token.clone(),
         expected: ch.spec.key.clone(),
         ingress_addresses: ingress_addresses(snapshot, ns, &ch.spec.dns_name),
+        ingress_hostnames: load_balancer_names(snapshot, ns, &ch.spec.dns_name),
     }
 }
 
@@ -174,28 +278,74 @@ pub fn caa_observation(chain: &Chain, name: &str, obs: &Observations) -> Option<
     })
 }
 
-/// Load-balancer addresses of the Ingresses in `ns` that route `host`.
-fn ingress_addresses(snapshot: &Snapshot, ns: &str, host: &str) -> Vec<IpAddr> {
-    let mut out = Vec::new();
-    for ing in snapshot
-        .ingresses
-        .iter()
-        .filter(|i| i.metadata.namespace.as_deref() == Some(ns))
-    {
-        let routes = ing
-            .spec
-            .as_ref()
-            .and_then(|s| s.rules.as_ref())
-            .is_some_and(|rules| {
-                rules.iter().any(|r| {
-                    r.host
-                        .as_deref()
-                        .is_some_and(|h| h.eq_ignore_ascii_case(host))
+/// The Ingresses in `ns` that route `host` (the solver's own included: the same controller serves it).
+fn ingresses_for<'a>(
+    snapshot: &'a Snapshot,
+    ns: &'a str,
+    host: &'a str,
+) -> impl Iterator<Item = &'a k8s_openapi::api::networking::v1::Ingress> {
+    snapshot.ingresses.iter().filter(move |ing| {
+        ing.metadata.namespace.as_deref() == Some(ns)
+            && ing
+                .spec
+                .as_ref()
+                .and_then(|s| s.rules.as_ref())
+                .is_some_and(|rules| {
+                    rules.iter().any(|r| {
+                        r.host
+                            .as_deref()
+                            .is_some_and(|h| h.eq_ignore_ascii_case(host))
+                    })
                 })
-            });
-        if !routes {
-            continue;
-        }
+    })
+}
+
+/// True when a listener hostname (`shop.example.com`, `*.example.com`) covers `host`.
+fn hostname_covers(pattern: &str, host: &str) -> bool {
+    match pattern.strip_prefix("*.") {
+        Some(suffix) => host
+            .to_ascii_lowercase()
+            .strip_suffix(&suffix.to_ascii_lowercase())
+            .is_some_and(|head| head.ends_with('.') && head.len() > 1),
+        None => pattern.eq_ignore_ascii_case(host),
+    }
+}
+
+/// The Gateways in `ns` with a listener for `host`: the solver's HTTPRoute attaches there.
+fn gateways_for<'a>(
+    snapshot: &'a Snapshot,
+    ns: &'a str,
+    host: &'a str,
+) -> impl Iterator<Item = &'a crate::model::gateway::Gateway> {
+    snapshot.gateways.iter().filter(move |g| {
+        g.metadata.namespace.as_deref() == Some(ns)
+            && g.spec.listeners.iter().any(|l| {
+                l.hostname
+                    .as_deref()
+                    .is_some_and(|h| hostname_covers(h, host))
+            })
+    })
+}
+
+fn gateway_addresses<'a>(
+    snapshot: &'a Snapshot,
+    ns: &'a str,
+    host: &'a str,
+) -> impl Iterator<Item = &'a crate::model::gateway::GatewayAddress> {
+    gateways_for(snapshot, ns, host)
+        .filter_map(|g| g.status.as_ref())
+        .flat_map(|s| s.addresses.iter())
+}
+
+fn is_hostname_address(a: &crate::model::gateway::GatewayAddress) -> bool {
+    a.type_.as_deref() == Some("Hostname")
+}
+
+/// Load-balancer IP addresses of the Ingresses in `ns` that route `host`, and of the
+/// Gateways there with a listener for it (`status.addresses` of type `IPAddress`).
+fn ingress_addresses(snapshot: &Snapshot, ns: &str, host: &str) -> Vec<IpAddr> {
+    let mut out: Vec<IpAddr> = Vec::new();
+    for ing in ingresses_for(snapshot, ns, host) {
         for lb in ing
             .status
             .as_ref()
@@ -209,5 +359,90 @@ fn ingress_addresses(snapshot: &Snapshot, ns: &str, host: &str) -> Vec<IpAddr> {
             }
         }
     }
+    for a in gateway_addresses(snapshot, ns, host).filter(|a| !is_hostname_address(a)) {
+        if let Ok(ip) = a.value.parse() {
+            out.push(ip);
+        }
+    }
+    out.dedup();
     out
+}
+
+/// Load-balancer host names (AWS ELB/NLB publish `hostname`, not `ip`; Gateways may publish
+/// `Hostname` addresses) of the same Ingresses and Gateways. They are passed on as names:
+/// this module is pure and cannot resolve them, so a DNS answer that differs from the IPs is
+/// not judged when host names are also in play.
+fn load_balancer_names(snapshot: &Snapshot, ns: &str, host: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for ing in ingresses_for(snapshot, ns, host) {
+        for lb in ing
+            .status
+            .as_ref()
+            .and_then(|s| s.load_balancer.as_ref())
+            .and_then(|l| l.ingress.as_ref())
+            .into_iter()
+            .flatten()
+        {
+            if let Some(h) = lb.hostname.as_deref().filter(|h| !h.is_empty()) {
+                out.push(h.to_string());
+            }
+        }
+    }
+    out.extend(
+        gateway_addresses(snapshot, ns, host)
+            .filter(|a| is_hostname_address(a))
+            .map(|a| a.value.clone()),
+    );
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listener_hostnames_cover_their_names() {
+        for (pattern, host, want) in [
+            ("shop.example.com", "shop.example.com", true),
+            ("shop.example.com", "SHOP.example.com", true),
+            ("*.example.com", "shop.example.com", true),
+            ("*.example.com", "a.b.example.com", true),
+            ("*.example.com", "example.com", false),
+            ("*.example.com", "badexample.com", false),
+        ] {
+            assert_eq!(hostname_covers(pattern, host), want, "{pattern} {host}");
+        }
+    }
+
+    #[test]
+    fn gateway_and_hostname_load_balancers_are_known() {
+        let snapshot = Snapshot {
+            gateways: vec![
+                serde_json::from_value(serde_json::json!({
+                    "metadata": {"name": "public", "namespace": "web"},
+                    "spec": {"listeners": [{"name": "http", "port": 80, "protocol": "HTTP", "hostname": "*.example.com"}]},
+                    "status": {"addresses": [{"type": "IPAddress", "value": "203.0.113.20"},
+                                             {"type": "Hostname", "value": "gw.elb.amazonaws.com"}]}}))
+                .unwrap(),
+            ],
+            ingresses: vec![
+                serde_json::from_value(serde_json::json!({
+                    "metadata": {"name": "app", "namespace": "web"},
+                    "spec": {"rules": [{"host": "shop.example.com"}]},
+                    "status": {"loadBalancer": {"ingress": [{"hostname": "a1b2.elb.eu-west-1.amazonaws.com"}]}}}))
+                .unwrap(),
+            ],
+            ..Snapshot::default()
+        };
+        assert_eq!(
+            ingress_addresses(&snapshot, "web", "shop.example.com"),
+            ["203.0.113.20".parse::<IpAddr>().unwrap()]
+        );
+        assert_eq!(
+            load_balancer_names(&snapshot, "web", "shop.example.com"),
+            ["a1b2.elb.eu-west-1.amazonaws.com", "gw.elb.amazonaws.com"]
+        );
+        assert!(ingress_addresses(&snapshot, "other", "shop.example.com").is_empty());
+    }
 }

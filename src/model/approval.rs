@@ -77,8 +77,8 @@ pub fn condition(verdict: Verdict, reason: &str, message: &str, now: Timestamp) 
     })
 }
 
-/// Sets `cond` in `request`'s status the way cert-manager's `SetCertificateRequestCondition`
-/// does: replacing a condition of the same type in place (keeping its transition time when
+/// Sets `cond` in an object's status (a CertificateRequest's approval, a Certificate's
+/// Issuing trigger) the way cert-manager's `Set…Condition` helpers do: replacing a condition of the same type in place (keeping its transition time when
 /// the status is unchanged) or appending it, and touching nothing else.
 pub fn set_condition(request: &mut Value, mut cond: Value) {
     let Some(root) = request.as_object_mut() else {

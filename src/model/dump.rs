@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use std::io::Write;
 
 use super::snapshot::{
-    EVENTS, ObjectSink, RawSnapshot, SECRETS, Scope, Unreadable, in_scope, kind_of,
+    DEPLOYMENTS, EVENTS, ObjectSink, RawSnapshot, SECRETS, Scope, Unreadable, in_scope, kind_of,
 };
 
 /// Secret data keys a dump keeps: certificates are public; everything else may be a key.
@@ -134,6 +134,46 @@ fn scrub(v: &mut Value, is_secret: bool) {
                 );
             }
         }
+    }
+}
+
+/// Containers reduced to their name and image: `env`, `envFrom`, `args` and `command` may
+/// hold credentials (a DNS provider token, a proxy password) and nothing certdoctor reads
+/// needs them.
+fn containers_only_images(spec: &mut serde_json::Map<String, Value>) {
+    for key in ["containers", "initContainers"] {
+        if let Some(Value::Array(cs)) = spec.get_mut(key) {
+            for c in cs.iter_mut() {
+                if let Value::Object(c) = c {
+                    c.retain(|k, _| k == "name" || k == "image");
+                }
+            }
+        }
+    }
+    spec.retain(|k, _| {
+        matches!(
+            k.as_str(),
+            "containers" | "initContainers" | "volumes" | "nodeName"
+        )
+    });
+}
+
+/// Pods keep only metadata, container names and images, volumes and status; Deployments only
+/// their replicas, selector and the same of their Pod template.
+fn scrub_workload(v: &mut Value, is_deployment: bool) {
+    let Some(obj) = v.as_object_mut() else { return };
+    if is_deployment {
+        if let Some(Value::Object(spec)) = obj.get_mut("spec") {
+            spec.retain(|k, _| matches!(k.as_str(), "replicas" | "selector" | "template"));
+            if let Some(Value::Object(t)) = spec.get_mut("template") {
+                t.retain(|k, _| k == "metadata" || k == "spec");
+                if let Some(Value::Object(ps)) = t.get_mut("spec") {
+                    containers_only_images(ps);
+                }
+            }
+        }
+    } else if let Some(Value::Object(spec)) = obj.get_mut("spec") {
+        containers_only_images(spec);
     }
 }
 
@@ -270,6 +310,9 @@ impl<W: Write> ObjectSink for DumpWriter<W> {
             return;
         }
         scrub(&mut v, *info == SECRETS);
+        if info.kind == "Pod" || *info == DEPLOYMENTS {
+            scrub_workload(&mut v, *info == DEPLOYMENTS);
+        }
         if *info == EVENTS {
             let Some(uid) = involved_uid(&v) else { return };
             if self.uids.contains(uid) {
@@ -302,6 +345,9 @@ pub fn build(raw: RawSnapshot, scope: &Scope) -> Value {
             continue;
         }
         scrub(&mut v, *info == SECRETS);
+        if info.kind == "Pod" || *info == DEPLOYMENTS {
+            scrub_workload(&mut v, *info == DEPLOYMENTS);
+        }
         if *info == EVENTS {
             events.push(v);
         } else {
@@ -353,6 +399,38 @@ mod tests {
             item["metadata"]["annotations"][REMOVED_KEYS_ANNOTATION],
             "keystore.p12,tls.key"
         );
+    }
+
+    #[test]
+    fn pods_and_deployments_keep_images_and_lose_env() {
+        let container = json!({"name": "c", "image": "quay.io/jetstack/cert-manager-controller:v1.19.1",
+            "env": [{"name": "AWS_SECRET_ACCESS_KEY", "value": "hunter2"}],
+            "envFrom": [{"secretRef": {"name": "creds"}}], "args": ["--token=hunter2"]});
+        let raw = RawSnapshot {
+            objects: vec![
+                json!({"apiVersion": "v1", "kind": "Pod",
+                       "metadata": {"name": "p", "namespace": "cert-manager",
+                                    "labels": {"app.kubernetes.io/component": "controller", "app.kubernetes.io/name": "cert-manager"}},
+                       "spec": {"containers": [container.clone()], "serviceAccountName": "x",
+                                "volumes": [{"name": "v", "secret": {"secretName": "s"}}]},
+                       "status": {"phase": "Running"}}),
+                json!({"apiVersion": "apps/v1", "kind": "Deployment",
+                       "metadata": {"name": "d", "namespace": "cert-manager",
+                                    "labels": {"app.kubernetes.io/component": "controller", "app.kubernetes.io/name": "cert-manager"}},
+                       "spec": {"replicas": 1, "template": {"spec": {"containers": [container]}}},
+                       "status": {"availableReplicas": 1}}),
+            ],
+            unreadable: vec![],
+        };
+        let doc = build(raw, &Scope::default());
+        let text = doc.to_string();
+        assert!(
+            !text.contains("hunter2") && !text.contains("creds"),
+            "{text}"
+        );
+        assert!(text.contains("cert-manager-controller:v1.19.1") && text.contains("secretName"));
+        assert_eq!(doc["items"][0]["status"]["phase"], "Running");
+        assert_eq!(doc["items"][1]["spec"]["replicas"], 1);
     }
 
     #[test]

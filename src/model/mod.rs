@@ -7,7 +7,9 @@
 pub mod api_check;
 pub mod approval;
 pub mod chain;
+pub mod controlplane;
 pub mod dump;
+pub mod gateway;
 pub mod observation;
 pub mod renewal;
 pub mod selector;

@@ -67,6 +67,23 @@ pub struct CaaProbe {
     pub key: CaaKey,
 }
 
+/// Which Certificate and host a TLS observation belongs to: two Certificates may share a
+/// host (one of them is then not the one served), and each is judged against its own Secret.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TlsKey {
+    /// The Certificate's uid (`namespace/name` when the object has none).
+    pub certificate: String,
+    /// The host connected to (SNI), lower-case, never a wildcard.
+    pub host: String,
+}
+
+/// One TLS handshake to make at every address of `key.host`, port 443, SNI = the host.
+#[derive(Debug, Clone)]
+pub struct TlsProbe {
+    /// The Certificate and host it serves.
+    pub key: TlsKey,
+}
+
 /// What to probe. Built purely by `diagnose::plan`; run by `probe::run`.
 #[derive(Debug, Default, Clone)]
 pub struct Plan {
@@ -76,13 +93,37 @@ pub struct Plan {
     pub dns: Vec<DnsProbe>,
     /// CAA walks.
     pub caa: Vec<CaaProbe>,
+    /// TLS handshakes on 443 (what clients are served).
+    pub tls: Vec<TlsProbe>,
 }
 
 impl Plan {
     /// Nothing to probe.
     pub fn is_empty(&self) -> bool {
-        self.http.is_empty() && self.dns.is_empty() && self.caa.is_empty()
+        self.http.is_empty() && self.dns.is_empty() && self.caa.is_empty() && self.tls.is_empty()
     }
+}
+
+/// One TLS handshake at one address: the chain the server presented (DER, leaf first, as
+/// sent), or why there was none (refused, timed out, not TLS).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handshake {
+    /// The address connected to (`ip:port`).
+    pub address: String,
+    /// The presented certificates, or the error.
+    pub result: Result<Vec<Vec<u8>>, String>,
+}
+
+/// Everything the TLS probe saw for one host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsObservation {
+    /// The addresses the name resolved to, or why it did not resolve (empty with
+    /// `--connect-to`).
+    pub resolved: Result<Vec<IpAddr>, String>,
+    /// `--connect-to` target used instead of DNS, if any.
+    pub connect_to: Option<String>,
+    /// One handshake per address, IPv6 first.
+    pub handshakes: Vec<Handshake>,
 }
 
 /// The CAA walk for one name: each name queried from the name up to the TLD, with its
@@ -99,6 +140,8 @@ pub struct Observations {
     pub dns: HashMap<ChallengeKey, Dns01Observation>,
     /// CAA walks per Certificate and name.
     pub caa: HashMap<CaaKey, CaaLookups>,
+    /// TLS handshakes per Certificate and host.
+    pub tls: HashMap<TlsKey, TlsObservation>,
     /// What the machine the probes ran on can reach.
     pub probe_host: ProbeHost,
 }

@@ -7,11 +7,17 @@
 
 use std::fmt;
 
-use k8s_openapi::api::core::v1::{Event, Secret};
-use k8s_openapi::api::networking::v1::Ingress;
+use k8s_openapi::api::admissionregistration::v1::{
+    MutatingWebhookConfiguration, ValidatingWebhookConfiguration,
+};
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::coordination::v1::Lease;
+use k8s_openapi::api::core::v1::{Event, Pod, Secret, Service};
+use k8s_openapi::api::networking::v1::{Ingress, IngressClass};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::gateway::{Gateway, HttpRoute};
 use super::selector::LabelSelector;
 use super::types::{Certificate, CertificateRequest, Challenge, ClusterIssuer, Issuer, Order};
 
@@ -30,6 +36,16 @@ pub struct KindInfo {
     pub namespaced: bool,
     /// Field selector the LIST uses (e.g. only TLS Secrets).
     pub field_selector: Option<&'static str>,
+    /// Label selector the LIST uses (e.g. only cert-manager's own Pods); it also decides
+    /// which entry of [`KINDS`] an object of a kind listed twice belongs to.
+    pub label_selector: Option<&'static str>,
+    /// Listed in every namespace whatever the scope (cert-manager's own Deployments run in
+    /// their namespace, not the user's).
+    pub all_namespaces: bool,
+    /// Read for the machine around the Certificates (control plane, Gateway API, solver
+    /// resources): when it cannot be read, the check that needs it is skipped with one note
+    /// and nothing else changes.
+    pub optional: bool,
 }
 
 impl KindInfo {
@@ -40,6 +56,26 @@ impl KindInfo {
         } else {
             format!("{}/{}", self.group, self.version)
         }
+    }
+
+    /// The kind as reports name it; a kind listed twice carries its label selector
+    /// (`Pod (acme.cert-manager.io/http01-solver=true)`), so "which Pods could not be read" is
+    /// never ambiguous.
+    pub fn name(&self) -> String {
+        let twice = KINDS
+            .iter()
+            .filter(|k| k.kind == self.kind && k.group == self.group)
+            .count()
+            > 1;
+        match self.label_selector {
+            Some(sel) if twice => format!("{} ({sel})", self.kind),
+            _ => self.kind.to_string(),
+        }
+    }
+
+    /// True when `u` is this kind's failed LIST.
+    pub fn is(&self, u: &Unreadable) -> bool {
+        u.resource == self.qualified() && u.kind == self.name()
     }
 
     /// `plural.group` as kubectl and RBAC errors spell a resource (`certificates.cert-manager.io`).
@@ -65,6 +101,9 @@ const fn kind(
         plural,
         namespaced,
         field_selector: None,
+        label_selector: None,
+        all_namespaces: false,
+        optional: false,
     }
 }
 
@@ -96,9 +135,104 @@ pub const INGRESSES: KindInfo = kind("Ingress", "networking.k8s.io", "ingresses"
 /// Core Events; only those about the objects above are kept.
 pub const EVENTS: KindInfo = kind("Event", "", "events", true);
 
+/// The labels the Helm chart and the static manifests put on cert-manager's own
+/// Deployments and Pods (`app.kubernetes.io/component` and `app.kubernetes.io/name`).
+pub const CONTROL_PLANE_SELECTOR: &str = "app.kubernetes.io/component in (controller,webhook,cainjector),app.kubernetes.io/name in (cert-manager,webhook,cainjector)";
+/// The label cert-manager puts on every HTTP-01 solver resource (Pod, Service, Ingress,
+/// HTTPRoute).
+pub const SOLVER_LABEL: &str = "acme.cert-manager.io/http01-solver";
+/// [`SOLVER_LABEL`] as a selector.
+pub const SOLVER_SELECTOR: &str = "acme.cert-manager.io/http01-solver=true";
+/// Name of the controller's leader-election Lease.
+pub const LEASE_NAME: &str = "cert-manager-controller";
+/// Name of the webhook configurations the chart installs.
+pub const WEBHOOK_CONFIG_NAME: &str = "cert-manager-webhook";
+
+const fn control_plane(info: KindInfo) -> KindInfo {
+    KindInfo {
+        all_namespaces: true,
+        optional: true,
+        ..info
+    }
+}
+
+/// cert-manager's own Deployments (controller, webhook, cainjector), in any namespace.
+pub const DEPLOYMENTS: KindInfo = control_plane(KindInfo {
+    label_selector: Some(CONTROL_PLANE_SELECTOR),
+    ..kind("Deployment", "apps", "deployments", true)
+});
+/// cert-manager's own Pods, in any namespace.
+pub const CONTROL_PLANE_PODS: KindInfo = control_plane(KindInfo {
+    label_selector: Some(CONTROL_PLANE_SELECTOR),
+    ..kind("Pod", "", "pods", true)
+});
+/// The controller's leader-election Lease (in `kube-system` unless the chart moved it).
+pub const LEASES: KindInfo = control_plane(KindInfo {
+    field_selector: Some("metadata.name=cert-manager-controller"),
+    ..kind("Lease", "coordination.k8s.io", "leases", true)
+});
+/// The webhook's ValidatingWebhookConfiguration (is its caBundle injected?).
+pub const VALIDATING_WEBHOOKS: KindInfo = control_plane(KindInfo {
+    field_selector: Some("metadata.name=cert-manager-webhook"),
+    ..kind(
+        "ValidatingWebhookConfiguration",
+        "admissionregistration.k8s.io",
+        "validatingwebhookconfigurations",
+        false,
+    )
+});
+/// The webhook's MutatingWebhookConfiguration.
+pub const MUTATING_WEBHOOKS: KindInfo = control_plane(KindInfo {
+    field_selector: Some("metadata.name=cert-manager-webhook"),
+    ..kind(
+        "MutatingWebhookConfiguration",
+        "admissionregistration.k8s.io",
+        "mutatingwebhookconfigurations",
+        false,
+    )
+});
+/// HTTP-01 solver Pods, in scope.
+pub const SOLVER_PODS: KindInfo = KindInfo {
+    label_selector: Some(SOLVER_SELECTOR),
+    optional: true,
+    ..kind("Pod", "", "pods", true)
+};
+/// HTTP-01 solver Services, in scope.
+pub const SOLVER_SERVICES: KindInfo = KindInfo {
+    label_selector: Some(SOLVER_SELECTOR),
+    optional: true,
+    ..kind("Service", "", "services", true)
+};
+/// IngressClasses (which controller serves which class; the default one).
+pub const INGRESS_CLASSES: KindInfo = KindInfo {
+    optional: true,
+    ..kind("IngressClass", "networking.k8s.io", "ingressclasses", false)
+};
+/// Gateway API Gateways, the origin of gateway-shim Certificates.
+pub const GATEWAYS: KindInfo = KindInfo {
+    optional: true,
+    ..kind("Gateway", "gateway.networking.k8s.io", "gateways", true)
+};
+/// HTTP-01 solver HTTPRoutes (Gateway API solver), in scope.
+pub const HTTP_ROUTES: KindInfo = KindInfo {
+    label_selector: Some(SOLVER_SELECTOR),
+    optional: true,
+    ..kind("HTTPRoute", "gateway.networking.k8s.io", "httproutes", true)
+};
+
+/// The kinds of cert-manager's own health check.
+pub const CONTROL_PLANE_KINDS: [KindInfo; 5] = [
+    DEPLOYMENTS,
+    CONTROL_PLANE_PODS,
+    LEASES,
+    VALIDATING_WEBHOOKS,
+    MUTATING_WEBHOOKS,
+];
+
 /// Every kind a snapshot holds, in load order. Certificates come first: if they cannot be
-/// read, nothing else matters.
-pub const KINDS: [KindInfo; 9] = [
+/// read, nothing else matters. Pods are listed twice, each LIST label-selected: cert-manager's
+/// own (any namespace) and the HTTP-01 solver's (in scope).
+pub const KINDS: [KindInfo; 19] = [
     CERTIFICATES,
     CERTIFICATE_REQUESTS,
     ORDERS,
@@ -108,6 +242,16 @@ pub const KINDS: [KindInfo; 9] = [
     SECRETS,
     INGRESSES,
     EVENTS,
+    DEPLOYMENTS,
+    CONTROL_PLANE_PODS,
+    LEASES,
+    VALIDATING_WEBHOOKS,
+    MUTATING_WEBHOOKS,
+    SOLVER_PODS,
+    SOLVER_SERVICES,
+    INGRESS_CLASSES,
+    GATEWAYS,
+    HTTP_ROUTES,
 ];
 
 /// Something worth telling the user about the snapshot itself (a malformed object, a kind
@@ -138,6 +282,14 @@ pub struct Unreadable {
     pub reason: String,
     /// The `kubectl auth can-i` command that checks the missing permission.
     pub check: String,
+}
+
+impl Unreadable {
+    /// False for an optional kind whose API is not installed (a 404 on Gateways without the
+    /// Gateway API): no news, not worth a warning.
+    pub fn worth_warning(&self) -> bool {
+        !(self.reason.starts_with("404") && KINDS.iter().any(|k| k.optional && k.is(self)))
+    }
 }
 
 /// Objects as read, before typing: JSON values with `apiVersion` and `kind` set.
@@ -179,6 +331,29 @@ pub struct Snapshot {
     pub ingresses: Vec<Ingress>,
     /// Events in scope.
     pub events: Vec<Event>,
+    /// cert-manager's own Deployments.
+    pub deployments: Vec<Deployment>,
+    /// cert-manager's own Pods.
+    pub control_plane_pods: Vec<Pod>,
+    /// The controller's leader-election Lease.
+    pub leases: Vec<Lease>,
+    /// The webhook's ValidatingWebhookConfiguration.
+    pub validating_webhooks: Vec<ValidatingWebhookConfiguration>,
+    /// The webhook's MutatingWebhookConfiguration.
+    pub mutating_webhooks: Vec<MutatingWebhookConfiguration>,
+    /// HTTP-01 solver Pods in scope.
+    pub solver_pods: Vec<Pod>,
+    /// HTTP-01 solver Services in scope.
+    pub solver_services: Vec<Service>,
+    /// Every IngressClass.
+    pub ingress_classes: Vec<IngressClass>,
+    /// Gateways in scope.
+    pub gateways: Vec<Gateway>,
+    /// HTTP-01 solver HTTPRoutes in scope.
+    pub http_routes: Vec<HttpRoute>,
+    /// Optional kinds that could not be read: the check needing them is skipped (one note
+    /// says so), and they are not in [`Snapshot::unreadable`].
+    pub skipped: Vec<Unreadable>,
     /// Malformed objects and other warnings.
     pub notes: Vec<Note>,
     /// Kinds that could not be read (RBAC, errors).
@@ -205,11 +380,18 @@ fn object_label(v: &Value, kind: &str) -> String {
 }
 
 /// The kind entry for an object's `apiVersion` and `kind`, if certdoctor reads that kind.
+/// A kind listed twice (Pods) goes to the entry whose label selector matches it.
 pub fn kind_of(v: &Value) -> Option<&'static KindInfo> {
     let kind = v.get("kind")?.as_str()?;
     let api_version = v.get("apiVersion")?.as_str()?;
     let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
-    KINDS.iter().find(|k| k.kind == kind && k.group == group)
+    KINDS.iter().find(|k| {
+        k.kind == kind
+            && k.group == group
+            && k.label_selector.is_none_or(|sel| {
+                LabelSelector::parse(sel).is_ok_and(|sel| sel.matches(&labels_of(v)))
+            })
+    })
 }
 
 fn push_typed<T: serde::de::DeserializeOwned>(
@@ -280,6 +462,7 @@ fn labels_of(v: &Value) -> Vec<(String, String)> {
 /// same rule filters dump files and `dump` output, so both agree with a live LIST.
 pub fn in_scope(v: &Value, info: &KindInfo, scope: &Scope) -> bool {
     if info.namespaced
+        && !info.all_namespaces
         && let Some(ns) = &scope.namespace
         && namespace_of(v) != Some(ns.as_str())
     {
@@ -311,19 +494,6 @@ impl ObjectSink for RawSnapshot {
         self.unreadable.push(u);
     }
 }
-
-/// Kinds whose Events certdoctor shows: Events about anything else (Pods, Nodes) are
-/// dropped as they arrive.
-const EVENT_KINDS: [&str; 8] = [
-    "Certificate",
-    "CertificateRequest",
-    "Order",
-    "Challenge",
-    "Issuer",
-    "ClusterIssuer",
-    "Secret",
-    "Ingress",
-];
 
 /// Removes what no report reads and what can be large: `managedFields` and the
 /// last-applied-configuration annotation (which can hold the whole object again).
@@ -357,14 +527,19 @@ impl SnapshotBuilder {
         }
     }
 
-    /// Whether Events are wanted (a loader may then skip listing them).
-    pub fn wants_events(&self) -> bool {
-        self.events
-    }
-
-    /// The typed snapshot.
+    /// The typed snapshot. Optional kinds that could not be read become skipped checks
+    /// (one note each), the others stay unreadable.
     pub fn finish(self) -> Snapshot {
-        self.snapshot
+        let mut s = self.snapshot;
+        let (skipped, unreadable): (Vec<_>, Vec<_>) = std::mem::take(&mut s.unreadable)
+            .into_iter()
+            .partition(|u| KINDS.iter().any(|k| k.optional && k.is(u)));
+        s.unreadable = unreadable;
+        let mut notes = skipped_notes(&skipped);
+        notes.append(&mut s.notes);
+        s.notes = notes;
+        s.skipped = skipped;
+        s
     }
 }
 
@@ -378,7 +553,8 @@ impl ObjectSink for SnapshotBuilder {
         let Some(info) = kind_of(&v) else { return };
         if *info == EVENTS {
             let about = v.pointer("/involvedObject/kind").and_then(Value::as_str);
-            if !self.events || about.is_some_and(|k| !EVENT_KINDS.contains(&k)) {
+            // Events about kinds certdoctor does not read (Nodes, ReplicaSets) are dropped.
+            if !self.events || about.is_some_and(|k| !KINDS.iter().any(|i| i.kind == k)) {
                 return;
             }
         }
@@ -419,6 +595,20 @@ impl ObjectSink for SnapshotBuilder {
             "Secret" => push_typed(v, info.kind, &mut s.secrets, n),
             "Ingress" => push_typed(v, info.kind, &mut s.ingresses, n),
             "Event" => push_typed(v, info.kind, &mut s.events, n),
+            "Deployment" => push_typed(v, info.kind, &mut s.deployments, n),
+            "Pod" if *info == SOLVER_PODS => push_typed(v, info.kind, &mut s.solver_pods, n),
+            "Pod" => push_typed(v, info.kind, &mut s.control_plane_pods, n),
+            "Lease" => push_typed(v, info.kind, &mut s.leases, n),
+            "ValidatingWebhookConfiguration" => {
+                push_typed(v, info.kind, &mut s.validating_webhooks, n);
+            }
+            "MutatingWebhookConfiguration" => {
+                push_typed(v, info.kind, &mut s.mutating_webhooks, n);
+            }
+            "Service" => push_typed(v, info.kind, &mut s.solver_services, n),
+            "IngressClass" => push_typed(v, info.kind, &mut s.ingress_classes, n),
+            "Gateway" => push_typed(v, info.kind, &mut s.gateways, n),
+            "HTTPRoute" => push_typed(v, info.kind, &mut s.http_routes, n),
             _ => {}
         }
     }
@@ -449,8 +639,61 @@ impl Snapshot {
     pub fn is_unreadable(&self, info: &KindInfo) -> bool {
         self.unreadable
             .iter()
-            .any(|u| u.resource == info.qualified())
+            .chain(&self.skipped)
+            .any(|u| info.is(u))
     }
+
+    /// True when every kind of cert-manager's own health check was read.
+    pub fn control_plane_readable(&self) -> bool {
+        !CONTROL_PLANE_KINDS.iter().any(|k| self.is_unreadable(k))
+    }
+}
+
+/// One note per check skipped because an optional kind could not be read. A kind whose API
+/// is not installed (404: no Gateway API) is no news and gets no note.
+fn skipped_notes(skipped: &[Unreadable]) -> Vec<Note> {
+    let mut notes = Vec::new();
+    let group = |kinds: &[KindInfo]| -> Vec<&Unreadable> {
+        skipped
+            .iter()
+            .filter(|u| kinds.iter().any(|k| k.is(u)))
+            .filter(|u| !u.reason.starts_with("404"))
+            .collect()
+    };
+    let checks: [(&str, Vec<&Unreadable>, &str); 3] = [
+        (
+            "cert-manager control plane",
+            group(&CONTROL_PLANE_KINDS),
+            "the control-plane check (controller, webhook, cainjector) was skipped",
+        ),
+        (
+            "HTTP-01 solver resources",
+            group(&[SOLVER_PODS, SOLVER_SERVICES, INGRESS_CLASSES, HTTP_ROUTES]),
+            "the solver's Pods, Services, IngressClasses and HTTPRoutes were not checked",
+        ),
+        (
+            "Gateways",
+            group(&[GATEWAYS]),
+            "Gateways without a Certificate were not looked for",
+        ),
+    ];
+    for (subject, missing, what) in checks {
+        if missing.is_empty() {
+            continue;
+        }
+        let mut resources: Vec<&str> = missing.iter().map(|u| u.resource.as_str()).collect();
+        resources.dedup();
+        let checks: Vec<&str> = missing.iter().map(|u| u.check.as_str()).collect();
+        notes.push(Note {
+            subject: subject.to_string(),
+            message: format!(
+                "cannot read {}: {what} (check with `{}`)",
+                resources.join(", "),
+                checks.join("`, `")
+            ),
+        });
+    }
+    notes
 }
 
 #[cfg(test)]

@@ -137,6 +137,13 @@ pub fn expiry_warning_window(lifetime: SignedDuration) -> SignedDuration {
     std::cmp::max(lifetime / 3, SignedDuration::from_hours(7 * 24))
 }
 
+/// A wait cert-manager chose (v1.21 `waitInsteadOfSelfCheck`: `Waiting 1m0s before accepting
+/// the challenge without self-check`), not a failing check.
+pub fn is_deliberate_wait(reason: &str) -> bool {
+    let r = reason.to_ascii_lowercase();
+    r.starts_with("waiting ") && r.contains(" before accepting")
+}
+
 fn challenge_done(ch: &Challenge) -> bool {
     ch.status.as_ref().and_then(|s| s.state.as_deref()) == Some("valid")
 }
@@ -263,10 +270,11 @@ fn blocked(chain: &Chain) -> Option<Stage> {
         let state = st.and_then(|s| s.state.as_deref()).unwrap_or("");
         let failed = matches!(state, "invalid" | "errored" | "expired");
         let label = challenge_label(ch);
-        // A pending challenge is only stuck once the self-check reports why it waits.
+        // A pending challenge is only stuck once the self-check reports why it waits; a
+        // `waitInsteadOfSelfCheck` wait (`Waiting 1m0s before accepting …`) is progress.
         let has_reason = st
             .and_then(|s| s.reason.as_deref())
-            .is_some_and(|r| !r.is_empty());
+            .is_some_and(|r| !r.is_empty() && !is_deliberate_wait(r));
         return Some(stage(
             if failed || has_reason {
                 Phase::Stuck
@@ -379,6 +387,16 @@ fn not_ready(chain: &Chain) -> Stage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chosen_wait_is_progress_and_a_self_check_is_not() {
+        assert!(is_deliberate_wait(
+            "Waiting 1m0s before accepting the challenge without self-check"
+        ));
+        assert!(!is_deliberate_wait(
+            "Waiting for HTTP-01 challenge propagation: wrong status code '404', expected '200'"
+        ));
+    }
 
     #[test]
     fn the_expiry_warning_window_is_a_third_of_the_lifetime_but_at_least_a_week() {

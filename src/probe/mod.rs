@@ -8,6 +8,7 @@
 
 pub mod dns;
 pub mod http;
+pub mod tls;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -17,8 +18,8 @@ use futures::stream::{self, StreamExt};
 
 use crate::model::observation::FetchEnd;
 use crate::model::observation::{
-    CaaLookups, ChallengeKey, Dns01Observation, DnsProbe, Http01Observation, HttpProbe, NsAnswer,
-    Observations, Plan, ProbeHost,
+    CaaLookups, ChallengeKey, Dns01Observation, DnsProbe, Handshake, Http01Observation, HttpProbe,
+    NsAnswer, Observations, Plan, ProbeHost, TlsObservation,
 };
 
 /// `--connect-to HOST:PORT:ADDR:PORT`.
@@ -33,7 +34,7 @@ pub struct ConnectTo {
 }
 
 /// Validated probe options (built from `diagnose`'s flags by `cli::convert`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProbeOptions {
     /// Recursive resolvers (empty = the system's).
     pub nameservers: Vec<SocketAddr>,
@@ -47,6 +48,8 @@ pub struct ProbeOptions {
     pub dns_port: u16,
     /// Port HTTP-01 fetches connect to on resolved addresses (80 in real life).
     pub http_port: u16,
+    /// Port TLS handshakes for port 443 connect to on resolved addresses (443 in real life).
+    pub https_port: u16,
 }
 
 impl ProbeOptions {
@@ -203,6 +206,70 @@ async fn probe_dns(
     o
 }
 
+/// Handshakes with every address of `host` (at most [`ADDRESSES_PER_FAMILY`] per family,
+/// IPv6 first), or with the `--connect-to` target for `host:port`. Port 443 on resolved
+/// addresses becomes `opts.https_port` (the test seam).
+async fn probe_tls(
+    host: &str,
+    port: u16,
+    opts: &ProbeOptions,
+    res: Result<&dns::Dns, &String>,
+) -> TlsObservation {
+    let connect_to = opts.connect_to(host, port);
+    let port_on_address = if port == 443 { opts.https_port } else { port };
+    let (resolved, targets): (Result<Vec<IpAddr>, String>, Vec<SocketAddr>) = match connect_to {
+        Some(to) => (Ok(vec![]), vec![to]),
+        None => match host.trim_matches(['[', ']']).parse::<IpAddr>() {
+            Ok(ip) => (Ok(vec![ip]), vec![SocketAddr::new(ip, port_on_address)]),
+            Err(_) => {
+                let (a, aaaa) = match res {
+                    Ok(r) => dns::addresses(r, host).await,
+                    Err(e) => (Err(e.clone()), Err(e.clone())),
+                };
+                let resolved = match (a, aaaa) {
+                    (Err(e), Err(_)) => Err(e),
+                    (a, aaaa) => {
+                        let v6 = aaaa
+                            .unwrap_or_default()
+                            .into_iter()
+                            .take(ADDRESSES_PER_FAMILY);
+                        let v4 = a.unwrap_or_default().into_iter().take(ADDRESSES_PER_FAMILY);
+                        Ok(v6.chain(v4).collect::<Vec<_>>())
+                    }
+                };
+                let targets = resolved
+                    .iter()
+                    .flatten()
+                    .map(|ip| SocketAddr::new(*ip, port_on_address))
+                    .collect();
+                (resolved, targets)
+            }
+        },
+    };
+    let mut handshakes = Vec::new();
+    for target in targets {
+        let result = tls::handshake(target, host, opts.timeout)
+            .await
+            .map_err(|why| own_failure(target.ip(), why));
+        handshakes.push(Handshake {
+            address: target.to_string(),
+            result,
+        });
+    }
+    TlsObservation {
+        resolved,
+        connect_to: connect_to.map(|c| c.to_string()),
+        handshakes,
+    }
+}
+
+/// What a server presents at `host:port` (`inspect url`): resolved with `opts.nameservers`
+/// or the system's resolver, `--connect-to` applied, one handshake per address.
+pub async fn presented(host: &str, port: u16, opts: &ProbeOptions) -> TlsObservation {
+    let resolver = dns::recursive(&opts.nameservers, opts.timeout);
+    probe_tls(host, port, opts, resolver.as_ref()).await
+}
+
 async fn probe_caa(name: &str, res: Result<&dns::Dns, &String>) -> CaaLookups {
     match res {
         Ok(r) => dns::caa_walk(r, name).await,
@@ -215,12 +282,15 @@ enum Job<'a> {
     Dns(&'a DnsProbe),
     /// One CAA walk per distinct name, whatever number of Certificates share it.
     Caa(&'a str),
+    /// One set of TLS handshakes per distinct host.
+    Tls(&'a str),
 }
 
 enum Seen {
     Http(ChallengeKey, Http01Observation),
     Dns(ChallengeKey, Dns01Observation),
     Caa(String, CaaLookups),
+    Tls(String, TlsObservation),
 }
 
 /// Runs the plan with at most `opts.concurrency` probes in flight, and files each
@@ -231,12 +301,16 @@ pub async fn run(plan: &Plan, opts: &ProbeOptions) -> Observations {
     let mut caa_names: Vec<&str> = plan.caa.iter().map(|c| c.key.name.as_str()).collect();
     caa_names.sort_unstable();
     caa_names.dedup();
+    let mut tls_hosts: Vec<&str> = plan.tls.iter().map(|t| t.key.host.as_str()).collect();
+    tls_hosts.sort_unstable();
+    tls_hosts.dedup();
     let jobs: Vec<Job> = plan
         .http
         .iter()
         .map(Job::Http)
         .chain(plan.dns.iter().map(Job::Dns))
         .chain(caa_names.into_iter().map(Job::Caa))
+        .chain(tls_hosts.into_iter().map(Job::Tls))
         .collect();
     let total = jobs.len();
     let progress = indicatif::ProgressBar::new(total as u64);
@@ -253,6 +327,9 @@ pub async fn run(plan: &Plan, opts: &ProbeOptions) -> Observations {
                 Job::Http(t) => Seen::Http(t.key.clone(), probe_http(t, opts, res).await),
                 Job::Dns(t) => Seen::Dns(t.key.clone(), probe_dns(t, opts, res).await),
                 Job::Caa(name) => Seen::Caa(name.to_string(), probe_caa(name, res).await),
+                Job::Tls(host) => {
+                    Seen::Tls(host.to_string(), probe_tls(host, 443, opts, res).await)
+                }
             };
             progress.inc(1);
             out
@@ -269,6 +346,7 @@ pub async fn run(plan: &Plan, opts: &ProbeOptions) -> Observations {
         ..Observations::default()
     };
     let mut caa: HashMap<String, CaaLookups> = HashMap::new();
+    let mut tls: HashMap<String, TlsObservation> = HashMap::new();
     for s in seen {
         match s {
             Seen::Http(k, o) => {
@@ -280,6 +358,14 @@ pub async fn run(plan: &Plan, opts: &ProbeOptions) -> Observations {
             Seen::Caa(name, o) => {
                 caa.insert(name, o);
             }
+            Seen::Tls(host, o) => {
+                tls.insert(host, o);
+            }
+        }
+    }
+    for t in &plan.tls {
+        if let Some(o) = tls.get(&t.key.host) {
+            obs.tls.insert(t.key.clone(), o.clone());
         }
     }
     for c in &plan.caa {

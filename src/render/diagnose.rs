@@ -177,6 +177,20 @@ pub fn block(
     p: Paint,
 ) -> io::Result<()> {
     let Some(b) = lead(out, c, width, p)? else {
+        // Healthy: the proof that clients get the Secret's certificate, one line per address.
+        for f in c
+            .findings
+            .iter()
+            .filter(|f| f.code == crate::findings::Code::ServedCertMatches)
+        {
+            writeln!(
+                out,
+                "  {:<w$}{}",
+                "served:",
+                clean(&f.message),
+                w = LABEL - 2
+            )?;
+        }
         return Ok(());
     };
     writeln!(
@@ -203,7 +217,7 @@ pub fn block(
 
 /// Writes the walk of one certificate as a tree, each finding whole under its step.
 pub fn tree(out: &mut dyn Write, c: &CertificateDiagnosis, p: Paint) -> io::Result<()> {
-    for step in &c.path {
+    for (n, step) in c.path.iter().enumerate() {
         let mark = match step.state {
             StepState::Ok => p.green("✓"),
             StepState::Failed => p.red("✗"),
@@ -217,9 +231,30 @@ pub fn tree(out: &mut dyn Write, c: &CertificateDiagnosis, p: Paint) -> io::Resu
             clean(&step.name),
             clean(&step.summary)
         )?;
+        if n == 0
+            && let Some(r) = &c.renewal
+        {
+            writeln!(out, "      renewal: {}", clean(r))?;
+        }
         for &i in &step.findings {
             findings::finding(out, &c.findings[i], 6, p)?;
         }
+    }
+    Ok(())
+}
+
+/// The lines about cert-manager itself and the origins without a Certificate, before the
+/// Certificates.
+fn machine(out: &mut dyn Write, report: &DiagnoseReport, p: Paint) -> io::Result<()> {
+    let m = &report.machine;
+    if let Some(cm) = &m.cert_manager {
+        writeln!(out, "{}", p.dim(&clean(&cm.headline())))?;
+    }
+    for f in m.control_plane.iter().chain(&m.origins) {
+        findings::finding(out, f, 0, p)?;
+    }
+    if m.cert_manager.is_some() || !m.control_plane.is_empty() || !m.origins.is_empty() {
+        writeln!(out)?;
     }
     Ok(())
 }
@@ -240,6 +275,7 @@ pub fn text(
     opts: TextOptions,
     p: Paint,
 ) -> io::Result<()> {
+    machine(out, report, p)?;
     for (n, c) in report.certificates.iter().enumerate() {
         let after_block = n > 0 && !report.certificates[n - 1].healthy;
         if n > 0 && (opts.tree || !c.healthy || after_block) {

@@ -156,6 +156,35 @@ fn healthy_item(c: &CertificateDiagnosis) -> String {
     }
 }
 
+/// cert-manager itself and the origins without a Certificate, before the certificates.
+fn machine(out: &mut dyn Write, m: &crate::diagnose::MachineDiagnosis) -> io::Result<()> {
+    if let Some(cm) = &m.cert_manager {
+        writeln!(out)?;
+        writeln!(out, "{}", escape(&clean(&cm.headline())))?;
+    }
+    let findings: Vec<_> = m.control_plane.iter().chain(&m.origins).collect();
+    if findings.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    for f in findings {
+        let mark = if f.severity == Severity::Error {
+            "✗"
+        } else {
+            "!"
+        };
+        writeln!(
+            out,
+            "- {mark} **{}** {}: {}  \n  fix: {}",
+            f.code,
+            escape(&clean(&f.subject.to_string())),
+            escape(&clean(&f.message)),
+            escape(&clean(&f.remedy))
+        )?;
+    }
+    Ok(())
+}
+
 /// `diagnose -o markdown`.
 pub fn diagnose(out: &mut dyn Write, report: &DiagnoseReport) -> io::Result<()> {
     let total = report.certificates.len();
@@ -165,6 +194,7 @@ pub fn diagnose(out: &mut dyn Write, report: &DiagnoseReport) -> io::Result<()> 
         "## certdoctor diagnose: {unhealthy} of {total} certificate{} with errors",
         if total == 1 { "" } else { "s" }
     )?;
+    machine(out, &report.machine)?;
     for c in &report.certificates {
         if let Some(b) = Brief::of(c) {
             writeln!(out)?;
@@ -207,11 +237,26 @@ pub fn status_table(out: &mut dyn Write, report: &StatusReport, now: Timestamp) 
         report.certificates.len()
     )?;
     writeln!(out)?;
+    if let Some(cm) = &report.cert_manager {
+        writeln!(out, "{}", escape(&clean(&cm.headline())))?;
+        writeln!(out)?;
+    }
     writeln!(
         out,
         "| Namespace | Name | Ready | Secret | Issuer | Expires | Renewal | Stage |"
     )?;
     writeln!(out, "|---|---|---|---|---|---|---|---|")?;
+    for o in &report.origins {
+        writeln!(
+            out,
+            "| {} | {} | ✗ False | {} | {} | - | - | no Certificate ({}) |",
+            escape(&o.namespace),
+            escape(&format!("{}/{}", o.kind.to_ascii_lowercase(), o.name)),
+            escape(o.secret_name.as_deref().unwrap_or("-")),
+            escape(o.issuer.as_deref().unwrap_or("-")),
+            o.code
+        )?;
+    }
     for c in &report.certificates {
         let expires = ts(c.not_after.as_deref()).map_or("-".into(), |t| timefmt::expires(t, now));
         let renewal = ts(c.renewal_time.as_deref()).map_or("-".into(), |t| {

@@ -88,7 +88,33 @@ pub fn table(
     if width == Width::Wide {
         header.extend(["DNS NAMES", "REVISION", "AGE"]);
     }
+    if let Some(cm) = &report.cert_manager {
+        writeln!(out, "{}", p.dim(&clean(&cm.headline())))?;
+    }
     let mut t = super::kubectl_table(header);
+    for o in &report.origins {
+        let mut row = vec![];
+        if all_namespaces {
+            row.push(clean(&o.namespace));
+        }
+        row.push(clean(&format!(
+            "{}/{}",
+            o.kind.to_ascii_lowercase(),
+            o.name
+        )));
+        row.push(p.red("False"));
+        row.push(clean(o.secret_name.as_deref().unwrap_or("-")));
+        row.push(clean(o.issuer.as_deref().unwrap_or("-")));
+        row.push("-".into());
+        row.push("-".into());
+        row.push(p.red(&format!("no Certificate ({})", o.code)));
+        if width == Width::Wide {
+            row.push(clean(&o.entry));
+            row.push("-".into());
+            row.push("-".into());
+        }
+        t.add_row(row);
+    }
     for c in &report.certificates {
         let mut row = vec![];
         if all_namespaces {

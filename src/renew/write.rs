@@ -13,6 +13,7 @@ use super::{Decision, DryRun, RenewOptions, Renewal, State, decide, ns_name};
 use crate::cluster::client::Connection;
 use crate::cluster::load;
 use crate::error::CliError;
+use crate::model::approval::set_condition;
 use crate::model::snapshot::CERTIFICATES;
 use crate::timefmt;
 
@@ -37,26 +38,7 @@ pub fn set_trigger(obj: &mut Value, now: Timestamp) {
     if let Some(g) = generation {
         cond["observedGeneration"] = json!(g);
     }
-    let Some(root) = obj.as_object_mut() else {
-        return;
-    };
-    let status = root.entry("status").or_insert_with(|| json!({}));
-    if !status.is_object() {
-        *status = json!({});
-    }
-    let list = status
-        .as_object_mut()
-        .expect("status is an object")
-        .entry("conditions")
-        .or_insert_with(|| json!([]));
-    if !list.is_array() {
-        *list = json!([]);
-    }
-    let list = list.as_array_mut().expect("conditions is an array");
-    match list.iter_mut().find(|c| c["type"] == "Issuing") {
-        Some(existing) => *existing = cond,
-        None => list.push(cond),
-    }
+    set_condition(obj, cond);
 }
 
 fn forbidden(ns: &str, message: &str) -> CliError {

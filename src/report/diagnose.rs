@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::diagnose::{CertificateDiagnosis, Level, RootCause, StepState};
+use crate::diagnose::{CertificateDiagnosis, Level, MachineDiagnosis, RootCause, StepState};
 use crate::findings::{Code, Finding, Severity};
 use crate::model::snapshot::{Note, Unreadable};
 
@@ -21,6 +21,10 @@ pub struct DiagnoseReport {
     pub generated_at: String,
     /// What the probes were and where they ran from.
     pub probes: String,
+    /// cert-manager itself and the origins without a Certificate (`certManager`,
+    /// `controlPlane`, `origins`).
+    #[serde(flatten)]
+    pub machine: MachineDiagnosis,
     /// Unhealthy first, then by namespace and name.
     pub certificates: Vec<CertificateDiagnosis>,
     /// Malformed objects and similar.

@@ -25,12 +25,58 @@ pub struct StatusReport {
     pub kind: &'static str,
     /// The instant ages were computed at.
     pub generated_at: String,
+    /// cert-manager's version, where it runs and how its parts look; omitted when they
+    /// could not be read or were not found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cert_manager: Option<crate::model::controlplane::ControlPlane>,
     /// Certificates, not-ready first, then soonest expiry.
     pub certificates: Vec<CertificateReport>,
+    /// Ingress and Gateway entries annotated for cert-manager that have no Certificate: the
+    /// table's "no Certificate" rows. Empty for `status NAME` and with `-l`.
+    pub origins: Vec<OriginWithoutCertificate>,
     /// Objects skipped as malformed, and similar warnings.
     pub warnings: Vec<Note>,
     /// Kinds that could not be read, and the permission to check.
     pub unreadable: Vec<Unreadable>,
+}
+
+/// An Ingress or Gateway entry with no Certificate (a "no Certificate" row).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OriginWithoutCertificate {
+    /// `Ingress` or `Gateway`.
+    pub kind: String,
+    /// Namespace.
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+    /// The entry: `spec.tls[0] (shop.example.com)`, `spec.listeners[1]`.
+    pub entry: String,
+    /// The Secret the entry names, if any.
+    pub secret_name: Option<String>,
+    /// The issuer its annotation names, if any.
+    pub issuer: Option<String>,
+    /// `INGRESS_NO_CERTIFICATE`, `LEGACY_ANNOTATIONS` or `GATEWAY_NO_CERTIFICATE`.
+    pub code: crate::findings::Code,
+    /// Why, in a sentence.
+    pub message: String,
+}
+
+impl OriginWithoutCertificate {
+    /// The row of one origin problem.
+    pub fn of(p: &crate::diagnose::tree::origin::OriginProblem) -> OriginWithoutCertificate {
+        let s = &p.finding.subject;
+        OriginWithoutCertificate {
+            kind: s.kind.clone(),
+            namespace: s.namespace.clone().unwrap_or_default(),
+            name: s.name.clone(),
+            entry: s.part.clone().unwrap_or_default(),
+            secret_name: p.secret_name.clone(),
+            issuer: p.issuer.clone(),
+            code: p.finding.code,
+            message: p.finding.message.clone(),
+        }
+    }
 }
 
 /// An issuerRef with defaults applied.
@@ -284,6 +330,9 @@ pub struct CertificateReport {
     pub not_after: Option<String>,
     /// From status (RFC 3339).
     pub renewal_time: Option<String>,
+    /// When the next renewal is and which rule decides it, in one line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renewal: Option<String>,
     /// Last issued revision.
     pub revision: Option<i64>,
     /// Where issuance stands, one line.

@@ -16,8 +16,7 @@ use std::path::{Path, PathBuf};
 fn floor(module: &str) -> Option<u8> {
     Some(match module {
         "error" | "timefmt" | "sanitize" | "findings" => 1,
-        // `inspect` is `pki` under its old name, for as long as it exists.
-        "model" | "pki" | "inspect" => 2,
+        "model" | "pki" => 2,
         "cluster" | "probe" | "diagnose" | "renew" => 3,
         "report" => 4,
         "render" => 5,
@@ -36,7 +35,7 @@ fn allowed(from: &str, to: &str) -> bool {
     let io = |m: &str| matches!(m, "cluster" | "probe");
     match from {
         // Floor 2: floor 1; pki may use model's types.
-        "pki" | "inspect" => t == 1 || to == "model",
+        "pki" => t == 1 || to == "model",
         // Floor 3: floors 1–2; renew may use cluster. Nothing else sideways: cluster and probe
         // never import each other, diagnose (pure) neither of them, I/O never the pure tree.
         "renew" => t < 3 || to == "cluster",

@@ -418,7 +418,7 @@ fn the_text_report_says_where_the_probes_ran() {
         "{text}"
     );
     assert!(
-        text.contains("note: DNS, HTTP-01 and CAA probes ran from this machine"),
+        text.contains("note: DNS, HTTP-01, CAA and TLS probes ran from this machine"),
         "{text}"
     );
 }

@@ -44,8 +44,12 @@ fn request_count_does_not_grow_with_the_number_of_certificates() {
     assert_eq!(stdout(&out).lines().count(), 301);
 
     let (a, b) = (requests(&one.server), requests(&many.server));
-    // The table shows no Events, so `status` does not list them: one LIST per other kind.
-    assert_eq!(a.len(), 8, "one LIST per kind: {a:?}");
+    // The table shows no Events, so `status` does not list them.
+    assert_eq!(
+        a.len(),
+        18,
+        "one LIST per kind (Pods twice, label-selected), no Events: {a:?}"
+    );
     assert!(a.iter().all(|(_, p)| !p.ends_with("/events")), "{a:?}");
     assert_eq!(
         b.len(),
@@ -70,15 +74,56 @@ fn every_kind_is_listed_once_in_the_namespace_and_secrets_only_of_tls_type() {
         paths,
         [
             "/api/v1/namespaces/bulk/events",
+            "/api/v1/namespaces/bulk/pods",
             "/api/v1/namespaces/bulk/secrets",
+            "/api/v1/namespaces/bulk/services",
+            "/api/v1/pods",
             "/apis/acme.cert-manager.io/v1/namespaces/bulk/challenges",
             "/apis/acme.cert-manager.io/v1/namespaces/bulk/orders",
+            "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations",
+            "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations",
+            "/apis/apps/v1/deployments",
             "/apis/cert-manager.io/v1/clusterissuers",
             "/apis/cert-manager.io/v1/namespaces/bulk/certificaterequests",
             "/apis/cert-manager.io/v1/namespaces/bulk/certificates",
             "/apis/cert-manager.io/v1/namespaces/bulk/issuers",
+            "/apis/coordination.k8s.io/v1/leases",
+            "/apis/gateway.networking.k8s.io/v1/namespaces/bulk/gateways",
+            "/apis/gateway.networking.k8s.io/v1/namespaces/bulk/httproutes",
+            "/apis/networking.k8s.io/v1/ingressclasses",
             "/apis/networking.k8s.io/v1/namespaces/bulk/ingresses",
         ]
+    );
+    // cert-manager's own parts are read in every namespace, label-selected; the solver's in
+    // the namespace, label-selected too.
+    let param = |path: &str, p: &str| {
+        reqs.iter()
+            .find(|r| r.path == path)
+            .and_then(|r| r.param(p))
+    };
+    let control_plane = "app.kubernetes.io/component in (controller,webhook,cainjector),app.kubernetes.io/name in (cert-manager,webhook,cainjector)";
+    assert_eq!(
+        param("/apis/apps/v1/deployments", "labelSelector").as_deref(),
+        Some(control_plane)
+    );
+    assert_eq!(
+        param("/api/v1/pods", "labelSelector").as_deref(),
+        Some(control_plane)
+    );
+    for solver in [
+        "/api/v1/namespaces/bulk/pods",
+        "/api/v1/namespaces/bulk/services",
+        "/apis/gateway.networking.k8s.io/v1/namespaces/bulk/httproutes",
+    ] {
+        assert_eq!(
+            param(solver, "labelSelector").as_deref(),
+            Some("acme.cert-manager.io/http01-solver=true"),
+            "{solver}"
+        );
+    }
+    assert_eq!(
+        param("/apis/coordination.k8s.io/v1/leases", "fieldSelector").as_deref(),
+        Some("metadata.name=cert-manager-controller")
     );
     let secrets = reqs.iter().find(|r| r.path.ends_with("/secrets")).unwrap();
     assert_eq!(
@@ -262,7 +307,7 @@ fn as_impersonates_the_user_on_every_request() {
         .assert()
         .success();
     let reqs = cluster.server.requests();
-    assert_eq!(reqs.len(), 8);
+    assert_eq!(reqs.len(), 18);
     assert!(
         reqs.iter()
             .all(|r| r.impersonate.as_deref() == Some("jane@example.com")),

@@ -210,3 +210,29 @@ fn status_across_namespaces_adds_the_namespace_column() {
     assert!(!stdout(&one_ns).contains("NAMESPACE"));
     assert_eq!(stdout(&one_ns).lines().count(), 2);
 }
+
+#[test]
+fn status_and_diagnose_say_which_rule_decides_the_next_renewal() {
+    let out = offline("healthy.yaml", &["status", "web-tls", "-n", "production"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("Renewal:     next renewal 2026-")
+            && text.contains("when a third of the lifetime is left (cert-manager's default)"),
+        "{text}"
+    );
+    let out = offline(
+        "healthy.yaml",
+        &[
+            "diagnose",
+            "web-tls",
+            "-n",
+            "production",
+            "--offline",
+            "-o",
+            "json",
+        ],
+    );
+    let v = json_of(&out);
+    let line = v["certificates"][0]["renewal"].as_str().unwrap();
+    assert!(line.starts_with("next renewal "), "{line}");
+}

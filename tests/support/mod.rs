@@ -11,6 +11,7 @@ pub mod http01;
 pub mod objects;
 pub mod pki;
 pub mod report;
+pub mod tls;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

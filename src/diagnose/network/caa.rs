@@ -70,7 +70,7 @@ pub fn caa_findings(subject: &Subject, o: &CaaObservation) -> Vec<Finding> {
         match r {
             Err(e) => {
                 return vec![
-                    Finding::new(Code::CaaLookupFailed, Severity::Error, subject.clone(), format!("the CAA lookup for {name} failed ({e}); the CA refuses to issue when it cannot rule out CAA records"), "Make the nameservers answer CAA queries (NOERROR with no records is fine): SERVFAIL usually means broken DNSSEC, a timeout a firewall dropping unknown query types.")
+                    Finding::new(Code::CaaLookupFailed, Severity::Error, subject.clone(), format!("the CAA lookup for {name} failed ({e}); the CA refuses to issue when it cannot rule out CAA records"), remedy::CAA_LOOKUP_FAILED)
                         .reproduce(dig(name)),
                 ];
             }
@@ -286,4 +286,9 @@ mod tests {
             None
         );
     }
+}
+
+/// Remedies of this level, kept out of the control flow above.
+mod remedy {
+    pub const CAA_LOOKUP_FAILED: &str = "Make the nameservers answer CAA queries (NOERROR with no records is fine): SERVFAIL usually means broken DNSSEC, a timeout a firewall dropping unknown query types.";
 }

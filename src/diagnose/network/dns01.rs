@@ -24,10 +24,19 @@ pub fn dns01_findings(t: &Dns01Target, o: &Dns01Observation, host: ProbeHost) ->
     let mut out = Vec::new();
     let target = o.cnames.last().cloned().unwrap_or_else(|| o.fqdn.clone());
     if let Some(e) = &o.cname_error {
-        out.push(Finding::new(Code::Dns01CnameMismatch, Severity::Error, t.subject.clone(), format!("the CNAME chain at {} is broken: {e}", o.fqdn), "Fix the CNAME records at _acme-challenge so they end at a name that can hold the TXT record.").reproduce(format!("dig CNAME {}", o.fqdn)));
+        out.push(
+            Finding::new(
+                Code::Dns01CnameMismatch,
+                Severity::Error,
+                t.subject.clone(),
+                format!("the CNAME chain at {} is broken: {e}", o.fqdn),
+                remedy::DNS01_CNAME_MISMATCH,
+            )
+            .reproduce(format!("dig CNAME {}", o.fqdn)),
+        );
     } else if !o.cnames.is_empty() && !t.follow_cname {
         out.push(
-            Finding::new(Code::Dns01CnameMismatch, Severity::Error, t.subject.clone(), format!("{} is a CNAME to {target}, but the solver's cnameStrategy is not Follow: cert-manager writes the TXT at {} and checks {target}", o.fqdn, o.fqdn), "Set cnameStrategy: Follow on the dns01 solver (with credentials for the target zone), or remove the CNAME at _acme-challenge (beware of wildcard CNAMEs, which also match it).")
+            Finding::new(Code::Dns01CnameMismatch, Severity::Error, t.subject.clone(), format!("{} is a CNAME to {target}, but the solver's cnameStrategy is not Follow: cert-manager writes the TXT at {} and checks {target}", o.fqdn, o.fqdn), remedy::DNS01_CNAME_MISMATCH_2)
                 .evidence(format!("CNAME chain: {} → {}", o.fqdn, o.cnames.join(" → ")))
                 .reproduce(format!("dig CNAME {}", o.fqdn)),
         );
@@ -35,7 +44,16 @@ pub fn dns01_findings(t: &Dns01Target, o: &Dns01Observation, host: ProbeHost) ->
     let zone = match &o.zone {
         Ok(z) => z.clone(),
         Err(e) => {
-            out.push(Finding::new(Code::Dns01ZoneNotFound, Severity::Error, t.subject.clone(), format!("no zone (SOA) found for {target}: {e}"), "cert-manager cannot find where to write or check the record: check that the domain is delegated and that the resolver does not filter SOA records (dnsmasq filterwin2k).").reproduce(format!("dig SOA {target}")));
+            out.push(
+                Finding::new(
+                    Code::Dns01ZoneNotFound,
+                    Severity::Error,
+                    t.subject.clone(),
+                    format!("no zone (SOA) found for {target}: {e}"),
+                    remedy::DNS01_ZONE_NOT_FOUND,
+                )
+                .reproduce(format!("dig SOA {target}")),
+            );
             return out;
         }
     };
@@ -207,4 +225,11 @@ pub fn dns01_findings(t: &Dns01Target, o: &Dns01Observation, host: ProbeHost) ->
         out.push(f);
     }
     out
+}
+
+/// Remedies of this level, kept out of the control flow above.
+mod remedy {
+    pub const DNS01_CNAME_MISMATCH: &str = "Fix the CNAME records at _acme-challenge so they end at a name that can hold the TXT record.";
+    pub const DNS01_CNAME_MISMATCH_2: &str = "Set cnameStrategy: Follow on the dns01 solver (with credentials for the target zone), or remove the CNAME at _acme-challenge (beware of wildcard CNAMEs, which also match it).";
+    pub const DNS01_ZONE_NOT_FOUND: &str = "cert-manager cannot find where to write or check the record: check that the domain is delegated and that the resolver does not filter SOA records (dnsmasq filterwin2k).";
 }

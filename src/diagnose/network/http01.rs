@@ -19,8 +19,12 @@ pub struct Http01Target {
     pub token: String,
     /// The key authorization the body must equal.
     pub expected: String,
-    /// Load-balancer addresses of the Ingresses that route this host.
+    /// Load-balancer addresses of the Ingresses and Gateways that route this host.
     pub ingress_addresses: Vec<IpAddr>,
+    /// Their load-balancer host names (AWS ELB/NLB, Gateway `Hostname` addresses), not
+    /// resolved: while any is known, a DNS answer that differs from the addresses is not
+    /// judged, since the name may resolve to it.
+    pub ingress_hostnames: Vec<String>,
 }
 
 fn addrs_text(r: &Result<Vec<IpAddr>, String>) -> String {
@@ -62,10 +66,19 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation, host: ProbeHost)
     all.extend(o.aaaa.clone().unwrap_or_default());
     if all.is_empty() && o.connect_to.is_none() {
         out.push(
-            Finding::new(Code::Http01NoAddress, Severity::Error, t.subject.clone(), format!("{} has no A or AAAA record, so the CA cannot connect", t.dns_name), "Create the DNS record pointing at the ingress or load balancer that serves this host.")
-                .evidence(format!("A: {}", addrs_text(&o.a)))
-                .evidence(format!("AAAA: {}", addrs_text(&o.aaaa)))
-                .reproduce(dig.clone()),
+            Finding::new(
+                Code::Http01NoAddress,
+                Severity::Error,
+                t.subject.clone(),
+                format!(
+                    "{} has no A or AAAA record, so the CA cannot connect",
+                    t.dns_name
+                ),
+                remedy::HTTP01_NO_ADDRESS,
+            )
+            .evidence(format!("A: {}", addrs_text(&o.a)))
+            .evidence(format!("AAAA: {}", addrs_text(&o.aaaa)))
+            .reproduce(dig.clone()),
         );
         return out;
     }
@@ -76,19 +89,42 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation, host: ProbeHost)
         .collect();
     if !reserved.is_empty() {
         out.push(
-            Finding::new(Code::Http01PrivateAddress, Severity::Warning, t.subject.clone(), format!("{} resolves to reserved or private addresses ({}) that a public CA cannot reach", t.dns_name, reserved.join(", ")), "A public CA validates from the internet: publish a public address, or use DNS-01. (A private ACME CA inside your network may reach it.)")
+            Finding::new(Code::Http01PrivateAddress, Severity::Warning, t.subject.clone(), format!("{} resolves to reserved or private addresses ({}) that a public CA cannot reach", t.dns_name, reserved.join(", ")), remedy::HTTP01_PRIVATE_ADDRESS)
                 .reproduce(dig.clone()),
         );
     }
     if !t.ingress_addresses.is_empty()
+        && t.ingress_hostnames.is_empty()
         && !all.is_empty()
         && !all.iter().any(|ip| t.ingress_addresses.contains(ip))
     {
         out.push(
-            Finding::new(Code::Http01DnsNotIngress, Severity::Warning, t.subject.clone(), format!("{} does not resolve to the load balancer of the Ingress that serves it", t.dns_name), "Point the DNS record at the Ingress's load-balancer address, or check with --connect-to that the ingress answers before changing DNS. (A CDN or proxy in front explains a difference.)")
-                .evidence(format!("DNS: {}", all.iter().map(IpAddr::to_string).collect::<Vec<_>>().join(", ")))
-                .evidence(format!("Ingress load balancer: {}", t.ingress_addresses.iter().map(IpAddr::to_string).collect::<Vec<_>>().join(", ")))
-                .reproduce(dig.clone()),
+            Finding::new(
+                Code::Http01DnsNotIngress,
+                Severity::Warning,
+                t.subject.clone(),
+                format!(
+                    "{} does not resolve to the load balancer of the Ingress that serves it",
+                    t.dns_name
+                ),
+                remedy::HTTP01_DNS_NOT_INGRESS,
+            )
+            .evidence(format!(
+                "DNS: {}",
+                all.iter()
+                    .map(IpAddr::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            .evidence(format!(
+                "Ingress load balancer: {}",
+                t.ingress_addresses
+                    .iter()
+                    .map(IpAddr::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            .reproduce(dig.clone()),
         );
     }
     let mut seen = Vec::new();
@@ -110,18 +146,68 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation, host: ProbeHost)
             f.hops.len() > 1 && f.hops.last().is_some_and(|h| h.url.starts_with("https://"));
         let finding = match &f.end {
             FetchEnd::Body(b) if *b == t.expected => continue,
-            FetchEnd::Status(s) if https_side => Finding::new(Code::Http01BadRedirect, Severity::Error, t.subject.clone(), format!("{} redirects the challenge path to HTTPS, which answers {s}", f.address), HTTPS_REDIRECT_REMEDY),
-            FetchEnd::Unreachable(why) if https_side && !host.local_failure(&f.address, why) => Finding::new(Code::Http01BadRedirect, Severity::Error, t.subject.clone(), format!("{} redirects the challenge path to HTTPS, which fails: {why}", f.address), HTTPS_REDIRECT_REMEDY),
-            FetchEnd::Body(b) => Finding::new(Code::Http01WrongBody, Severity::Error, t.subject.clone(), format!("{} serves a body that is not the key authorization", f.address), "Another backend answers for this path: check that the solver's Ingress/HTTPRoute wins over the app's routes (ingress class, path precedence, a catch-all or auth middleware).")
-                .evidence(format!("got: {:?}", crate::sanitize::clean(&b.chars().take(120).collect::<String>())))
-                .evidence(format!("expected: {:?}", t.expected)),
-            FetchEnd::Status(s) => Finding::new(Code::Http01WrongStatus, Severity::Error, t.subject.clone(), format!("{} answers {s} for the challenge path, not 200", f.address), match s {
-                404 => "The request reaches a server that does not route the challenge path to cert-manager's solver: check the solver Ingress's class and that the ingress controller serving this address picks it up.",
-                503 | 502 => "The route exists but the solver pod or Service behind it is not ready: check the cm-acme-http-solver pod and its Service endpoints.",
-                401 | 403 => "Something in front (auth, WAF, IP allow-list) blocks the challenge path; exempt /.well-known/acme-challenge/.",
-                _ => "Make the challenge path answer 200 with the key authorization.",
-            }),
-            FetchEnd::BadRedirect(why) => Finding::new(Code::Http01BadRedirect, Severity::Error, t.subject.clone(), format!("{}: {why}", f.address), "The CA follows at most 10 redirects, only to http/https on ports 80/443, only 301/302/307/308, and never a loop; fix the redirect or exempt the challenge path from it."),
+            FetchEnd::Status(s) if https_side => Finding::new(
+                Code::Http01BadRedirect,
+                Severity::Error,
+                t.subject.clone(),
+                format!(
+                    "{} redirects the challenge path to HTTPS, which answers {s}",
+                    f.address
+                ),
+                HTTPS_REDIRECT_REMEDY,
+            ),
+            FetchEnd::Unreachable(why) if https_side && !host.local_failure(&f.address, why) => {
+                Finding::new(
+                    Code::Http01BadRedirect,
+                    Severity::Error,
+                    t.subject.clone(),
+                    format!(
+                        "{} redirects the challenge path to HTTPS, which fails: {why}",
+                        f.address
+                    ),
+                    HTTPS_REDIRECT_REMEDY,
+                )
+            }
+            FetchEnd::Body(b) => Finding::new(
+                Code::Http01WrongBody,
+                Severity::Error,
+                t.subject.clone(),
+                format!(
+                    "{} serves a body that is not the key authorization",
+                    f.address
+                ),
+                remedy::HTTP01_WRONG_BODY,
+            )
+            .evidence(format!(
+                "got: {:?}",
+                crate::sanitize::clean(&b.chars().take(120).collect::<String>())
+            ))
+            .evidence(format!("expected: {:?}", t.expected)),
+            FetchEnd::Status(s) => Finding::new(
+                Code::Http01WrongStatus,
+                Severity::Error,
+                t.subject.clone(),
+                format!("{} answers {s} for the challenge path, not 200", f.address),
+                match s {
+                    404 => {
+                        "The request reaches a server that does not route the challenge path to cert-manager's solver: check the solver Ingress's class and that the ingress controller serving this address picks it up."
+                    }
+                    503 | 502 => {
+                        "The route exists but the solver pod or Service behind it is not ready: check the cm-acme-http-solver pod and its Service endpoints."
+                    }
+                    401 | 403 => {
+                        "Something in front (auth, WAF, IP allow-list) blocks the challenge path; exempt /.well-known/acme-challenge/."
+                    }
+                    _ => "Make the challenge path answer 200 with the key authorization.",
+                },
+            ),
+            FetchEnd::BadRedirect(why) => Finding::new(
+                Code::Http01BadRedirect,
+                Severity::Error,
+                t.subject.clone(),
+                format!("{}: {why}", f.address),
+                remedy::HTTP01_BAD_REDIRECT,
+            ),
             FetchEnd::Unreachable(why) if host.local_failure(&f.address, why) => Finding::new(
                 Code::ProbeHostNoRoute,
                 Severity::Info,
@@ -131,9 +217,28 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation, host: ProbeHost)
             ),
             FetchEnd::Unreachable(why) => {
                 if f.ipv6 && v4_reachable {
-                    Finding::new(Code::Http01Ipv6Broken, Severity::Warning, t.subject.clone(), format!("IPv6 address {} does not answer ({why}) while IPv4 does", f.address), "Let's Encrypt tries IPv6 first and only falls back to IPv4 on connection failure: remove the AAAA record or make the service reachable over IPv6.")
+                    Finding::new(
+                        Code::Http01Ipv6Broken,
+                        Severity::Warning,
+                        t.subject.clone(),
+                        format!(
+                            "IPv6 address {} does not answer ({why}) while IPv4 does",
+                            f.address
+                        ),
+                        remedy::HTTP01_IPV6_BROKEN,
+                    )
                 } else {
-                    Finding::new(Code::Http01Unreachable, Severity::Error, t.subject.clone(), format!("{} over {}: {why}", f.address, if f.ipv6 { "IPv6" } else { "IPv4" }), "Nothing accepts connections on port 80 there: check the load balancer, firewall and security groups (port 80 must be open to the internet for HTTP-01).")
+                    Finding::new(
+                        Code::Http01Unreachable,
+                        Severity::Error,
+                        t.subject.clone(),
+                        format!(
+                            "{} over {}: {why}",
+                            f.address,
+                            if f.ipv6 { "IPv6" } else { "IPv4" }
+                        ),
+                        remedy::HTTP01_UNREACHABLE,
+                    )
                 }
             }
         };
@@ -149,4 +254,16 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation, host: ProbeHost)
         out.push(finding.reproduce(curl.clone()));
     }
     out
+}
+
+/// Remedies of this level, kept out of the control flow above.
+mod remedy {
+    pub const HTTP01_NO_ADDRESS: &str =
+        "Create the DNS record pointing at the ingress or load balancer that serves this host.";
+    pub const HTTP01_PRIVATE_ADDRESS: &str = "A public CA validates from the internet: publish a public address, or use DNS-01. (A private ACME CA inside your network may reach it.)";
+    pub const HTTP01_DNS_NOT_INGRESS: &str = "Point the DNS record at the Ingress's load-balancer address, or check with --connect-to that the ingress answers before changing DNS. (A CDN or proxy in front explains a difference.)";
+    pub const HTTP01_WRONG_BODY: &str = "Another backend answers for this path: check that the solver's Ingress/HTTPRoute wins over the app's routes (ingress class, path precedence, a catch-all or auth middleware).";
+    pub const HTTP01_BAD_REDIRECT: &str = "The CA follows at most 10 redirects, only to http/https on ports 80/443, only 301/302/307/308, and never a loop; fix the redirect or exempt the challenge path from it.";
+    pub const HTTP01_IPV6_BROKEN: &str = "Let's Encrypt tries IPv6 first and only falls back to IPv4 on connection failure: remove the AAAA record or make the service reachable over IPv6.";
+    pub const HTTP01_UNREACHABLE: &str = "Nothing accepts connections on port 80 there: check the load balancer, firewall and security groups (port 80 must be open to the internet for HTTP-01).";
 }

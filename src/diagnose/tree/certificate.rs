@@ -214,8 +214,17 @@ pub(super) fn certificate_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex
             w.add(
                 step,
                 Level::Certificate,
-                Finding::new(Code::CertExpired, Severity::Error, subject.clone(), format!("the issued certificate expired {}", timefmt::relative(na, now)), "Clients reject it now. Fix what blocks issuance (below), then `certdoctor renew`.")
-                    .evidence(format!("status.notAfter: {}", timefmt::rfc3339(na))),
+                Finding::new(
+                    Code::CertExpired,
+                    Severity::Error,
+                    subject.clone(),
+                    format!(
+                        "the issued certificate expired {}",
+                        timefmt::relative(na, now)
+                    ),
+                    remedy::CERT_EXPIRED,
+                )
+                .evidence(format!("status.notAfter: {}", timefmt::rfc3339(na))),
             );
         } else {
             let lifetime = not_before
@@ -226,8 +235,14 @@ pub(super) fn certificate_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex
                 w.add(
                     step,
                     Level::Certificate,
-                    Finding::new(Code::CertExpiringSoon, Severity::Warning, subject.clone(), format!("the certificate expires {}", timefmt::relative(na, now)), "cert-manager should be renewing it; if the path below shows no issuance in progress, check the renewal time and run `certdoctor renew`.")
-                        .evidence(format!("status.notAfter: {}", timefmt::rfc3339(na))),
+                    Finding::new(
+                        Code::CertExpiringSoon,
+                        Severity::Warning,
+                        subject.clone(),
+                        format!("the certificate expires {}", timefmt::relative(na, now)),
+                        remedy::CERT_EXPIRING_SOON,
+                    )
+                    .evidence(format!("status.notAfter: {}", timefmt::rfc3339(na))),
                 );
             }
         }
@@ -322,4 +337,11 @@ fn issuance_loop(chain: &Chain, now: Timestamp) -> Option<Finding> {
         ));
     }
     Some(f)
+}
+
+/// Remedies of this level, kept out of the control flow above.
+mod remedy {
+    pub const CERT_EXPIRED: &str =
+        "Clients reject it now. Fix what blocks issuance (below), then `certdoctor renew`.";
+    pub const CERT_EXPIRING_SOON: &str = "cert-manager should be renewing it; if the path below shows no issuance in progress, check the renewal time and run `certdoctor renew`.";
 }

@@ -116,7 +116,10 @@ pub(super) fn challenge_checks(
         }
         let role = probe_role(chain, ch);
         let probes = role.and_then(|_| probe_findings(ch, snapshot, obs));
-        if let Some(f) = status_finding(ch, probes.as_deref(), index.events(&ch.metadata)) {
+        if let Some(mut f) = status_finding(ch, probes.as_deref(), index.events(&ch.metadata)) {
+            if ch.acme_state().is_failed() {
+                f.remedy = format!("{} {}", f.remedy, start_over(chain));
+            }
             w.add(step, Level::Challenge, f);
         }
         let probes = match role {
@@ -126,6 +129,23 @@ pub(super) fn challenge_checks(
         for f in probes.unwrap_or_default() {
             w.add(step, Level::Probe, f);
         }
+    }
+}
+
+/// How to start over after a failed Challenge, for this chain: a pending Order never
+/// finishes and must be deleted; a failed one is replaced after the backoff, or now by renew.
+fn start_over(chain: &Chain) -> String {
+    let cert = &chain.certificate.metadata;
+    let ns = cert.namespace.as_deref().unwrap_or("");
+    let name = cert.name.as_deref().unwrap_or("");
+    match chain.order {
+        Some(o) if matches!(o.acme_state(), AcmeState::Pending | AcmeState::Ready) => format!(
+            "Then delete the Order, which cannot finish on its own: `kubectl delete order {} -n {ns}`.",
+            o.metadata.name.as_deref().unwrap_or("")
+        ),
+        _ => format!(
+            "Then `certdoctor renew {name} -n {ns}` starts a new Order now (cert-manager would after its backoff)."
+        ),
     }
 }
 
@@ -473,10 +493,10 @@ pub(super) fn caa_checks(w: &mut Walk, chain: &Chain, obs: &Observations) {
 
 /// Remedies of this level, kept out of the control flow above.
 mod remedy {
-    pub const CAA: &str = "Add a CAA record allowing the CA (for Let's Encrypt: `0 issue \"letsencrypt.org\"`), or remove the restrictive one. The Order cannot recover by itself: once fixed, delete the Order (see ORDER_STUCK) or run `certdoctor renew`.";
-    pub const INVALID: &str = "This is the CA's verdict, from the internet: fix what its message says (DNS, firewall, the path served). cert-manager removed the solver when the Challenge failed, so a probe now cannot show what the CA saw. The Order does not recover by itself: see the Order's finding for how to start over.";
-    pub const ERRORED: &str = "cert-manager stopped on a client or API error (not a CA verdict) and does not retry this Challenge. Fix the error in the message (API access, the ACME account, the CA's reachability), then delete the Order so cert-manager creates a fresh one.";
-    pub const EXPIRED: &str = "The authorization ran out before the CA validated it (the self-check never passed, or the controller stopped). Fix why, then delete the Order so cert-manager creates a fresh one; `renew` alone does not help while the Order exists.";
+    pub const CAA: &str = "Add a CAA record allowing the CA (for Let's Encrypt: `0 issue \"letsencrypt.org\"`), or remove the restrictive one.";
+    pub const INVALID: &str = "This is the CA's verdict, from the internet: fix what its message says (DNS, firewall, the path served). cert-manager removed the solver when the Challenge failed, so a probe now cannot show what the CA saw.";
+    pub const ERRORED: &str = "cert-manager stopped on a client or API error (not a CA verdict) and does not retry this Challenge. Fix the error in the message (API access, the ACME account, the CA's reachability).";
+    pub const EXPIRED: &str = "The authorization ran out before the CA validated it (the self-check never passed, or the controller stopped). Fix why.";
     pub const CLEANUP_DNS01: &str = "The DNS provider refuses to delete the TXT record (credentials rotated or revoked, zone permissions): fix the solver's credentials; until then the Challenge keeps its name blocked in cert-manager's queue. The PresentError/CleanUpError events have the provider's full error.";
     pub const CLEANUP_HTTP01: &str = "cert-manager cannot delete the solver's Pod, Service or Ingress (RBAC, a finalizer, an admission webhook): fix that; until then the Challenge keeps its name blocked in cert-manager's queue.";
     pub const STUCK_DELETING: &str = "cert-manager removes the finalizer once cleanup succeeds; if the controller is not running (or was uninstalled first), nothing ever will. Start the controller, or, when the solver's record and resources are already gone, remove the finalizer by hand.";

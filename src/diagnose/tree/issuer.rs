@@ -78,8 +78,22 @@ pub(super) fn issuer_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot) {
             w.add(
                 step,
                 Level::Issuer,
-                Finding::new(Code::ExternalIssuer, Severity::Info, Subject::new(kind, Some(ns), &r.name), format!("{label} belongs to {}, which certdoctor does not read", r.group_or_default()), "Check that issuer with its own tooling; certdoctor still checks the request and the Secret.")
-                    .reproduce(format!("kubectl describe {}.{} {} -n {ns}", kind.to_lowercase(), r.group_or_default(), r.name)),
+                Finding::new(
+                    Code::ExternalIssuer,
+                    Severity::Info,
+                    Subject::new(kind, Some(ns), &r.name),
+                    format!(
+                        "{label} belongs to {}, which certdoctor does not read",
+                        r.group_or_default()
+                    ),
+                    remedy::EXTERNAL_ISSUER,
+                )
+                .reproduce(format!(
+                    "kubectl describe {}.{} {} -n {ns}",
+                    kind.to_lowercase(),
+                    r.group_or_default(),
+                    r.name
+                )),
             );
         }
         IssuerLink::Unknown => {
@@ -211,8 +225,21 @@ pub(super) fn issuer_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot) {
                     }
                     f
                 } else {
-                    Finding::new(Code::IssuerNotReady, Severity::Error, subject.clone(), if reason.is_empty() { format!("{label} is not Ready: {message}") } else { format!("{label} is not Ready: {reason}: {message}") }, "Every request to this issuer waits until it is Ready. Fix the issuer's configuration or the Secret it references, per the message.")
-                        .evidence(format!("Ready={} {reason}: {message}", ready.map_or("(none)", |c| c.status.as_str())))
+                    Finding::new(
+                        Code::IssuerNotReady,
+                        Severity::Error,
+                        subject.clone(),
+                        if reason.is_empty() {
+                            format!("{label} is not Ready: {message}")
+                        } else {
+                            format!("{label} is not Ready: {reason}: {message}")
+                        },
+                        remedy::ISSUER_NOT_READY,
+                    )
+                    .evidence(format!(
+                        "Ready={} {reason}: {message}",
+                        ready.map_or("(none)", |c| c.status.as_str())
+                    ))
                 };
                 if let Some(e) = event_evidence(&chain.events.request, &["IssuerNotReady"]) {
                     f = f.evidence(e);
@@ -279,7 +306,7 @@ pub(super) fn issuer_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot) {
                 w.add(
                     step,
                     Level::Issuer,
-                    Finding::new(Code::WildcardNeedsDns01, Severity::Error, subject, format!("the Certificate asks for a wildcard name, but {label} has no DNS-01 solver"), "ACME CAs validate wildcard names only with DNS-01. Add a dns01 solver to the issuer (with a selector for this zone), or drop the wildcard.")
+                    Finding::new(Code::WildcardNeedsDns01, Severity::Error, subject, format!("the Certificate asks for a wildcard name, but {label} has no DNS-01 solver"), remedy::WILDCARD_NEEDS_DNS01)
                         .evidence(format!("wildcard names: {}", cert.spec.dns_names.iter().filter(|n| n.starts_with("*.")).cloned().collect::<Vec<_>>().join(", ")))
                         .reproduce(check),
                 );
@@ -415,4 +442,11 @@ pub(super) fn next_renewal_risks(w: &mut Walk, chain: &Chain, now: Timestamp) {
             };
         }
     }
+}
+
+/// Remedies of this level, kept out of the control flow above.
+mod remedy {
+    pub const EXTERNAL_ISSUER: &str = "Check that issuer with its own tooling; certdoctor still checks the request and the Secret.";
+    pub const ISSUER_NOT_READY: &str = "Every request to this issuer waits until it is Ready. Fix the issuer's configuration or the Secret it references, per the message.";
+    pub const WILDCARD_NEEDS_DNS01: &str = "ACME CAs validate wildcard names only with DNS-01. Add a dns01 solver to the issuer (with a selector for this zone), or drop the wildcard.";
 }

@@ -4,15 +4,21 @@
 
 mod certificate;
 mod challenge;
+pub mod controlplane;
 mod issuer;
 mod order;
+pub mod origin;
 mod request;
 mod secret;
+mod served;
+mod solver_resources;
 
 use jiff::Timestamp;
 
 use super::plan::needs_issuance;
-use super::{CertificateDiagnosis, Level, RootCause, Step, StepState, root_cause};
+use super::{
+    CertificateDiagnosis, Level, MachineDiagnosis, RootCause, Step, StepState, root_cause,
+};
 use crate::findings::{Finding, Severity, Subject};
 use crate::model::chain::{Chain, ChainIndex};
 use crate::model::observation::Observations;
@@ -71,6 +77,24 @@ pub(super) fn describe(kind: &str, ns: &str, name: &str) -> String {
     format!("kubectl describe {kind} {name} -n {ns}")
 }
 
+/// Diagnoses what lies around the Certificates: cert-manager itself, and (unless a label
+/// selector hides some Certificates, which would make every origin look bare) the annotated
+/// Ingresses and Gateways without a Certificate.
+pub fn machine(snapshot: &Snapshot, now: Timestamp, check_origins: bool) -> MachineDiagnosis {
+    let cert_manager = crate::model::controlplane::ControlPlane::of(snapshot);
+    let control_plane = controlplane::control_plane_findings(cert_manager.as_ref(), snapshot, now);
+    let origins = if check_origins {
+        origin::origin_findings(snapshot)
+    } else {
+        vec![]
+    };
+    MachineDiagnosis {
+        cert_manager,
+        control_plane,
+        origins,
+    }
+}
+
 /// Diagnoses one Certificate.
 pub fn diagnose(
     index: &ChainIndex,
@@ -94,10 +118,15 @@ pub fn diagnose(
         request::request_checks(&mut w, chain);
         order::order_checks(&mut w, chain, index, now);
         challenge::challenge_checks(&mut w, chain, index, snapshot, obs, now);
+        solver_resources::solver_checks(&mut w, chain, snapshot, now);
     }
     challenge::caa_checks(&mut w, chain, obs);
     secret::secret_checks(&mut w, chain, now);
+    served::served_checks(&mut w, chain, snapshot, obs, now);
     certificate::after_walk(&mut w, chain, now);
+    let control_plane = crate::model::controlplane::ControlPlane::of(snapshot);
+    let machine = controlplane::control_plane_findings(control_plane.as_ref(), snapshot, now);
+    controlplane::controlplane_checks(&mut w, chain, &machine, now);
 
     let root =
         root_cause(&w.findings, &w.levels).map(|i| RootCause::of(&w.findings[i], &ns, &name));

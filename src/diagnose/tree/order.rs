@@ -59,7 +59,14 @@ pub(super) fn order_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex, now:
                 }
                 f
             }
-            Some("caa") => Finding::new(Code::AcmeCaaForbidden, Severity::Error, subject.clone(), "the CA refused because a CAA record forbids it", "Add a CAA record allowing the CA (for Let's Encrypt: `0 issue \"letsencrypt.org\"`) at the name the message names, or remove the restrictive one.").evidence(text.clone()),
+            Some("caa") => Finding::new(
+                Code::AcmeCaaForbidden,
+                Severity::Error,
+                subject.clone(),
+                "the CA refused because a CAA record forbids it",
+                remedy::ACME_CAA_FORBIDDEN,
+            )
+            .evidence(text.clone()),
             _ => {
                 let mut f = Finding::new(
                     Code::OrderFailed,
@@ -68,12 +75,18 @@ pub(super) fn order_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex, now:
                     match (&problem, &reason) {
                         (Some(p), _) => format!("the order is {state}: {} ({})", p.detail, p.type_),
                         (None, Some(r)) => format!("the order is {state}: {r}"),
-                        (None, None) => format!("the order is {state}; an authorization failed (see the Challenges)"),
+                        (None, None) => format!(
+                            "the order is {state}; an authorization failed (see the Challenges)"
+                        ),
                     },
                     "A failed Order is not retried; cert-manager creates a new one after its backoff. Fix the cause, then `certdoctor renew`.",
                 );
                 if let Some(p) = &problem {
-                    f = f.evidence(format!("ACME problem: {} urn:ietf:params:acme:error:{}", p.status.map_or("-".into(), |s| s.to_string()), p.type_));
+                    f = f.evidence(format!(
+                        "ACME problem: {} urn:ietf:params:acme:error:{}",
+                        p.status.map_or("-".into(), |s| s.to_string()),
+                        p.type_
+                    ));
                 }
                 if let Some(r) = &reason {
                     f = f.evidence(r.clone());
@@ -266,4 +279,9 @@ fn stuck(chain: &Chain, order: &Order, now: Timestamp) -> Option<Finding> {
         );
     }
     None
+}
+
+/// Remedies of this level, kept out of the control flow above.
+mod remedy {
+    pub const ACME_CAA_FORBIDDEN: &str = "Add a CAA record allowing the CA (for Let's Encrypt: `0 issue \"letsencrypt.org\"`) at the name the message names, or remove the restrictive one.";
 }

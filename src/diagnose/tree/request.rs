@@ -161,9 +161,22 @@ pub(super) fn request_checks(w: &mut Walk, chain: &Chain) {
         w.add(
             step,
             Level::Request,
-            Finding::new(Code::RequestDenied, Severity::Error, subject, format!("denied by {}: {}", d.reason.as_deref().unwrap_or("an approver"), d.message.as_deref().unwrap_or("no reason given")), "A denial is final. Change the Certificate so the approver's policy allows it (or fix the policy), then `certdoctor renew` creates a new request.")
-                .evidence(format!("Denied=True reason {} (the approver)", d.reason.as_deref().unwrap_or("-")))
-                .reproduce(check),
+            Finding::new(
+                Code::RequestDenied,
+                Severity::Error,
+                subject,
+                format!(
+                    "denied by {}: {}",
+                    d.reason.as_deref().unwrap_or("an approver"),
+                    d.message.as_deref().unwrap_or("no reason given")
+                ),
+                remedy::REQUEST_DENIED,
+            )
+            .evidence(format!(
+                "Denied=True reason {} (the approver)",
+                d.reason.as_deref().unwrap_or("-")
+            ))
+            .reproduce(check),
         );
         return;
     }
@@ -171,8 +184,17 @@ pub(super) fn request_checks(w: &mut Walk, chain: &Chain) {
         w.add(
             step,
             Level::Request,
-            Finding::new(Code::RequestInvalid, Severity::Error, subject, format!("the issuer rejected the request as invalid: {}", c.message.as_deref().unwrap_or("-")), "Fix the Certificate spec per the message (names, usages, duration); cert-manager creates a new request when the spec changes.")
-                .reproduce(check),
+            Finding::new(
+                Code::RequestInvalid,
+                Severity::Error,
+                subject,
+                format!(
+                    "the issuer rejected the request as invalid: {}",
+                    c.message.as_deref().unwrap_or("-")
+                ),
+                remedy::REQUEST_INVALID,
+            )
+            .reproduce(check),
         );
         return;
     }
@@ -205,8 +227,14 @@ pub(super) fn request_checks(w: &mut Walk, chain: &Chain) {
     }
     if let Some(c) = ready.filter(|c| c.reason.as_deref() == Some("Failed")) {
         let m = c.message.clone().unwrap_or_default();
-        let mut f = Finding::new(Code::RequestFailed, Severity::Error, subject, format!("the request failed: {m}"), "cert-manager retries with backoff; fix the cause below (or in the message), then `certdoctor renew`.")
-            .reproduce(check);
+        let mut f = Finding::new(
+            Code::RequestFailed,
+            Severity::Error,
+            subject,
+            format!("the request failed: {m}"),
+            remedy::REQUEST_FAILED,
+        )
+        .reproduce(check);
         if let Some(t) = cr.status.as_ref().and_then(|s| s.failure_time.as_deref()) {
             f = f.evidence(format!("failureTime: {t}"));
         }
@@ -270,4 +298,11 @@ pub(super) fn approval_age(w: &mut Walk, chain: &Chain, now: Timestamp) {
     } else {
         f.remedy.push_str(" A request still unapproved after more than a minute also points at the cert-manager controller (it runs the approver) or the webhook that must admit the approval: `kubectl get pods -n cert-manager` and `kubectl logs -n cert-manager deploy/cert-manager | grep -i approv`.");
     }
+}
+
+/// Remedies of this level, kept out of the control flow above.
+mod remedy {
+    pub const REQUEST_DENIED: &str = "A denial is final. Change the Certificate so the approver's policy allows it (or fix the policy), then `certdoctor renew` creates a new request.";
+    pub const REQUEST_INVALID: &str = "Fix the Certificate spec per the message (names, usages, duration); cert-manager creates a new request when the spec changes.";
+    pub const REQUEST_FAILED: &str = "cert-manager retries with backoff; fix the cause below (or in the message), then `certdoctor renew`.";
 }

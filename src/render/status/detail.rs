@@ -171,11 +171,14 @@ fn certificate(
     )?;
     writeln!(out, "  Not before:  {}", when(c.not_before.as_deref(), now))?;
     writeln!(out, "  Not after:   {}", when(c.not_after.as_deref(), now))?;
-    writeln!(
-        out,
-        "  Renewal:     {}",
-        when(c.renewal_time.as_deref(), now)
-    )?;
+    match &c.renewal {
+        Some(r) => writeln!(out, "  Renewal:     {}", clean(r))?,
+        None => writeln!(
+            out,
+            "  Renewal:     {}",
+            when(c.renewal_time.as_deref(), now)
+        )?,
+    }
     if let Some(n) = c.failed_issuance_attempts.filter(|n| *n > 0) {
         writeln!(
             out,

@@ -195,6 +195,9 @@ pub fn certificate_report(index: &ChainIndex, chain: &Chain, now: Timestamp) -> 
         not_before: norm_time(st.and_then(|s| s.not_before.as_deref())),
         not_after: norm_time(st.and_then(|s| s.not_after.as_deref())),
         renewal_time: norm_time(st.and_then(|s| s.renewal_time.as_deref())),
+        renewal: st
+            .and_then(|s| s.not_after.as_ref())
+            .map(|_| crate::model::renewal::renewal(cert).describe(now)),
         revision: st.and_then(|s| s.revision),
         stage: stage.summary.clone(),
         stage_detail: stage,
@@ -290,7 +293,9 @@ pub fn status_report(
         schema_version: SCHEMA_VERSION,
         kind: "StatusReport",
         generated_at: timefmt::rfc3339(now),
+        cert_manager: crate::model::controlplane::ControlPlane::of(snapshot),
         certificates,
+        origins: vec![],
         warnings: snapshot.notes.clone(),
         unreadable: snapshot.unreadable.clone(),
     }

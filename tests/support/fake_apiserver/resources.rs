@@ -1,6 +1,7 @@
-//! The kinds the fake server serves: those certdoctor reads, the ConfigMap a fixture
-//! carries to show that unknown kinds in a dump are skipped, and the
-//! ValidatingWebhookConfiguration `check api` looks for. Every one is served at `v1`.
+//! The kinds the fake server serves: those certdoctor reads (cert-manager's, the core and
+//! Gateway API kinds around them; `check api` looks for the ValidatingWebhookConfiguration too),
+//! and the ConfigMap a fixture carries to show that unknown kinds in a dump are skipped. Every
+//! one is served at `v1`.
 
 /// One API resource.
 pub struct ResourceDef {
@@ -30,6 +31,7 @@ const fn res(
 
 const CM: &str = "cert-manager.io";
 const ACME: &str = "acme.cert-manager.io";
+const GW: &str = "gateway.networking.k8s.io";
 
 static RESOURCES: &[ResourceDef] = &[
     res("Certificate", CM, "certificates", true, true),
@@ -43,12 +45,32 @@ static RESOURCES: &[ResourceDef] = &[
     res("ConfigMap", "", "configmaps", true, false),
     res("Ingress", "networking.k8s.io", "ingresses", true, true),
     res(
+        "IngressClass",
+        "networking.k8s.io",
+        "ingressclasses",
+        false,
+        false,
+    ),
+    res("Deployment", "apps", "deployments", true, true),
+    res("Pod", "", "pods", true, true),
+    res("Service", "", "services", true, true),
+    res("Lease", "coordination.k8s.io", "leases", true, false),
+    res(
         "ValidatingWebhookConfiguration",
         "admissionregistration.k8s.io",
         "validatingwebhookconfigurations",
         false,
         false,
     ),
+    res(
+        "MutatingWebhookConfiguration",
+        "admissionregistration.k8s.io",
+        "mutatingwebhookconfigurations",
+        false,
+        false,
+    ),
+    res("Gateway", GW, "gateways", true, true),
+    res("HTTPRoute", GW, "httproutes", true, true),
 ];
 
 impl ResourceDef {
