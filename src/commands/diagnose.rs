@@ -46,13 +46,17 @@ pub async fn run(
         let mut plan = plan::plan(&chains);
         plan.tls = plan::served_plan(&chains, &snapshot);
         let results = probe::run(&plan, probe_opts).await;
-        (
-            results,
-            format!(
-                "DNS, HTTP-01, CAA and TLS probes ran from this machine ({}), not from the cluster or the CA",
-                probe::host_label()
-            ),
-        )
+        let mut note = format!(
+            "DNS, HTTP-01, CAA and TLS probes ran from this machine ({}), not from the cluster or the CA",
+            probe::host_label()
+        );
+        if !results.unfinished.is_empty() {
+            note.push_str(&unfinished_note(
+                &results.unfinished,
+                probe::run_deadline(probe_opts),
+            ));
+        }
+        (results, note)
     } else {
         (
             Observations::default(),
@@ -106,5 +110,24 @@ pub async fn run(
         } else {
             EXIT_UNHEALTHY
         },
+    )
+}
+
+/// "; 3 probes did not finish within the 10s deadline (their evidence is missing): …",
+/// naming at most five.
+fn unfinished_note(unfinished: &[String], deadline: std::time::Duration) -> String {
+    let shown: Vec<&str> = unfinished.iter().take(5).map(String::as_str).collect();
+    let more = unfinished.len().saturating_sub(shown.len());
+    let tail = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    format!(
+        "; {} probe{} did not finish within the {}s deadline (their evidence is missing): {}{tail}",
+        unfinished.len(),
+        if unfinished.len() == 1 { "" } else { "s" },
+        deadline.as_secs_f64(),
+        shown.join(", ")
     )
 }

@@ -98,3 +98,41 @@ fn multi_document_yaml_and_json_lists_stream_alike() {
     assert_eq!(reports[0].as_array().unwrap().len(), 30);
     assert_eq!(reports[0], reports[1]);
 }
+
+#[test]
+fn with_every_server_hanging_the_probes_end_by_the_deadline_and_say_what_did_not_finish() {
+    let items = fleet::fleet(200, &fleet::material());
+    let silent = crate::support::dns::DnsServer::start_silent();
+    let started = std::time::Instant::now();
+    let out = certdoctor()
+        .args([
+            "diagnose",
+            "-A",
+            "-o",
+            "json",
+            "--probe-timeout",
+            "1s",
+            "--concurrency",
+            "1",
+            "--from-file",
+            "-",
+        ])
+        .args(["--nameserver", &silent.addr().to_string()])
+        .write_stdin(crate::support::objects::list(&items).to_string())
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // 2 × 1s and the quarter second of grace, plus reading the dump and starting up.
+    assert!(took < std::time::Duration::from_secs(8), "{took:?}");
+    let r = json_of(&out);
+    let note = r["probes"].as_str().unwrap();
+    assert!(
+        note.contains("did not finish within the 2.25s deadline"),
+        "{note}"
+    );
+    assert!(
+        note.contains("CAA app-") && note.contains(" more"),
+        "{note}"
+    );
+}
