@@ -169,6 +169,7 @@ codes! {
     ServedCertMatches => ("SERVED_CERT_MATCHES", Info, "port 443 serves the Secret's certificate: the proof, per address"),
     IngressTlsMismatch => ("INGRESS_TLS_MISMATCH", Error, "an Ingress tls entry whose hosts its Secret's certificate does not cover, or whose Secret nothing provides"),
     StagingIssuer => ("STAGING_ISSUER", Warning, "a certificate used by an Ingress comes from an ACME staging CA, which browsers do not trust"),
+    RateLimitBudget => ("RATE_LIMIT_BUDGET", Warning, "Let's Encrypt certificates issued in the last 7 days are near or at a weekly limit (per registered domain, or duplicates of one set of names)"),
 }
 
 impl Code {

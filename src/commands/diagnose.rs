@@ -64,6 +64,10 @@ pub async fn run(
         )
     };
 
+    let rate_limits = crate::model::ratelimit::budget(
+        &crate::diagnose::fleet::issuances(&chains, config.now),
+        config.now,
+    );
     let mut certificates: Vec<CertificateDiagnosis> = chains
         .iter()
         .map(|ch| tree::diagnose(&index, ch, &snapshot, &probes, config.now))
@@ -78,6 +82,7 @@ pub async fn run(
         probes: probe_note,
         machine: tree::machine(&snapshot, config.now, loaded.scope.selector.is_none()),
         certificates,
+        rate_limits,
         warnings: snapshot.notes.clone(),
         unreadable: snapshot.unreadable.clone(),
     };
@@ -100,6 +105,8 @@ pub async fn run(
             render::diagnose::TextOptions {
                 tree: args.tree || config.output == Output::Wide,
                 width: config.width,
+                details: args.details || args.tree || config.output == Output::Wide,
+                max: args.max,
             },
             paint,
         )?,

@@ -6,6 +6,7 @@
 //! [`crate::model::observation::Observations`]; [`network`] judges them.
 
 pub mod classify;
+pub mod fleet;
 pub mod network;
 pub mod plan;
 pub mod selfcheck;

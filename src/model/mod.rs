@@ -11,6 +11,7 @@ pub mod controlplane;
 pub mod dump;
 pub mod gateway;
 pub mod observation;
+pub mod ratelimit;
 pub mod renewal;
 pub mod selector;
 pub mod snapshot;

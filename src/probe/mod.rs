@@ -130,14 +130,18 @@ async fn probe_http(
                 .collect()
         }
     };
-    let mut fetches = Vec::new();
-    for target in targets {
-        let mut f = http::fetch(&url, target, &router, opts.timeout).await;
-        if let FetchEnd::Unreachable(why) = f.end {
-            f.end = FetchEnd::Unreachable(own_failure(target.ip(), why));
+    // Every address at once: a probe takes one fetch's time, not one per address.
+    let fetches = futures::future::join_all(targets.into_iter().map(|target| {
+        let (url, router) = (&url, &router);
+        async move {
+            let mut f = http::fetch(url, target, router, opts.timeout).await;
+            if let FetchEnd::Unreachable(why) = f.end {
+                f.end = FetchEnd::Unreachable(own_failure(target.ip(), why));
+            }
+            f
         }
-        fetches.push(f);
-    }
+    }))
+    .await;
     Http01Observation {
         a,
         aaaa,
@@ -180,6 +184,8 @@ async fn probe_dns(
         match dns::nameservers(res, z).await {
             Err(e) => o.ns_error = Some(e),
             Ok(servers) => {
+                // Every server at once: a probe takes one query's time, not one per server.
+                let mut queries = Vec::new();
                 for (name, ips) in servers {
                     if ips.is_empty() {
                         o.answers.push(NsAnswer {
@@ -190,16 +196,20 @@ async fn probe_dns(
                     }
                     for ip in ips {
                         let addr = SocketAddr::new(ip, opts.dns_port);
-                        let result = dns::txt_at(addr, &target, opts.timeout)
-                            .await
-                            .map_err(|e| own_failure(ip, e));
-                        o.answers.push(NsAnswer {
-                            server: name.clone(),
-                            address: addr.to_string(),
-                            result,
+                        let (name, target) = (name.clone(), &target);
+                        queries.push(async move {
+                            let result = dns::txt_at(addr, target, opts.timeout)
+                                .await
+                                .map_err(|e| own_failure(ip, e));
+                            NsAnswer {
+                                server: name,
+                                address: addr.to_string(),
+                                result,
+                            }
                         });
                     }
                 }
+                o.answers.extend(futures::future::join_all(queries).await);
             }
         }
     }
@@ -246,16 +256,16 @@ async fn probe_tls(
             }
         },
     };
-    let mut handshakes = Vec::new();
-    for target in targets {
+    let handshakes = futures::future::join_all(targets.into_iter().map(|target| async move {
         let result = tls::handshake(target, host, opts.timeout)
             .await
             .map_err(|why| own_failure(target.ip(), why));
-        handshakes.push(Handshake {
+        Handshake {
             address: target.to_string(),
             result,
-        });
-    }
+        }
+    }))
+    .await;
     TlsObservation {
         resolved,
         connect_to: connect_to.map(|c| c.to_string()),

@@ -136,3 +136,143 @@ fn with_every_server_hanging_the_probes_end_by_the_deadline_and_say_what_did_not
         "{note}"
     );
 }
+
+fn fleet_file(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
+    let path = dir.join("fleet.json");
+    let items = fleet::fleet(n, &fleet::material());
+    std::fs::write(&path, crate::support::objects::list(&items).to_string()).unwrap();
+    path
+}
+
+#[test]
+fn many_unhealthy_certificates_lead_with_a_summary_by_root_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = fleet_file(dir.path(), 300);
+    let run = |extra: &[&str]| {
+        let out = certdoctor()
+            .args(["diagnose", "-A", "--offline", "--from-file"])
+            .arg(&path)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        crate::support::stdout(&out)
+    };
+    let text = run(&[]);
+    assert!(
+        text.starts_with("Fleet summary: 30 of 300 certificates unhealthy, by root cause\n"),
+        "{text}"
+    );
+    let first_group = text.lines().nth(1).unwrap();
+    assert!(first_group.contains("certificates in"), "{text}");
+    assert!(text.contains("    e.g. team-"), "{text}");
+    assert!(text.contains("    fix: "), "{text}");
+    assert!(
+        text.contains("… 10 more certificates not shown: --details shows them all"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("healthy\n"),
+        "healthy lines stay out: {text}"
+    );
+    let all = run(&["--details"]);
+    assert!(!all.contains("more certificates not shown"), "{all}");
+    let capped = run(&["--max", "5"]);
+    assert!(
+        capped.contains("… 25 more certificates not shown"),
+        "{capped}"
+    );
+
+    let out = certdoctor()
+        .args(["diagnose", "-A", "--offline", "-o", "json", "--from-file"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let r = json_of(&out);
+    assert_eq!(r["certificates"].as_array().unwrap().len(), 300);
+    assert!(r["rateLimits"].is_array(), "{r}");
+}
+
+#[test]
+fn status_all_namespaces_ends_with_a_fleet_footer() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = fleet_file(dir.path(), 100);
+    let out = certdoctor()
+        .args(["status", "-A", "--from-file"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = crate::support::stdout(&out);
+    assert!(
+        text.ends_with("100 certificates: 90 ready, 10 not ready, 0 in their renewal window\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn lets_encrypt_budget_per_registered_domain_is_reported() {
+    use crate::support::objects::{self, Edit, condition, ready_status};
+    use serde_json::json;
+    let mut items = vec![objects::cluster_issuer(objects::ISSUER)];
+    for i in 0..45 {
+        let cert = objects::certificate("web", &format!("site-{i}"))
+            .with(
+                "/spec/dnsNames",
+                json!([format!("site-{i}.shop.example.co.uk")]),
+            )
+            .with("/status", ready_status());
+        let cr = objects::certificate_request(
+            &cert,
+            1,
+            json!([condition(
+                "Ready",
+                "True",
+                "Issued",
+                "Certificate fetched from issuer successfully"
+            )]),
+        )
+        .with(
+            "/metadata/creationTimestamp",
+            json!(format!("2026-11-22T{:02}:00:00Z", i % 24)),
+        );
+        items.push(cert);
+        items.push(cr);
+    }
+    let out = certdoctor()
+        .args([
+            "diagnose",
+            "-A",
+            "--offline",
+            "-o",
+            "json",
+            "--from-file",
+            "-",
+        ])
+        .write_stdin(objects::list(&items).to_string())
+        .output()
+        .unwrap();
+    let r = json_of(&out);
+    let limits = r["rateLimits"].as_array().unwrap();
+    assert_eq!(limits.len(), 1, "{r}");
+    assert_eq!(limits[0]["code"], "RATE_LIMIT_BUDGET");
+    assert_eq!(limits[0]["severity"], "warning");
+    let msg = limits[0]["message"].as_str().unwrap();
+    assert!(
+        msg.starts_with("45 certificates for example.co.uk were issued by Let's Encrypt in the last 7 days, of 50"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("the oldest leaves the window at 2026-11-29T00:00:00Z"),
+        "{msg}"
+    );
+    let out = certdoctor()
+        .args(["diagnose", "-A", "--offline", "--from-file", "-"])
+        .write_stdin(objects::list(&items).to_string())
+        .output()
+        .unwrap();
+    let text = crate::support::stdout(&out);
+    assert!(
+        text.contains("! example.co.uk  45 certificates for example.co.uk"),
+        "{text}"
+    );
+}
