@@ -8,7 +8,7 @@
 //! `cargo bench --bench fleet -- 2000 5000` for others. Not a test: figures depend on the
 //! machine; README's performance section records what one machine measured.
 
-#[allow(dead_code, unused_imports)]
+#[allow(unused_imports)]
 #[path = "../tests/support/mod.rs"]
 mod support;
 
