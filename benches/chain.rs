@@ -85,10 +85,20 @@ fn main() {
         let t2 = Instant::now();
         let index = ChainIndex::new(&snapshot);
         let probes = Observations::default();
+        let machine = tree::machine(&snapshot, now, true);
         let diagnosed = snapshot
             .certificates
             .iter()
-            .map(|c| tree::diagnose(&index, &index.chain(c), &snapshot, &probes, now))
+            .map(|c| {
+                tree::diagnose(
+                    &index,
+                    &index.chain(c),
+                    &snapshot,
+                    &probes,
+                    &machine.control_plane,
+                    now,
+                )
+            })
             .filter(|d| !d.healthy)
             .count();
         let t3 = Instant::now();

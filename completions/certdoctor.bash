@@ -19,6 +19,9 @@ _certdoctor() {
             certdoctor,approve)
                 cmd="certdoctor__subcmd__approve"
                 ;;
+            certdoctor,audit)
+                cmd="certdoctor__subcmd__audit"
+                ;;
             certdoctor,check)
                 cmd="certdoctor__subcmd__check"
                 ;;
@@ -66,6 +69,9 @@ _certdoctor() {
                 ;;
             certdoctor__subcmd__help,approve)
                 cmd="certdoctor__subcmd__help__subcmd__approve"
+                ;;
+            certdoctor__subcmd__help,audit)
+                cmd="certdoctor__subcmd__help__subcmd__audit"
                 ;;
             certdoctor__subcmd__help,check)
                 cmd="certdoctor__subcmd__help__subcmd__check"
@@ -143,7 +149,7 @@ _certdoctor() {
 
     case "${cmd}" in
         certdoctor)
-            opts="-n -A -l -o -h -V --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version diagnose status inspect renew completion generate-assets dump approve deny check explain help"
+            opts="-n -A -l -o -h -V --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version diagnose status inspect renew completion generate-assets dump approve deny check explain audit help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -205,7 +211,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__approve)
-            opts="-n -A -l -o -h -V --reason --message --dry-run --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --reason --message --dry-run --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -278,8 +284,70 @@ _certdoctor() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        certdoctor__subcmd__audit)
+            opts="-n -A -l -o -h -V --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text wide json yaml markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json yaml markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --from-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         certdoctor__subcmd__check)
-            opts="-n -A -l -o -h -V --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version api help"
+            opts="-n -A -l -o -h -V --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version api help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -341,7 +409,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__check__subcmd__api)
-            opts="-n -A -l -o -h -V --wait --interval --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --wait --interval --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -453,7 +521,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__completion)
-            opts="-n -A -l -o -h -V --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version bash elvish fish powershell zsh"
+            opts="-n -A -l -o -h -V --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -515,7 +583,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__deny)
-            opts="-n -A -l -o -h -V --reason --message --dry-run --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --reason --message --dry-run --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -589,7 +657,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__diagnose)
-            opts="-n -A -l -o -h -V --offline --tree --details --max --nameserver --connect-to --probe-timeout --concurrency --dns-port --http-port --https-port --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --offline --tree --details --max --nameserver --connect-to --probe-timeout --concurrency --dns-port --http-port --https-port --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -683,12 +751,16 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__dump)
-            opts="-n -A -l -o -h -V --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --output-dir --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -745,7 +817,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__explain)
-            opts="-n -A -l -o -h -V --list --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --list --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -807,7 +879,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__generate__subcmd__assets)
-            opts="-n -A -l -o -h -V --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -869,7 +941,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__help)
-            opts="diagnose status inspect renew completion generate-assets dump approve deny check explain help"
+            opts="diagnose status inspect renew completion generate-assets dump approve deny check explain audit help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -883,6 +955,20 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__help__subcmd__approve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certdoctor__subcmd__help__subcmd__audit)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1107,7 +1193,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__inspect)
-            opts="-n -A -l -o -h -V --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version secret url file help"
+            opts="-n -A -l -o -h -V --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version secret url file help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1169,7 +1255,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__inspect__subcmd__file)
-            opts="-n -A -l -o -h -V --warn-within --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --warn-within --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1305,7 +1391,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__inspect__subcmd__secret)
-            opts="-n -A -l -o -h -V --warn-within --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --warn-within --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1371,7 +1457,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__inspect__subcmd__url)
-            opts="-n -A -l -o -h -V --secret --connect-to --nameserver --probe-timeout --warn-within --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --secret --connect-to --nameserver --probe-timeout --warn-within --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1453,7 +1539,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__renew)
-            opts="-y -n -A -l -o -h -V --all --force --dry-run --wait --timeout --yes --poll-interval --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-y -n -A -l -o -h -V --all --force --dry-run --wait --timeout --yes --poll-interval --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1527,7 +1613,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__status)
-            opts="-n -A -l -o -h -V --kubeconfig --context --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-w -n -A -l -o -h -V --watch --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

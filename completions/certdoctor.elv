@@ -19,7 +19,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
     var completions = [
         &'certdoctor'= {
             cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
-            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand --context 'Kubeconfig context to use (default: the current context); several, comma-separated (`--context prod-eu,prod-us`), read them all at once (status, diagnose, dump)'
             cand -n 'Namespace to look in (default: the context''s namespace)'
             cand --namespace 'Namespace to look in (default: the context''s namespace)'
             cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
@@ -30,6 +30,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --output 'Output format'
             cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
             cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand --all-contexts 'Read every context of the kubeconfig at once (status, diagnose, dump), each with its own --request-timeout; one unreachable cluster never hides the others'
             cand -A 'Look in every namespace'
             cand --all-namespaces 'Look in every namespace'
             cand -h 'Print help (see more with ''--help'')'
@@ -47,6 +48,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand deny 'Deny CertificateRequests by hand (Denied=True, as `cmctl deny` writes it)'
             cand check 'Check that cert-manager is usable (for install scripts and CI)'
             cand explain 'Print what a finding code means and how to fix it, offline (like `rustc --explain`)'
+            cand audit 'Check the production-readiness checklist (alerts, webhook HA, renewal margins, keys, issuers, CA distribution) against the cluster; say what cannot be checked'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'certdoctor;diagnose'= {
@@ -59,7 +61,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --http-port 'Port the HTTP-01 fetch connects to on each resolved address (80; a test seam)'
             cand --https-port 'Port the TLS probe connects to on each resolved address (443; a test seam)'
             cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
-            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand --context 'Kubeconfig context to use (default: the current context); several, comma-separated (`--context prod-eu,prod-us`), read them all at once (status, diagnose, dump)'
             cand -n 'Namespace to look in (default: the context''s namespace)'
             cand --namespace 'Namespace to look in (default: the context''s namespace)'
             cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
@@ -73,6 +75,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --offline 'Skip the network probes (DNS, HTTP-01, CAA): cluster state only'
             cand --tree 'Print the whole walk of each certificate (every finding with its evidence, fix and commands), as -o wide does'
             cand --details 'Print every unhealthy certificate''s block even when a fleet summary leads the report (more than 20 unhealthy); without it the blocks stop after 20'
+            cand --all-contexts 'Read every context of the kubeconfig at once (status, diagnose, dump), each with its own --request-timeout; one unreachable cluster never hides the others'
             cand -A 'Look in every namespace'
             cand --all-namespaces 'Look in every namespace'
             cand -h 'Print help (see more with ''--help'')'
@@ -82,7 +85,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
         }
         &'certdoctor;status'= {
             cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
-            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand --context 'Kubeconfig context to use (default: the current context); several, comma-separated (`--context prod-eu,prod-us`), read them all at once (status, diagnose, dump)'
             cand -n 'Namespace to look in (default: the context''s namespace)'
             cand --namespace 'Namespace to look in (default: the context''s namespace)'
             cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
@@ -93,6 +96,9 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --output 'Output format'
             cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
             cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand -w 'Keep it on screen and update it as cert-manager moves (the API''s watch); with -o json or yaml, one document per change. Ctrl-C to stop'
+            cand --watch 'Keep it on screen and update it as cert-manager moves (the API''s watch); with -o json or yaml, one document per change. Ctrl-C to stop'
+            cand --all-contexts 'Read every context of the kubeconfig at once (status, diagnose, dump), each with its own --request-timeout; one unreachable cluster never hides the others'
             cand -A 'Look in every namespace'
             cand --all-namespaces 'Look in every namespace'
             cand -h 'Print help (see more with ''--help'')'
@@ -102,7 +108,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
         }
         &'certdoctor;inspect'= {
             cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
-            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand --context 'Kubeconfig context to use (default: the current context); several, comma-separated (`--context prod-eu,prod-us`), read them all at once (status, diagnose, dump)'
             cand -n 'Namespace to look in (default: the context''s namespace)'
             cand --namespace 'Namespace to look in (default: the context''s namespace)'
             cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
@@ -113,6 +119,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --output 'Output format'
             cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
             cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand --all-contexts 'Read every context of the kubeconfig at once (status, diagnose, dump), each with its own --request-timeout; one unreachable cluster never hides the others'
             cand -A 'Look in every namespace'
             cand --all-namespaces 'Look in every namespace'
             cand -h 'Print help (see more with ''--help'')'
@@ -127,7 +134,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
         &'certdoctor;inspect;secret'= {
             cand --warn-within 'Warn when the certificate expires within this (default: a third of its lifetime or 7d, whichever is later)'
             cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
-            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand --context 'Kubeconfig context to use (default: the current context); several, comma-separated (`--context prod-eu,prod-us`), read them all at once (status, diagnose, dump)'
             cand -n 'Namespace to look in (default: the context''s namespace)'
             cand --namespace 'Namespace to look in (default: the context''s namespace)'
             cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
@@ -138,6 +145,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --output 'Output format'
             cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
             cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand --all-contexts 'Read every context of the kubeconfig at once (status, diagnose, dump), each with its own --request-timeout; one unreachable cluster never hides the others'
             cand -A 'Look in every namespace'
             cand --all-namespaces 'Look in every namespace'
             cand -h 'Print help (see more with ''--help'')'
@@ -152,7 +160,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --probe-timeout 'Give up on one DNS query or TLS handshake after this long'
             cand --warn-within 'Warn when the certificate expires within this (default: a third of its lifetime or 7d, whichever is later)'
             cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
-            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand --context 'Kubeconfig context to use (default: the current context); several, comma-separated (`--context prod-eu,prod-us`), read them all at once (status, diagnose, dump)'
             cand -n 'Namespace to look in (default: the context''s namespace)'
             cand --namespace 'Namespace to look in (default: the context''s namespace)'
             cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
@@ -163,6 +171,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --output 'Output format'
             cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
             cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand --all-contexts 'Read every context of the kubeconfig at once (status, diagnose, dump), each with its own --request-timeout; one unreachable cluster never hides the others'
             cand -A 'Look in every namespace'
             cand --all-namespaces 'Look in every namespace'
             cand -h 'Print help (see more with ''--help'')'
@@ -173,7 +182,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
         &'certdoctor;inspect;file'= {
             cand --warn-within 'Warn when the certificate expires within this (default: a third of its lifetime or 7d, whichever is later)'
             cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
-            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand --context 'Kubeconfig context to use (default: the current context); several, comma-separated (`--context prod-eu,prod-us`), read them all at once (status, diagnose, dump)'
             cand -n 'Namespace to look in (default: the context''s namespace)'
             cand --namespace 'Namespace to look in (default: the context''s namespace)'
             cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
@@ -184,6 +193,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --output 'Output format'
             cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
             cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand --all-contexts 'Read every context of the kubeconfig at once (status, diagnose, dump), each with its own --request-timeout; one unreachable cluster never hides the others'
             cand -A 'Look in every namespace'
             cand --all-namespaces 'Look in every namespace'
             cand -h 'Print help (see more with ''--help'')'
@@ -210,7 +220,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --timeout 'How long --wait waits in all (e.g. 5m, 90s)'
             cand --poll-interval 'How often --wait re-reads the cluster'
             cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
-            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand --context 'Kubeconfig context to use (default: the current context); several, comma-separated (`--context prod-eu,prod-us`), read them all at once (status, diagnose, dump)'
             cand -n 'Namespace to look in (default: the context''s namespace)'
             cand --namespace 'Namespace to look in (default: the context''s namespace)'
             cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
@@ -226,6 +236,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --wait 'After triggering, wait until each certificate is Ready with a new revision'
             cand -y 'Do not ask for confirmation before renewing many certificates across namespaces'
             cand --yes 'Do not ask for confirmation before renewing many certificates across namespaces'
+            cand --all-contexts 'Read every context of the kubeconfig at once (status, diagnose, dump), each with its own --request-timeout; one unreachable cluster never hides the others'
             cand -A 'Look in every namespace'
             cand --all-namespaces 'Look in every namespace'
             cand -h 'Print help (see more with ''--help'')'
@@ -235,7 +246,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
         }
         &'certdoctor;completion'= {
             cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
-            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand --context 'Kubeconfig context to use (default: the current context); several, comma-separated (`--context prod-eu,prod-us`), read them all at once (status, diagnose, dump)'
             cand -n 'Namespace to look in (default: the context''s namespace)'
             cand --namespace 'Namespace to look in (default: the context''s namespace)'
             cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
@@ -246,6 +257,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --output 'Output format'
             cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
             cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand --all-contexts 'Read every context of the kubeconfig at once (status, diagnose, dump), each with its own --request-timeout; one unreachable cluster never hides the others'
             cand -A 'Look in every namespace'
             cand --all-namespaces 'Look in every namespace'
             cand -h 'Print help (see more with ''--help'')'
@@ -255,7 +267,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
         }
         &'certdoctor;generate-assets'= {
             cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
-            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand --context 'Kubeconfig context to use (default: the current context); several, comma-separated (`--context prod-eu,prod-us`), read them all at once (status, diagnose, dump)'
             cand -n 'Namespace to look in (default: the context''s namespace)'
             cand --namespace 'Namespace to look in (default: the context''s namespace)'
             cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
@@ -266,6 +278,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --output 'Output format'
             cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
             cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand --all-contexts 'Read every context of the kubeconfig at once (status, diagnose, dump), each with its own --request-timeout; one unreachable cluster never hides the others'
             cand -A 'Look in every namespace'
             cand --all-namespaces 'Look in every namespace'
             cand -h 'Print help (see more with ''--help'')'
@@ -274,8 +287,9 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --version 'Print version'
         }
         &'certdoctor;dump'= {
+            cand --output-dir 'Write one file per context (CONTEXT.yaml) into this directory instead of stdout; needed with --all-contexts or several --context names'
             cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
-            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand --context 'Kubeconfig context to use (default: the current context); several, comma-separated (`--context prod-eu,prod-us`), read them all at once (status, diagnose, dump)'
             cand -n 'Namespace to look in (default: the context''s namespace)'
             cand --namespace 'Namespace to look in (default: the context''s namespace)'
             cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
@@ -286,6 +300,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --output 'Output format'
             cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
             cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand --all-contexts 'Read every context of the kubeconfig at once (status, diagnose, dump), each with its own --request-timeout; one unreachable cluster never hides the others'
             cand -A 'Look in every namespace'
             cand --all-namespaces 'Look in every namespace'
             cand -h 'Print help (see more with ''--help'')'
@@ -298,7 +313,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --message 'The condition''s message (default: `manually approved by "certdoctor"`, or denied)'
             cand --dry-run 'Show what would be written without changing anything (`=server`: let the API server validate the write)'
             cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
-            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand --context 'Kubeconfig context to use (default: the current context); several, comma-separated (`--context prod-eu,prod-us`), read them all at once (status, diagnose, dump)'
             cand -n 'Namespace to look in (default: the context''s namespace)'
             cand --namespace 'Namespace to look in (default: the context''s namespace)'
             cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
@@ -309,6 +324,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --output 'Output format'
             cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
             cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand --all-contexts 'Read every context of the kubeconfig at once (status, diagnose, dump), each with its own --request-timeout; one unreachable cluster never hides the others'
             cand -A 'Look in every namespace'
             cand --all-namespaces 'Look in every namespace'
             cand -h 'Print help (see more with ''--help'')'
@@ -321,7 +337,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --message 'The condition''s message (default: `manually approved by "certdoctor"`, or denied)'
             cand --dry-run 'Show what would be written without changing anything (`=server`: let the API server validate the write)'
             cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
-            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand --context 'Kubeconfig context to use (default: the current context); several, comma-separated (`--context prod-eu,prod-us`), read them all at once (status, diagnose, dump)'
             cand -n 'Namespace to look in (default: the context''s namespace)'
             cand --namespace 'Namespace to look in (default: the context''s namespace)'
             cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
@@ -332,6 +348,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --output 'Output format'
             cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
             cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand --all-contexts 'Read every context of the kubeconfig at once (status, diagnose, dump), each with its own --request-timeout; one unreachable cluster never hides the others'
             cand -A 'Look in every namespace'
             cand --all-namespaces 'Look in every namespace'
             cand -h 'Print help (see more with ''--help'')'
@@ -341,7 +358,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
         }
         &'certdoctor;check'= {
             cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
-            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand --context 'Kubeconfig context to use (default: the current context); several, comma-separated (`--context prod-eu,prod-us`), read them all at once (status, diagnose, dump)'
             cand -n 'Namespace to look in (default: the context''s namespace)'
             cand --namespace 'Namespace to look in (default: the context''s namespace)'
             cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
@@ -352,6 +369,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --output 'Output format'
             cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
             cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand --all-contexts 'Read every context of the kubeconfig at once (status, diagnose, dump), each with its own --request-timeout; one unreachable cluster never hides the others'
             cand -A 'Look in every namespace'
             cand --all-namespaces 'Look in every namespace'
             cand -h 'Print help (see more with ''--help'')'
@@ -365,7 +383,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --wait 'Keep checking until the API is usable or this much time has passed (0s: check once)'
             cand --interval 'Time between two checks while waiting'
             cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
-            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand --context 'Kubeconfig context to use (default: the current context); several, comma-separated (`--context prod-eu,prod-us`), read them all at once (status, diagnose, dump)'
             cand -n 'Namespace to look in (default: the context''s namespace)'
             cand --namespace 'Namespace to look in (default: the context''s namespace)'
             cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
@@ -376,6 +394,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --output 'Output format'
             cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
             cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand --all-contexts 'Read every context of the kubeconfig at once (status, diagnose, dump), each with its own --request-timeout; one unreachable cluster never hides the others'
             cand -A 'Look in every namespace'
             cand --all-namespaces 'Look in every namespace'
             cand -h 'Print help (see more with ''--help'')'
@@ -393,7 +412,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
         }
         &'certdoctor;explain'= {
             cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
-            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand --context 'Kubeconfig context to use (default: the current context); several, comma-separated (`--context prod-eu,prod-us`), read them all at once (status, diagnose, dump)'
             cand -n 'Namespace to look in (default: the context''s namespace)'
             cand --namespace 'Namespace to look in (default: the context''s namespace)'
             cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
@@ -405,6 +424,28 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
             cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
             cand --list 'List every code with its severity and one-line meaning'
+            cand --all-contexts 'Read every context of the kubeconfig at once (status, diagnose, dump), each with its own --request-timeout; one unreachable cluster never hides the others'
+            cand -A 'Look in every namespace'
+            cand --all-namespaces 'Look in every namespace'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certdoctor;audit'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, else ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context); several, comma-separated (`--context prod-eu,prod-us`), read them all at once (status, diagnose, dump)'
+            cand -n 'Namespace to look in (default: the context''s namespace)'
+            cand --namespace 'Namespace to look in (default: the context''s namespace)'
+            cand -l 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --selector 'Only certificates whose labels match this selector (e.g. `team=web,env!=dev`)'
+            cand --as 'Impersonate this user for every API request, as kubectl --as'
+            cand --request-timeout 'Give up on an API request after this long (e.g. 30s, 1m; a bare number is seconds)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
+            cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand --all-contexts 'Read every context of the kubeconfig at once (status, diagnose, dump), each with its own --request-timeout; one unreachable cluster never hides the others'
             cand -A 'Look in every namespace'
             cand --all-namespaces 'Look in every namespace'
             cand -h 'Print help (see more with ''--help'')'
@@ -424,6 +465,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand deny 'Deny CertificateRequests by hand (Denied=True, as `cmctl deny` writes it)'
             cand check 'Check that cert-manager is usable (for install scripts and CI)'
             cand explain 'Print what a finding code means and how to fix it, offline (like `rustc --explain`)'
+            cand audit 'Check the production-readiness checklist (alerts, webhook HA, renewal margins, keys, issuers, CA distribution) against the cluster; say what cannot be checked'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'certdoctor;help;diagnose'= {
@@ -459,6 +501,8 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
         &'certdoctor;help;check;api'= {
         }
         &'certdoctor;help;explain'= {
+        }
+        &'certdoctor;help;audit'= {
         }
         &'certdoctor;help;help'= {
         }

@@ -5,6 +5,7 @@
 
 use jiff::{SignedDuration, Timestamp};
 
+pub use crate::cluster::contexts::ContextChoice;
 pub use crate::cluster::{ConnectOptions, NamespaceChoice, Source, Target};
 pub use crate::findings::{Code, explain};
 pub use crate::model::approval::Verdict;
@@ -43,6 +44,9 @@ impl Output {
 pub struct Config {
     /// Live cluster or dump, namespace and selector.
     pub target: Target,
+    /// Several contexts at once (`--all-contexts`, `--context a,b`); `None` = one cluster
+    /// (the target's context), as always.
+    pub contexts: Option<ContextChoice>,
     /// `-o`.
     pub output: Output,
     /// Whether stdout gets colour (decided once, from `--color`, the terminal and NO_COLOR).
@@ -62,6 +66,8 @@ pub enum CommandConfig {
     Status {
         /// One certificate in detail; `None` = the table.
         name: Option<String>,
+        /// `-w`: keep it on screen, updated from the API's watch.
+        watch: bool,
     },
     /// `diagnose [NAME]`.
     Diagnose(DiagnoseOptions),
@@ -70,7 +76,9 @@ pub enum CommandConfig {
     /// `renew`.
     Renew(RenewOptions),
     /// `dump`.
-    Dump,
+    Dump(DumpOptions),
+    /// `audit`: the production-readiness checklist.
+    Audit,
     /// `approve` / `deny`.
     Decide(DecideOptions),
     /// `check api`.
@@ -92,6 +100,13 @@ pub struct DiagnoseOptions {
     pub details: bool,
     /// `--max N`: at most N blocks after the fleet summary.
     pub max: Option<usize>,
+}
+
+/// Options of `dump`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DumpOptions {
+    /// `--output-dir`: one `CONTEXT.yaml` per context here instead of stdout.
+    pub output_dir: Option<std::path::PathBuf>,
 }
 
 /// What `inspect` reads.

@@ -13,7 +13,7 @@ use super::{
     CheckArgs, CheckWhat, Cli, ColorArg, Command, DecideArgs, DiagnoseArgs, DryRunArg, ExplainArgs,
     GlobalArgs, InspectTarget, OutputArg, RenewArgs, assets,
 };
-use crate::config::{CheckApiOptions, Code, DecideOptions, Verdict};
+use crate::config::{CheckApiOptions, Code, ContextChoice, DecideOptions, DumpOptions, Verdict};
 use crate::config::{
     CommandConfig, Config, ConnectOptions, ConnectTo, DiagnoseOptions, DryRun, InspectInput,
     InspectOptions, LabelSelector, NOW_ENV, NamespaceChoice, Output, ProbeOptions, RenewOptions,
@@ -35,8 +35,12 @@ pub enum Invocation {
 pub fn convert(cli: Cli) -> Result<Invocation, CliError> {
     let g = &cli.global;
     let target = target(g)?;
+    let contexts = contexts(g)?;
     let command = match cli.command {
-        Command::Status(a) => CommandConfig::Status { name: a.name },
+        Command::Status(a) => CommandConfig::Status {
+            name: a.name,
+            watch: a.watch,
+        },
         Command::Diagnose(a) => CommandConfig::Diagnose(diagnose(a)?),
         Command::Inspect(a) => CommandConfig::Inspect(match a.target {
             InspectTarget::Secret { name, warn_within } => InspectOptions {
@@ -75,7 +79,10 @@ pub fn convert(cli: Cli) -> Result<Invocation, CliError> {
             },
         }),
         Command::Renew(a) => CommandConfig::Renew(renew(a, &target)?),
-        Command::Dump(_) => CommandConfig::Dump,
+        Command::Dump(a) => CommandConfig::Dump(DumpOptions {
+            output_dir: a.output_dir,
+        }),
+        Command::Audit(_) => CommandConfig::Audit,
         Command::Approve(a) => CommandConfig::Decide(decide(Verdict::Approve, a, &target)?),
         Command::Deny(a) => CommandConfig::Decide(decide(Verdict::Deny, a, &target)?),
         Command::Check(CheckArgs {
@@ -91,12 +98,15 @@ pub fn convert(cli: Cli) -> Result<Invocation, CliError> {
     if g.output == OutputArg::Markdown
         && !matches!(
             command,
-            CommandConfig::Status { .. } | CommandConfig::Diagnose(_)
+            CommandConfig::Status { .. } | CommandConfig::Diagnose(_) | CommandConfig::Audit
         )
     {
-        return Err(CliError::new("-o markdown is for status and diagnose")
-            .hint("use -o text, wide, json or yaml with this command"));
+        return Err(
+            CliError::new("-o markdown is for status, diagnose and audit")
+                .hint("use -o text, wide, json or yaml with this command"),
+        );
     }
+    check_many(&command, contexts.as_ref(), g)?;
     let now = match std::env::var(NOW_ENV) {
         Ok(v) => v
             .parse::<Timestamp>()
@@ -105,6 +115,7 @@ pub fn convert(cli: Cli) -> Result<Invocation, CliError> {
     };
     Ok(Invocation::Run(Box::new(Config {
         target,
+        contexts,
         output: match g.output {
             OutputArg::Text => Output::Text,
             OutputArg::Wide => Output::Wide,
@@ -204,7 +215,11 @@ fn target(g: &GlobalArgs) -> Result<Target, CliError> {
         Some(p) => Source::File(Some(PathBuf::from(p))),
         None => Source::Live(ConnectOptions {
             kubeconfig: g.kubeconfig.clone(),
-            context: g.context.clone(),
+            // Several names are read one by one (`contexts`); the target then has none.
+            context: g.context.as_deref().and_then(|text| {
+                let mut names = context_names(text);
+                (names.len() == 1).then(|| names.remove(0))
+            }),
             as_user: g.as_user.clone(),
             timeout,
         }),
@@ -218,6 +233,95 @@ fn target(g: &GlobalArgs) -> Result<Target, CliError> {
         },
         selector,
     })
+}
+
+/// `--all-contexts`, or `--context` with two or more comma-separated names; `None` for
+/// one cluster (one `--context NAME` stays exactly what it always was).
+fn contexts(g: &GlobalArgs) -> Result<Option<ContextChoice>, CliError> {
+    if g.all_contexts {
+        return Ok(Some(ContextChoice::All));
+    }
+    let Some(text) = g.context.as_deref().filter(|t| t.contains(',')) else {
+        return Ok(None);
+    };
+    let names = context_names(text);
+    match names.len() {
+        0 => Err(
+            CliError::new(format!("--context {text:?} names no context"))
+                .hint("e.g. --context prod-eu,prod-us, or --all-contexts"),
+        ),
+        1 => Ok(None),
+        _ => Ok(Some(ContextChoice::Named(names))),
+    }
+}
+
+/// The names of `--context a,b,c`, trimmed, without empties and repeats, in order.
+fn context_names(text: &str) -> Vec<String> {
+    let mut names: Vec<String> = vec![];
+    for n in text.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        if !names.iter().any(|m| m == n) {
+            names.push(n.to_string());
+        }
+    }
+    names
+}
+
+/// What several contexts and `--watch` can be combined with, checked before any I/O.
+fn check_many(
+    command: &CommandConfig,
+    contexts: Option<&ContextChoice>,
+    g: &GlobalArgs,
+) -> Result<(), CliError> {
+    if let CommandConfig::Status { name, watch: true } = command {
+        if contexts.is_some() {
+            return Err(CliError::new("--watch follows one cluster")
+                .hint("pick one context with --context NAME"));
+        }
+        if g.from_file.is_some() {
+            return Err(
+                CliError::new("--watch follows a live cluster; a dump does not move")
+                    .hint("drop --from-file, or drop --watch"),
+            );
+        }
+        if g.output == OutputArg::Markdown {
+            return Err(CliError::new("--watch cannot write -o markdown")
+                .hint("use -o text, wide, json or yaml with --watch"));
+        }
+        let _ = name;
+    }
+    if let CommandConfig::Dump(DumpOptions {
+        output_dir: Some(_),
+    }) = command
+        && contexts.is_none()
+    {
+        return Err(CliError::new("--output-dir writes one file per context")
+            .hint("add --all-contexts or --context a,b; for one cluster, redirect stdout"));
+    }
+    let Some(_) = contexts else {
+        return Ok(());
+    };
+    if g.from_file.is_some() {
+        return Err(CliError::new(
+            "--all-contexts and --context a,b read live clusters, not a dump",
+        )
+        .hint("drop --from-file, or name one context"));
+    }
+    match command {
+        CommandConfig::Status { name: Some(_), .. } => Err(CliError::new(
+            "status NAME shows one certificate of one cluster",
+        )
+        .hint("pick one context with --context NAME, or drop NAME for the table of every context")),
+        CommandConfig::Status { .. } | CommandConfig::Diagnose(_) => Ok(()),
+        CommandConfig::Dump(DumpOptions { output_dir: None }) => Err(CliError::new(
+            "dump over several contexts writes one file per context",
+        )
+        .hint("add --output-dir DIR")),
+        CommandConfig::Dump(_) => Ok(()),
+        _ => Err(CliError::new(
+            "--all-contexts and --context a,b are for status, diagnose and dump",
+        )
+        .hint("name one context with --context NAME for this command")),
+    }
 }
 
 fn color_enabled(choice: ColorArg) -> bool {

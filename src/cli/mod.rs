@@ -81,9 +81,15 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "PATH")]
     pub kubeconfig: Option<PathBuf>,
 
-    /// Kubeconfig context to use (default: the current context)
-    #[arg(long, global = true, value_name = "NAME")]
+    /// Kubeconfig context to use (default: the current context); several, comma-separated
+    /// (`--context prod-eu,prod-us`), read them all at once (status, diagnose, dump)
+    #[arg(long, global = true, value_name = "NAME[,NAME…]")]
     pub context: Option<String>,
+
+    /// Read every context of the kubeconfig at once (status, diagnose, dump), each with its
+    /// own --request-timeout; one unreachable cluster never hides the others
+    #[arg(long, global = true, conflicts_with = "context")]
+    pub all_contexts: bool,
 
     /// Namespace to look in (default: the context's namespace)
     #[arg(short = 'n', long, global = true, value_name = "NS")]
@@ -180,7 +186,27 @@ pub enum Command {
     /// Print what a finding code means and how to fix it, offline (like `rustc --explain`)
     #[command(after_help = EXPLAIN_HELP)]
     Explain(ExplainArgs),
+    /// Check the production-readiness checklist (alerts, webhook HA, renewal margins, keys,
+    /// issuers, CA distribution) against the cluster; say what cannot be checked
+    #[command(after_help = AUDIT_HELP)]
+    Audit(AuditArgs),
 }
+
+/// Help epilogue of `audit`.
+pub const AUDIT_HELP: &str = "\
+Examples:
+  certdoctor audit -A
+  certdoctor audit -n production -o markdown
+  certdoctor audit --from-file cluster.yaml
+
+Exit codes:
+  0  nothing at warning or above (info notes do not count)
+  1  a check failed: a warning or an error finding
+  2  error: bad usage, no access, unreadable input; nothing was concluded";
+
+/// Arguments of `audit` (it uses the global scope flags only).
+#[derive(Debug, Args)]
+pub struct AuditArgs {}
 
 /// Arguments of `status`.
 #[derive(Debug, Args)]
@@ -188,6 +214,10 @@ pub struct StatusArgs {
     /// Certificate to show in detail; without it, a table of every certificate in scope
     #[arg(value_name = "NAME")]
     pub name: Option<String>,
+    /// Keep it on screen and update it as cert-manager moves (the API's watch); with -o json
+    /// or yaml, one document per change. Ctrl-C to stop
+    #[arg(short = 'w', long)]
+    pub watch: bool,
 }
 
 /// Arguments of `inspect`.
@@ -362,9 +392,14 @@ pub struct GenerateAssetsArgs {
     pub dir: std::path::PathBuf,
 }
 
-/// Arguments of `dump` (it uses the global scope flags only).
+/// Arguments of `dump`.
 #[derive(Debug, Args)]
-pub struct DumpArgs {}
+pub struct DumpArgs {
+    /// Write one file per context (CONTEXT.yaml) into this directory instead of stdout;
+    /// needed with --all-contexts or several --context names
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+}
 
 /// Help epilogue of `approve`.
 pub const APPROVE_HELP: &str = "\

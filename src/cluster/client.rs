@@ -129,14 +129,9 @@ pub fn parse_kubeconfig(text: &str, shown: &str) -> Result<Kubeconfig, CliError>
 }
 
 /// The kubeconfig kubectl would use: every file of KUBECONFIG that exists, merged (first
-/// wins), or `~/.kube/config`.
-fn default_kubeconfig() -> Result<Kubeconfig, CliError> {
-    let none = || {
-        CliError::new(
-            "no kubeconfig found (KUBECONFIG is not set and ~/.kube/config does not exist)",
-        )
-        .hint("pass --kubeconfig PATH, or use --from-file DUMP to work offline")
-    };
+/// wins), or `~/.kube/config`; `None` when there is none at all (then, in a pod, the
+/// service account is used, as kubectl does).
+fn default_kubeconfig() -> Result<Option<Kubeconfig>, CliError> {
     let list: Vec<PathBuf> = std::env::var_os("KUBECONFIG")
         .map(|v| {
             std::env::split_paths(&v)
@@ -145,11 +140,12 @@ fn default_kubeconfig() -> Result<Kubeconfig, CliError> {
         })
         .unwrap_or_default();
     if list.is_empty() {
-        let home = std::env::var_os("HOME")
-            .or_else(|| std::env::var_os("USERPROFILE"))
-            .ok_or_else(none)?;
+        let Some(home) = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"))
+        else {
+            return Ok(None);
+        };
         let path = PathBuf::from(home).join(".kube").join("config");
-        return read_kubeconfig(&path, true)?.ok_or_else(none);
+        return read_kubeconfig(&path, true);
     }
     let mut merged: Option<Kubeconfig> = None;
     for path in &list {
@@ -164,33 +160,55 @@ fn default_kubeconfig() -> Result<Kubeconfig, CliError> {
             })?,
         });
     }
-    merged.ok_or_else(|| {
-        CliError::new("no kubeconfig found: none of the files in KUBECONFIG exists")
-            .hint("pass --kubeconfig PATH, or use --from-file DUMP to work offline")
-    })
+    Ok(merged)
 }
 
-/// Reads the kubeconfig and builds a client. Errors name the file or context.
+/// The error when there is no kubeconfig and no service account to fall back to.
+fn no_kubeconfig() -> CliError {
+    if std::env::var_os("KUBECONFIG").is_some_and(|v| !v.is_empty()) {
+        CliError::new("no kubeconfig found: none of the files in KUBECONFIG exists")
+            .hint("pass --kubeconfig PATH, or use --from-file DUMP to work offline")
+    } else {
+        CliError::new(
+            "no kubeconfig found (KUBECONFIG is not set and ~/.kube/config does not exist)",
+        )
+        .hint("pass --kubeconfig PATH, or use --from-file DUMP to work offline")
+    }
+}
+
+/// Reads the kubeconfig `opts` names (or the default one, as kubectl finds it), off the
+/// async runtime. `Ok(None)`: there is none at all, and no `--kubeconfig` was given.
+pub async fn read_config(opts: &ConnectOptions) -> Result<Option<Kubeconfig>, CliError> {
+    match &opts.kubeconfig {
+        Some(path) => {
+            let path = path.clone();
+            tokio::task::spawn_blocking(move || read_kubeconfig(&path, false))
+                .await
+                .map_err(|e| CliError::new(format!("reading the kubeconfig failed: {e}")))?
+        }
+        None => tokio::task::spawn_blocking(default_kubeconfig)
+            .await
+            .map_err(|e| CliError::new(format!("reading the kubeconfig failed: {e}")))?,
+    }
+}
+
+/// Reads the kubeconfig and builds a client. Errors name the file or context. With no
+/// kubeconfig at all, inside a pod (`KUBERNETES_SERVICE_HOST` set), the pod's service
+/// account is used, as kubectl does ([`super::incluster`]).
 pub async fn connect(opts: &ConnectOptions) -> Result<Connection, CliError> {
     let options = KubeConfigOptions {
         context: opts.context.clone(),
         ..KubeConfigOptions::default()
     };
-    let kc = match &opts.kubeconfig {
-        Some(path) => {
-            let path = path.clone();
-            tokio::task::spawn_blocking(move || read_kubeconfig(&path, false))
-                .await
-                .map_err(|e| CliError::new(format!("reading the kubeconfig failed: {e}")))??
-                .ok_or_else(|| CliError::new("no kubeconfig"))?
-        }
-        None => tokio::task::spawn_blocking(default_kubeconfig)
+    let mut config = match read_config(opts).await? {
+        Some(kc) => Config::from_custom_kubeconfig(kc, &options)
             .await
-            .map_err(|e| CliError::new(format!("reading the kubeconfig failed: {e}")))??,
+            .map_err(|e| kubeconfig_error(e, opts))?,
+        None => match super::incluster::config()? {
+            Some(config) if opts.context.is_none() => config,
+            _ => return Err(no_kubeconfig()),
+        },
     };
-    let mut config = Config::from_custom_kubeconfig(kc, &options)
-        .await
-        .map_err(|e| kubeconfig_error(e, opts))?;
     if let Some(exec) = config.auth_info.exec.take() {
         let deadline = plugin_deadline(&exec, opts.timeout);
         let cred = tokio::task::spawn_blocking(move || run_plugin(&exec, deadline))

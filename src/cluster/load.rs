@@ -388,3 +388,51 @@ pub async fn put_status(
             )),
         })
 }
+
+/// LISTs each of `kinds` once, in every namespace (concurrently; one request per page), for
+/// checks that look around the Certificates (`audit`). A kind the API server does not serve
+/// (404: its CRD is absent) is returned in the second list; one it refuses (403, other
+/// errors) is recorded as unreadable; only a failure to reach the server is an error.
+pub async fn fetch_optional(
+    conn: &Connection,
+    kinds: &[KindInfo],
+) -> Result<(RawSnapshot, Vec<KindInfo>), CliError> {
+    let everywhere = Scope::default();
+    let items = std::cell::RefCell::new(Vec::new());
+    let on_page = |page: Vec<Value>| items.borrow_mut().extend(page);
+    let results = join_all(
+        kinds
+            .iter()
+            .map(|k| list_kind(conn, k, &everywhere, &on_page)),
+    )
+    .await;
+    let mut raw = RawSnapshot {
+        objects: items.into_inner(),
+        ..RawSnapshot::default()
+    };
+    let mut absent = Vec::new();
+    for (info, result) in kinds.iter().zip(results) {
+        match result {
+            Ok(_) => {}
+            Err(ListError::Api { code: 404, .. }) => absent.push(*info),
+            Err(ListError::Api { code, message }) if code != 401 => {
+                raw.unreadable.push(Unreadable {
+                    kind: info.kind.to_string(),
+                    resource: info.qualified(),
+                    reason: if code == 403 {
+                        format!("forbidden: {message}")
+                    } else {
+                        format!("{code}: {message}")
+                    },
+                    check: can_i(info, &everywhere),
+                });
+            }
+            Err(e) => {
+                return Err(fatal(info, &e, conn, &everywhere).unwrap_or_else(|| {
+                    CliError::new(format!("listing {} failed", info.qualified()))
+                }));
+            }
+        }
+    }
+    Ok((raw, absent))
+}

@@ -5,10 +5,13 @@
 
 pub mod api;
 pub mod client;
+pub mod contexts;
 pub mod file;
+pub mod incluster;
 pub mod load;
 mod progress;
 mod target;
+pub mod watch;
 
 pub use target::{ConnectOptions, NamespaceChoice, Source, Target};
 
@@ -164,8 +167,16 @@ where
 /// Reads the snapshot the target asks for, as raw objects: for the commands that look at
 /// one object's JSON (`inspect`). The fleet commands type as they read ([`load_into`]).
 pub async fn load(target: &Target) -> Result<Loaded, CliError> {
-    let (raw, origin) =
-        load_into(target, ReadOptions::default(), |_| RawSnapshot::default()).await?;
+    load_kinds(target, &KINDS).await
+}
+
+/// [`load`] of some kinds only (`status` tables list no Events).
+pub async fn load_kinds(target: &Target, kinds: &[KindInfo]) -> Result<Loaded, CliError> {
+    let options = ReadOptions {
+        kinds,
+        sequential: false,
+    };
+    let (raw, origin) = load_into(target, options, |_| RawSnapshot::default()).await?;
     Ok(Loaded {
         raw,
         scope: origin.scope,

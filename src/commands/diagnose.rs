@@ -7,10 +7,10 @@ use std::io::Write;
 use crate::cluster;
 use crate::config::{Config, DiagnoseOptions, Output};
 use crate::diagnose::{CertificateDiagnosis, plan, tree};
-use crate::error::{CliResult, EXIT_OK, EXIT_UNHEALTHY};
+use crate::error::{CliError, CliResult, EXIT_OK, EXIT_UNHEALTHY};
 use crate::model::chain::ChainIndex;
 use crate::model::observation::Observations;
-use crate::model::snapshot::SnapshotBuilder;
+use crate::model::snapshot::{Scope, Snapshot, SnapshotBuilder};
 use crate::probe;
 use crate::render::{self, Paint};
 use crate::report::DiagnoseReport;
@@ -29,63 +29,15 @@ pub async fn run(
         .await?;
     let snapshot = builder.finish();
     super::warn_about(&snapshot, err);
-    let index = ChainIndex::new(&snapshot);
-
-    let certs: Vec<_> = match args.name.as_deref() {
-        None => snapshot.certificates.iter().collect(),
-        Some(name) => vec![super::find_certificate(
-            &snapshot,
-            &loaded.scope,
-            &loaded.scope_label,
-            name,
-        )?],
-    };
-    let chains: Vec<_> = certs.iter().map(|c| index.chain(c)).collect();
-
-    let (probes, probe_note) = if let Some(probe_opts) = &args.probes {
-        let mut plan = plan::plan(&chains);
-        plan.tls = plan::served_plan(&chains, &snapshot);
-        let results = probe::run(&plan, probe_opts).await;
-        let mut note = format!(
-            "DNS, HTTP-01, CAA and TLS probes ran from this machine ({}), not from the cluster or the CA",
-            probe::host_label()
-        );
-        if !results.unfinished.is_empty() {
-            note.push_str(&unfinished_note(
-                &results.unfinished,
-                probe::run_deadline(probe_opts),
-            ));
-        }
-        (results, note)
-    } else {
-        (
-            Observations::default(),
-            "network probes skipped (--offline): cluster state only".to_string(),
-        )
-    };
-
-    let rate_limits = crate::model::ratelimit::budget(
-        &crate::diagnose::fleet::issuances(&chains, config.now),
-        config.now,
-    );
-    let mut certificates: Vec<CertificateDiagnosis> = chains
-        .iter()
-        .map(|ch| tree::diagnose(&index, ch, &snapshot, &probes, config.now))
-        .collect();
-    certificates.sort_by(|a, b| {
-        (a.healthy, &a.namespace, &a.name).cmp(&(b.healthy, &b.namespace, &b.name))
-    });
-    let report = DiagnoseReport {
-        schema_version: crate::report::SCHEMA_VERSION,
-        kind: "DiagnoseReport",
-        generated_at: crate::timefmt::rfc3339(config.now),
-        probes: probe_note,
-        machine: tree::machine(&snapshot, config.now, loaded.scope.selector.is_none()),
-        certificates,
-        rate_limits,
-        warnings: snapshot.notes.clone(),
-        unreadable: snapshot.unreadable.clone(),
-    };
+    let report = build(
+        config,
+        args,
+        &snapshot,
+        &loaded.scope,
+        &loaded.scope_label,
+        true,
+    )
+    .await?;
     let paint = Paint {
         enabled: config.color,
     };
@@ -111,13 +63,96 @@ pub async fn run(
             paint,
         )?,
     }
-    Ok(
-        if report.certificates.iter().all(|c| c.healthy) && !report.machine.has_errors() {
-            EXIT_OK
-        } else {
-            EXIT_UNHEALTHY
-        },
-    )
+    Ok(exit_code(&report))
+}
+
+/// 0 when every certificate and the machinery are healthy, 1 otherwise.
+pub fn exit_code(report: &DiagnoseReport) -> i32 {
+    if report.certificates.iter().all(|c| c.healthy) && !report.machine.has_errors() {
+        EXIT_OK
+    } else {
+        EXIT_UNHEALTHY
+    }
+}
+
+/// Probes (unless `--offline`) and walks the tree for the certificates of one snapshot.
+/// `strict`: a NAME that is not there is an error (one cluster); otherwise it only
+/// selects (several contexts, where it may live in some of them).
+pub async fn build(
+    config: &Config,
+    args: &DiagnoseOptions,
+    snapshot: &Snapshot,
+    scope: &Scope,
+    scope_label: &str,
+    strict: bool,
+) -> Result<DiagnoseReport, CliError> {
+    let index = ChainIndex::new(snapshot);
+    let certs: Vec<_> = match args.name.as_deref() {
+        None => snapshot.certificates.iter().collect(),
+        Some(name) if strict => vec![super::find_certificate(snapshot, scope, scope_label, name)?],
+        Some(name) => snapshot
+            .certificates
+            .iter()
+            .filter(|c| c.metadata.name.as_deref() == Some(name))
+            .collect(),
+    };
+    let chains: Vec<_> = certs.iter().map(|c| index.chain(c)).collect();
+
+    let (probes, probe_note) = if let Some(probe_opts) = &args.probes {
+        let mut plan = plan::plan(&chains);
+        plan.tls = plan::served_plan(&chains, snapshot);
+        let results = probe::run(&plan, probe_opts).await;
+        let mut note = format!(
+            "DNS, HTTP-01, CAA and TLS probes ran from this machine ({}), not from the cluster or the CA",
+            probe::host_label()
+        );
+        if !results.unfinished.is_empty() {
+            note.push_str(&unfinished_note(
+                &results.unfinished,
+                probe::run_deadline(probe_opts),
+            ));
+        }
+        (results, note)
+    } else {
+        (
+            Observations::default(),
+            "network probes skipped (--offline): cluster state only".to_string(),
+        )
+    };
+
+    let rate_limits = crate::model::ratelimit::budget(
+        &crate::diagnose::fleet::issuances(&chains, config.now),
+        config.now,
+    );
+    let machine = tree::machine(snapshot, config.now, scope.selector.is_none());
+    let mut certificates: Vec<CertificateDiagnosis> = chains
+        .iter()
+        .map(|ch| {
+            tree::diagnose(
+                &index,
+                ch,
+                snapshot,
+                &probes,
+                &machine.control_plane,
+                config.now,
+            )
+        })
+        .collect();
+    certificates.sort_by(|a, b| {
+        (a.healthy, &a.namespace, &a.name).cmp(&(b.healthy, &b.namespace, &b.name))
+    });
+    let report = DiagnoseReport {
+        schema_version: crate::report::SCHEMA_VERSION,
+        kind: "DiagnoseReport",
+        generated_at: crate::timefmt::rfc3339(config.now),
+        probes: probe_note,
+        machine,
+        certificates,
+        rate_limits,
+        warnings: snapshot.notes.clone(),
+        unreadable: snapshot.unreadable.clone(),
+    };
+    Ok(report)
 }
 
 /// "; 3 probes did not finish within the 10s deadline (their evidence is missing): …",

@@ -6,12 +6,17 @@
 use std::io::Write;
 
 use crate::cluster;
-use crate::config::Config;
+use crate::config::{Config, DumpOptions};
 use crate::error::{CliResult, EXIT_OK};
 use crate::model::dump::{DumpFormat, DumpWriter};
 
 /// Runs `dump`.
-pub async fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
+pub async fn run(
+    config: &Config,
+    _opts: &DumpOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> CliResult {
     // A dump is data: `-o json` gives a JSON List, every other format YAML.
     let format = match config.output {
         crate::config::Output::Json => DumpFormat::Json,

@@ -3,13 +3,16 @@
 //! [`Config`]; nothing here knows the command line.
 
 pub mod approve;
+pub mod audit;
 pub mod check;
 pub mod diagnose;
 pub mod dump;
 pub mod explain;
+pub mod fleet;
 pub mod inspect;
 pub mod renew;
 pub mod status;
+pub mod watch;
 
 use std::io::Write;
 
@@ -22,7 +25,16 @@ use crate::model::snapshot::{Scope, Snapshot, Unreadable};
 /// returns the exit code.
 pub async fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     match &config.command {
-        CommandConfig::Status { name } => status::run(config, name.as_deref(), out, err).await,
+        CommandConfig::Status { name, watch: true } => {
+            watch::run(config, name.as_deref(), out, err).await
+        }
+        CommandConfig::Status { name, .. } if config.contexts.is_some() => {
+            fleet::status(config, name.as_deref(), out, err).await
+        }
+        CommandConfig::Status { name, .. } => status::run(config, name.as_deref(), out, err).await,
+        CommandConfig::Diagnose(opts) if config.contexts.is_some() => {
+            fleet::diagnose(config, opts, out, err).await
+        }
         CommandConfig::Diagnose(opts) => diagnose::run(config, opts, out, err).await,
         CommandConfig::Inspect(opts) => match &opts.input {
             InspectInput::Secret(name) => {
@@ -32,7 +44,11 @@ pub async fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> C
             InspectInput::Urls(u) => inspect::run_urls(config, u, opts.warn_within, out).await,
         },
         CommandConfig::Renew(opts) => renew::run(config, opts, out, err).await,
-        CommandConfig::Dump => dump::run(config, out, err).await,
+        CommandConfig::Dump(opts) if config.contexts.is_some() => {
+            fleet::dump(config, opts, out, err).await
+        }
+        CommandConfig::Dump(opts) => dump::run(config, opts, out, err).await,
+        CommandConfig::Audit => audit::run(config, out, err).await,
         CommandConfig::Decide(opts) => approve::run(config, opts, out, err).await,
         CommandConfig::CheckApi(opts) => check::run(config, opts, out, err).await,
         CommandConfig::Explain(code) => explain::run(config, *code, out),

@@ -11,7 +11,7 @@ use crate::diagnose::{CertificateDiagnosis, tree};
 use crate::error::{CliError, CliResult, EXIT_OK, EXIT_UNHEALTHY};
 use crate::model::chain::ChainIndex;
 use crate::model::observation::Observations;
-use crate::model::snapshot::{EVENTS, KINDS, SnapshotBuilder};
+use crate::model::snapshot::{EVENTS, KINDS, Scope, Snapshot, SnapshotBuilder};
 use crate::render::{self, Paint, status::Width};
 use crate::report::{self, StatusReport};
 
@@ -35,31 +35,54 @@ pub async fn run(
     .await?;
     let snapshot = builder.finish();
     super::warn_about(&snapshot, err);
+    show(
+        config,
+        name,
+        &snapshot,
+        &loaded.scope,
+        &loaded.scope_label,
+        out,
+        err,
+    )
+}
+
+/// Prints the table (or `name`'s chain) of one snapshot and returns the exit code; what
+/// `status` prints once and `status --watch` prints after every change.
+pub fn show(
+    config: &Config,
+    name: Option<&str>,
+    snapshot: &Snapshot,
+    scope: &Scope,
+    scope_label: &str,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> CliResult {
     let paint = Paint {
         enabled: config.color,
     };
 
     let (report, diagnosis) = match name {
         Some(name) => {
-            let cert =
-                super::find_certificate(&snapshot, &loaded.scope, &loaded.scope_label, name)?;
-            let index = ChainIndex::new(&snapshot);
+            let cert = super::find_certificate(snapshot, scope, scope_label, name)?;
+            let index = ChainIndex::new(snapshot);
+            let machine = tree::machine(snapshot, config.now, false);
             let diagnosis = tree::diagnose(
                 &index,
                 &index.chain(cert),
-                &snapshot,
+                snapshot,
                 &Observations::default(),
+                &machine.control_plane,
                 config.now,
             );
             (
-                report::status_report(&snapshot, Some(&cert.metadata), config.now),
+                report::status_report(snapshot, Some(&cert.metadata), config.now),
                 Some(diagnosis),
             )
         }
         None => {
-            let mut r = report::status_report(&snapshot, None, config.now);
-            if loaded.scope.selector.is_none() {
-                r.origins = crate::diagnose::tree::origin::origin_problems(&snapshot)
+            let mut r = report::status_report(snapshot, None, config.now);
+            if scope.selector.is_none() {
+                r.origins = crate::diagnose::tree::origin::origin_problems(snapshot)
                     .iter()
                     .map(report::OriginWithoutCertificate::of)
                     .collect();
@@ -70,8 +93,8 @@ pub async fn run(
     print(
         config,
         diagnosis.as_ref(),
-        &loaded.scope.namespace,
-        &loaded.scope_label,
+        &scope.namespace,
+        scope_label,
         &report,
         out,
         err,

@@ -5,10 +5,12 @@
 //! before (`probe::run` over the plan from [`plan`]), and their observations arrive as
 //! [`crate::model::observation::Observations`]; [`network`] judges them.
 
+pub mod audit;
 pub mod classify;
 pub mod fleet;
 pub mod network;
 pub mod plan;
+pub mod rules;
 pub mod selfcheck;
 pub mod solver;
 pub mod tree;

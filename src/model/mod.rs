@@ -6,10 +6,12 @@
 
 pub mod api_check;
 pub mod approval;
+pub mod audit;
 pub mod chain;
 pub mod controlplane;
 pub mod dump;
 pub mod gateway;
+pub mod issuer;
 pub mod observation;
 pub mod ratelimit;
 pub mod renewal;

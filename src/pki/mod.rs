@@ -13,6 +13,7 @@ pub mod cert;
 pub mod check;
 pub mod der;
 pub mod key;
+pub mod public_key;
 pub mod read;
 pub mod secret;
 

@@ -2,6 +2,7 @@
 //! from the same report model. Render never reads the cluster; it only formats what it is
 //! given. Text from the cluster is sanitised here, on its way to a terminal.
 
+pub mod audit;
 pub mod check;
 pub mod decide;
 pub mod diagnose;

@@ -69,7 +69,8 @@ fn stage_cell(c: &CertificateReport, p: Paint) -> String {
     }
 }
 
-/// Writes the certificates table. `all_namespaces` adds the NAMESPACE column.
+/// Writes the certificates table. `all_namespaces` adds the NAMESPACE column; a report
+/// over several contexts (certificates with a `context`) starts with a CONTEXT column.
 pub fn table(
     out: &mut dyn Write,
     report: &StatusReport,
@@ -78,7 +79,12 @@ pub fn table(
     now: Timestamp,
     p: Paint,
 ) -> io::Result<()> {
+    let by_context = report.certificates.iter().any(|c| c.context.is_some())
+        || report.origins.iter().any(|o| o.context.is_some());
     let mut header = vec![];
+    if by_context {
+        header.push("CONTEXT");
+    }
     if all_namespaces {
         header.push("NAMESPACE");
     }
@@ -94,6 +100,9 @@ pub fn table(
     let mut t = super::kubectl_table(header);
     for o in &report.origins {
         let mut row = vec![];
+        if by_context {
+            row.push(clean(o.context.as_deref().unwrap_or("-")));
+        }
         if all_namespaces {
             row.push(clean(&o.namespace));
         }
@@ -117,6 +126,9 @@ pub fn table(
     }
     for c in &report.certificates {
         let mut row = vec![];
+        if by_context {
+            row.push(clean(c.context.as_deref().unwrap_or("-")));
+        }
         if all_namespaces {
             row.push(clean(&c.namespace));
         }

@@ -3,10 +3,12 @@
 //! the pure core's results; `render` reads them and never reaches higher. The JSON forms are
 //! documented in docs/output.md; fields are only ever added.
 
+pub mod audit;
 pub mod check;
 pub mod decide;
 pub mod diagnose;
 pub mod explain;
+pub mod fleet;
 pub mod inspect;
 pub mod renew;
 pub mod status;

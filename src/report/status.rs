@@ -8,6 +8,8 @@
 use serde::Serialize;
 
 use crate::model::snapshot::{Note, Unreadable};
+
+pub use super::fleet::ClusterOut;
 use crate::model::stage::{Phase, Stage};
 use crate::pki::CertFacts;
 
@@ -38,12 +40,19 @@ pub struct StatusReport {
     pub warnings: Vec<Note>,
     /// Kinds that could not be read, and the permission to check.
     pub unreadable: Vec<Unreadable>,
+    /// With several contexts (`--all-contexts`, `--context a,b`): each context, read or
+    /// why not. Absent for one cluster.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub clusters: Vec<ClusterOut>,
 }
 
 /// An Ingress or Gateway entry with no Certificate (a "no Certificate" row).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OriginWithoutCertificate {
+    /// The kubeconfig context it was read from, with several contexts; absent for one cluster.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
     /// `Ingress` or `Gateway`.
     pub kind: String,
     /// Namespace.
@@ -67,6 +76,7 @@ impl OriginWithoutCertificate {
     pub fn of(p: &crate::diagnose::tree::origin::OriginProblem) -> OriginWithoutCertificate {
         let s = &p.finding.subject;
         OriginWithoutCertificate {
+            context: None,
             kind: s.kind.clone(),
             namespace: s.namespace.clone().unwrap_or_default(),
             name: s.name.clone(),
@@ -302,6 +312,9 @@ pub struct OriginOut {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CertificateReport {
+    /// The kubeconfig context it was read from, with several contexts; absent for one cluster.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
     /// Namespace.
     pub namespace: String,
     /// Name.

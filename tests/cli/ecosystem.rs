@@ -67,7 +67,9 @@ fn completion_scripts_are_printed_for_every_shell() {
 fn as_a_kubectl_plugin_the_help_says_kubectl_certdoctor() {
     let dir = tempfile::tempdir().unwrap();
     let plugin = dir.path().join("kubectl-certdoctor");
-    std::fs::copy(env!("CARGO_BIN_EXE_certdoctor"), &plugin).unwrap();
+    // A symlink, not a copy: executing a file this process just wrote races with other
+    // test threads forking (ETXTBSY, "Text file busy").
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_certdoctor"), &plugin).unwrap();
     let out = std::process::Command::new(&plugin)
         .arg("--help")
         .output()

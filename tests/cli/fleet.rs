@@ -1,278 +1,280 @@
-//! Big fleets: a dump of thousands of Certificates with their chains, written by `dump`
-//! from a live cluster, is read back with `--from-file` (no parser budget trips on
-//! legitimate input), while hostile YAML is still refused in one line. Speed and memory
-//! are measured by `cargo bench --bench fleet`, not here.
+//! Many clusters at once (issue 16 §3): `--all-contexts` and `--context a,b,c` over two fake
+//! clusters and one context whose API server does not answer, for status, diagnose and
+//! dump, in text and JSON, with the exit code of the readable ones.
 
-use crate::support::fleet::{self, NAMESPACES};
-use crate::support::report::json_of;
-use crate::support::{Cluster, certdoctor, stderr};
+use std::path::{Path, PathBuf};
 
-#[test]
-fn a_5000_certificate_yaml_dump_written_by_dump_is_read_back() {
-    let n = 5_000;
-    let cluster = Cluster::with_fixtures(Some("team-0"), &[]);
-    cluster
-        .server
-        .insert_all(fleet::fleet(n, &fleet::material()));
-    let out = cluster.certdoctor().args(["dump", "-A"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(out.stderr.is_empty(), "no progress when not a terminal");
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("fleet.yaml");
-    std::fs::write(&path, &out.stdout).unwrap();
-    assert!(out.stdout.len() > 10 << 20, "{} bytes", out.stdout.len());
+use serde_json::Value;
 
-    let out = certdoctor()
-        .args(["status", "-A", "-o", "json", "--from-file"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let report = json_of(&out);
-    let certs = report["certificates"].as_array().unwrap();
-    assert_eq!(certs.len(), n);
-    let not_ready = certs.iter().filter(|c| c["ready"] == false).count();
-    assert_eq!(not_ready, (0..n).filter(|i| fleet::broken(*i)).count());
-    assert!(
-        certs
-            .iter()
-            .any(|c| c["namespace"] == format!("team-{}", NAMESPACES - 1))
-    );
+use crate::support::fake_apiserver::{TOKEN, USER};
+use crate::support::{Cluster, certdoctor, stderr, stdout};
+
+/// Two fake clusters (`east`: a healthy certificate; `west`: one stuck on HTTP-01) and a
+/// context `down` pointing at a port nothing listens on, in one kubeconfig.
+struct Fleet {
+    east: Cluster,
+    west: Cluster,
+    kubeconfig: PathBuf,
+    dir: tempfile::TempDir,
 }
 
-#[test]
-fn hostile_yaml_is_refused_in_one_line() {
-    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
-    for i in 0..12 {
-        let prev = if i == 0 {
-            "a".to_string()
-        } else {
-            format!("b{}", i - 1)
-        };
-        bomb.push_str(&format!(
-            "b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
-        ));
-    }
-    let deep = format!(
-        "kind: List\nitems: {}{}\n",
-        "[".repeat(5_000),
-        "]".repeat(5_000)
-    );
-    let deep_block: String = (0..200)
-        .map(|i| format!("{}k{i}:\n", "  ".repeat(i)))
-        .collect();
-    for input in [bomb, deep, deep_block] {
-        let out = certdoctor()
-            .args(["status", "-A", "--from-file", "-"])
-            .write_stdin(input)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-        let err = stderr(&out);
-        assert!(
-            err.starts_with("certdoctor: error: cannot parse dump stdin: invalid YAML: "),
-            "{err}"
+fn closed_port_url() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    drop(l);
+    format!("http://{addr}")
+}
+
+fn kubeconfig(dir: &Path, servers: &[(&str, String)]) -> PathBuf {
+    let mut clusters = String::new();
+    let mut contexts = String::new();
+    for (name, url) in servers {
+        clusters += &format!("- name: {name}\n  cluster:\n    server: {url}\n");
+        contexts += &format!(
+            "- name: {name}\n  context:\n    cluster: {name}\n    user: {USER}\n    namespace: production\n"
         );
-        assert_eq!(err.lines().count(), 2, "{err}");
     }
-}
-
-#[test]
-fn multi_document_yaml_and_json_lists_stream_alike() {
-    let items = fleet::fleet(30, &fleet::material());
-    let yaml: String = items
-        .iter()
-        .map(|o| format!("---\n{}", serde_saphyr::to_string(o).unwrap()))
-        .collect();
-    let json = crate::support::objects::list(&items).to_string();
-    let mut reports = Vec::new();
-    for input in [yaml, json] {
-        let out = certdoctor()
-            .args(["status", "-A", "-o", "json", "--from-file", "-"])
-            .write_stdin(input)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-        reports.push(json_of(&out)["certificates"].clone());
-    }
-    assert_eq!(reports[0].as_array().unwrap().len(), 30);
-    assert_eq!(reports[0], reports[1]);
-}
-
-#[test]
-fn with_every_server_hanging_the_probes_end_by_the_deadline_and_say_what_did_not_finish() {
-    let items = fleet::fleet(200, &fleet::material());
-    let silent = crate::support::dns::DnsServer::start_silent();
-    let started = std::time::Instant::now();
-    let out = certdoctor()
-        .args([
-            "diagnose",
-            "-A",
-            "-o",
-            "json",
-            "--probe-timeout",
-            "1s",
-            "--concurrency",
-            "1",
-            "--from-file",
-            "-",
-        ])
-        .args(["--nameserver", &silent.addr().to_string()])
-        .write_stdin(crate::support::objects::list(&items).to_string())
-        .output()
-        .unwrap();
-    let took = started.elapsed();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    // 2 × 1s and the quarter second of grace, plus reading the dump and starting up.
-    assert!(took < std::time::Duration::from_secs(8), "{took:?}");
-    let r = json_of(&out);
-    let note = r["probes"].as_str().unwrap();
-    assert!(
-        note.contains("did not finish within the 2.25s deadline"),
-        "{note}"
+    let yaml = format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n{clusters}users:\n- name: {USER}\n  user:\n    token: {TOKEN}\n\
+         contexts:\n{contexts}current-context: {}\n",
+        servers[0].0
     );
-    assert!(
-        note.contains("CAA app-") && note.contains(" more"),
-        "{note}"
-    );
-}
-
-fn fleet_file(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
-    let path = dir.join("fleet.json");
-    let items = fleet::fleet(n, &fleet::material());
-    std::fs::write(&path, crate::support::objects::list(&items).to_string()).unwrap();
+    let path = dir.join("fleet-kubeconfig");
+    std::fs::write(&path, yaml).unwrap();
     path
 }
 
-#[test]
-fn many_unhealthy_certificates_lead_with_a_summary_by_root_cause() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = fleet_file(dir.path(), 300);
-    let run = |extra: &[&str]| {
-        let out = certdoctor()
-            .args(["diagnose", "-A", "--offline", "--from-file"])
-            .arg(&path)
-            .args(extra)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-        crate::support::stdout(&out)
-    };
-    let text = run(&[]);
-    assert!(
-        text.starts_with("Fleet summary: 30 of 300 certificates unhealthy, by root cause\n"),
-        "{text}"
-    );
-    let first_group = text.lines().nth(1).unwrap();
-    assert!(first_group.contains("certificates in"), "{text}");
-    assert!(text.contains("    e.g. team-"), "{text}");
-    assert!(text.contains("    fix: "), "{text}");
-    assert!(
-        text.contains("… 10 more certificates not shown: --details shows them all"),
-        "{text}"
-    );
-    assert!(
-        !text.contains("healthy\n"),
-        "healthy lines stay out: {text}"
-    );
-    let all = run(&["--details"]);
-    assert!(!all.contains("more certificates not shown"), "{all}");
-    let capped = run(&["--max", "5"]);
-    assert!(
-        capped.contains("… 25 more certificates not shown"),
-        "{capped}"
-    );
-
-    let out = certdoctor()
-        .args(["diagnose", "-A", "--offline", "-o", "json", "--from-file"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    let r = json_of(&out);
-    assert_eq!(r["certificates"].as_array().unwrap().len(), 300);
-    assert!(r["rateLimits"].is_array(), "{r}");
-}
-
-#[test]
-fn status_all_namespaces_ends_with_a_fleet_footer() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = fleet_file(dir.path(), 100);
-    let out = certdoctor()
-        .args(["status", "-A", "--from-file"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    let text = crate::support::stdout(&out);
-    assert!(
-        text.ends_with("100 certificates: 90 ready, 10 not ready, 0 in their renewal window\n"),
-        "{text}"
-    );
-}
-
-#[test]
-fn lets_encrypt_budget_per_registered_domain_is_reported() {
-    use crate::support::objects::{self, Edit, condition, ready_status};
-    use serde_json::json;
-    let mut items = vec![objects::cluster_issuer(objects::ISSUER)];
-    for i in 0..45 {
-        let cert = objects::certificate("web", &format!("site-{i}"))
-            .with(
-                "/spec/dnsNames",
-                json!([format!("site-{i}.shop.example.co.uk")]),
-            )
-            .with("/status", ready_status());
-        let cr = objects::certificate_request(
-            &cert,
-            1,
-            json!([condition(
-                "Ready",
-                "True",
-                "Issued",
-                "Certificate fetched from issuer successfully"
-            )]),
-        )
-        .with(
-            "/metadata/creationTimestamp",
-            json!(format!("2026-11-22T{:02}:00:00Z", i % 24)),
+impl Fleet {
+    fn start() -> Fleet {
+        let east = Cluster::with_fixtures(Some("production"), &["healthy.yaml"]);
+        let west = Cluster::with_fixtures(Some("production"), &["stuck-http01.yaml"]);
+        let dir = tempfile::tempdir().unwrap();
+        let kubeconfig = kubeconfig(
+            dir.path(),
+            &[
+                ("east", east.server.url()),
+                ("west", west.server.url()),
+                ("down", closed_port_url()),
+            ],
         );
-        items.push(cert);
-        items.push(cr);
+        Fleet {
+            east,
+            west,
+            kubeconfig,
+            dir,
+        }
     }
-    let out = certdoctor()
-        .args([
-            "diagnose",
-            "-A",
-            "--offline",
-            "-o",
-            "json",
-            "--from-file",
-            "-",
-        ])
-        .write_stdin(objects::list(&items).to_string())
-        .output()
-        .unwrap();
-    let r = json_of(&out);
-    let limits = r["rateLimits"].as_array().unwrap();
-    assert_eq!(limits.len(), 1, "{r}");
-    assert_eq!(limits[0]["code"], "RATE_LIMIT_BUDGET");
-    assert_eq!(limits[0]["severity"], "warning");
-    let msg = limits[0]["message"].as_str().unwrap();
+
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        certdoctor()
+            .arg("--kubeconfig")
+            .arg(&self.kubeconfig)
+            .args(["--request-timeout", "5s"])
+            .args(args)
+            .output()
+            .unwrap()
+    }
+}
+
+fn json(out: &std::process::Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(out)))
+}
+
+#[test]
+fn status_all_contexts_is_one_table_with_a_context_column_and_the_dead_one_warned_about() {
+    let fleet = Fleet::start();
+    let out = fleet.run(&["status", "--all-contexts", "-A"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}{}", stderr(&out));
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("CONTEXT"), "{text}");
     assert!(
-        msg.starts_with("45 certificates for example.co.uk were issued by Let's Encrypt in the last 7 days, of 50"),
-        "{msg}"
-    );
-    assert!(
-        msg.contains("the oldest leaves the window at 2026-11-29T00:00:00Z"),
-        "{msg}"
-    );
-    let out = certdoctor()
-        .args(["diagnose", "-A", "--offline", "--from-file", "-"])
-        .write_stdin(objects::list(&items).to_string())
-        .output()
-        .unwrap();
-    let text = crate::support::stdout(&out);
-    assert!(
-        text.contains("! example.co.uk  45 certificates for example.co.uk"),
+        lines
+            .iter()
+            .any(|l| l.starts_with("east ") && l.contains("web-tls")),
         "{text}"
     );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("west ") && l.contains("app-tls")),
+        "{text}"
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("context \"down\" was not read (unreachable)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn status_json_carries_each_certificate_s_context_and_a_clusters_list() {
+    let fleet = Fleet::start();
+    let out = fleet.run(&["status", "--context", "east,west,down", "-o", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc = json(&out);
+    let certs = doc["certificates"].as_array().unwrap();
+    let pairs: Vec<(&str, &str)> = certs
+        .iter()
+        .map(|c| (c["context"].as_str().unwrap(), c["name"].as_str().unwrap()))
+        .collect();
+    assert!(pairs.contains(&("east", "web-tls")), "{pairs:?}");
+    assert!(pairs.contains(&("west", "app-tls")), "{pairs:?}");
+    let clusters = doc["clusters"].as_array().unwrap();
+    assert_eq!(clusters.len(), 3);
+    assert_eq!(clusters[0]["context"], "east");
+    assert_eq!(clusters[0]["read"], true);
+    assert_eq!(clusters[0]["certificates"], 1);
+    assert_eq!(clusters[2]["context"], "down");
+    assert_eq!(clusters[2]["read"], false);
+    assert_eq!(clusters[2]["reason"], "unreachable");
+    assert!(
+        clusters[2]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot reach")
+    );
+}
+
+#[test]
+fn one_context_keeps_today_s_document_without_context_or_clusters() {
+    let fleet = Fleet::start();
+    let out = fleet.run(&["status", "--context", "east", "-o", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc = json(&out);
+    assert!(doc.get("clusters").is_none(), "{doc}");
+    assert!(doc["certificates"][0].get("context").is_none(), "{doc}");
+}
+
+#[test]
+fn the_exit_code_is_the_worst_of_the_readable_ones_and_2_only_when_none_was_read() {
+    let fleet = Fleet::start();
+    let out = fleet.run(&["status", "--context", "east,down"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("web-tls"));
+
+    let out = fleet.run(&["status", "--context", "down,nowhere", "-o", "json"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let doc = json(&out);
+    assert_eq!(doc["clusters"][1]["reason"], "kubeconfig", "{doc}");
+    assert!(
+        stderr(&out).contains("none of the 2 contexts could be read"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn each_cluster_gets_exactly_the_requests_of_a_one_cluster_run() {
+    let fleet = Fleet::start();
+    let single = fleet.run(&["status", "--context", "east"]);
+    assert_eq!(single.status.code(), Some(0));
+    let one_run = fleet.east.request_count();
+    let out = fleet.run(&["status", "--all-contexts"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(fleet.east.request_count(), 2 * one_run);
+    assert_eq!(fleet.west.request_count(), one_run);
+}
+
+#[test]
+fn diagnose_groups_findings_by_context() {
+    let fleet = Fleet::start();
+    let out = fleet.run(&["diagnose", "--all-contexts", "--offline"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}{}", stderr(&out));
+    let east = text.find("=== context east ===").expect(&text);
+    let west = text.find("=== context west ===").expect(&text);
+    let down = text.find("=== context down ===").expect(&text);
+    assert!(east < west && west < down, "{text}");
+    let west_part = &text[west..down];
+    assert!(west_part.contains("production/app-tls"), "{text}");
+    assert!(!text[east..west].contains("app-tls"), "{text}");
+    assert!(text[down..].contains("not read (unreachable)"), "{text}");
+}
+
+#[test]
+fn diagnose_json_has_the_context_of_every_certificate_and_the_clusters() {
+    let fleet = Fleet::start();
+    let out = fleet.run(&["diagnose", "--all-contexts", "--offline", "-o", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc = json(&out);
+    assert_eq!(doc["kind"], "DiagnoseReport");
+    let certs = doc["certificates"].as_array().unwrap();
+    let west = certs.iter().find(|c| c["context"] == "west").unwrap();
+    assert_eq!(west["name"], "app-tls");
+    assert_eq!(west["healthy"], false);
+    let east = certs.iter().find(|c| c["context"] == "east").unwrap();
+    assert_eq!(east["healthy"], true);
+    let reasons: Vec<&Value> = doc["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["read"])
+        .collect();
+    assert_eq!(
+        reasons,
+        [&Value::Bool(true), &Value::Bool(true), &Value::Bool(false)]
+    );
+}
+
+#[test]
+fn a_forbidden_cluster_is_listed_as_forbidden() {
+    let fleet = Fleet::start();
+    fleet.west.server.forbid("list", "certificates");
+    let out = fleet.run(&["status", "--context", "east,west", "-o", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc = json(&out);
+    assert_eq!(doc["clusters"][1]["reason"], "forbidden", "{doc}");
+}
+
+#[test]
+fn dump_writes_one_file_per_context() {
+    let fleet = Fleet::start();
+    let dir = fleet.dir.path().join("dumps");
+    let out = fleet.run(&[
+        "dump",
+        "--all-contexts",
+        "--output-dir",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let east = std::fs::read_to_string(dir.join("east.yaml")).unwrap();
+    let west = std::fs::read_to_string(dir.join("west.yaml")).unwrap();
+    assert!(east.contains("web-tls") && !east.contains("app-tls"));
+    assert!(west.contains("app-tls"));
+    assert!(!dir.join("down.yaml").exists());
+    // Each file reads back offline.
+    let back = certdoctor()
+        .args(["status", "-A", "--from-file"])
+        .arg(dir.join("west.yaml"))
+        .output()
+        .unwrap();
+    assert!(stdout(&back).contains("app-tls"), "{}", stderr(&back));
+}
+
+#[test]
+fn several_contexts_are_refused_where_they_make_no_sense() {
+    let fleet = Fleet::start();
+    for (args, says) in [
+        (
+            &["dump", "--all-contexts"][..],
+            "dump over several contexts writes one file per context",
+        ),
+        (
+            &["status", "app-tls", "--context", "east,west"][..],
+            "status NAME",
+        ),
+        (
+            &["renew", "app-tls", "--all-contexts"][..],
+            "are for status, diagnose and dump",
+        ),
+        (
+            &["status", "-w", "--all-contexts"][..],
+            "--watch follows one cluster",
+        ),
+    ] {
+        let out = fleet.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+    }
 }

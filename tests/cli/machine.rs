@@ -440,7 +440,8 @@ fn annotated_ingresses_without_a_certificate_say_why() {
                 json!([{"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "name": "fine",
                         "uid": "ingress-fine", "controller": true, "blockOwnerDeletion": true}]),
             ),
-        // Not annotated: not cert-manager's business.
+        // Not annotated: no Certificate is owed; but its Secret does not exist, so the
+        // controller serves its default certificate there (INGRESS_TLS_MISMATCH).
         ingress(
             "manual",
             "nginx",
@@ -470,11 +471,19 @@ fn annotated_ingresses_without_a_certificate_say_why() {
             [
                 "INGRESS_NO_CERTIFICATE acme",
                 "LEGACY_ANNOTATIONS legacy",
+                "INGRESS_TLS_MISMATCH manual",
                 "INGRESS_NO_CERTIFICATE shop"
             ],
             "{how}"
         );
-        let shop = &origins[2];
+        let shop = &origins[3];
+        assert!(
+            origins[2]["message"]
+                .as_str()
+                .unwrap()
+                .contains("Secret manual-tls does not exist in namespace production"),
+            "{how}"
+        );
         assert!(
             shop["message"].as_str().unwrap().contains("no secretName"),
             "{how}"

@@ -6,6 +6,8 @@
 mod support;
 
 mod architecture;
+mod audit;
+mod big_fleet;
 mod cmctl;
 mod core;
 mod diagnose;
@@ -13,6 +15,7 @@ mod ecosystem;
 mod errors;
 mod fleet;
 mod hardening;
+mod incluster;
 mod inspect;
 mod machine;
 mod offline;
@@ -26,3 +29,4 @@ mod status;
 mod truth_challenges;
 mod truth_issuers;
 mod truth_renewal;
+mod watch;

@@ -430,3 +430,56 @@ fn a_staging_issuer_behind_an_ingress_is_a_warning() {
         "{f}"
     );
 }
+
+#[test]
+fn a_gateway_listener_using_the_secret_is_probed_by_its_hostname() {
+    let p = pki();
+    let right = serve(
+        vec![p.current.cert_der.clone(), der_of(&p.inter)],
+        &p.current,
+    );
+    // The Gateway's listener for gw.example.com serves an older certificate.
+    let old = pki::leaf(
+        &p.inter,
+        LeafOptions {
+            names: vec!["gw.example.com".into()],
+            not_before: (2026, 7, 1),
+            not_after: (2026, 12, 30),
+            ..LeafOptions::default()
+        },
+    );
+    let stale = serve(vec![old.cert_der.clone(), der_of(&p.inter)], &old);
+    let mut objs = objects(&p);
+    objs.push(json!({
+        "apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+        "metadata": {"name": "public", "namespace": "prod", "uid": "gw-uid",
+                     "creationTimestamp": "2026-10-01T00:00:00Z"},
+        "spec": {"gatewayClassName": "envoy", "listeners": [
+            {"name": "https", "hostname": "gw.example.com", "port": 443, "protocol": "HTTPS",
+             "tls": {"mode": "Terminate", "certificateRefs": [{"name": "web"}]}}]}
+    }));
+    let out = certdoctor()
+        .args(["diagnose", "-A", "-o", "json", "--probe-timeout", "2s"])
+        .args(["--from-file", "-"])
+        .args([
+            "--connect-to",
+            &format!("{HOST}:443:127.0.0.1:{}", right.port()),
+        ])
+        .args([
+            "--connect-to",
+            &format!("gw.example.com:443:127.0.0.1:{}", stale.port()),
+        ])
+        .write_stdin(list(&objs).to_string())
+        .output()
+        .unwrap();
+    let r = json_of(&out);
+    let f = finding(&r, "web", "SERVED_CERT_MISMATCH");
+    assert_eq!(f["subject"]["part"], "gw.example.com", "{f}");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("127.0.0.1:{}", stale.port())),
+        "{f}"
+    );
+}

@@ -178,3 +178,36 @@ pub fn rsa_leaf(ca: &Ca) -> RsaLeaf {
         pkcs8_pem,
     }
 }
+
+/// An RSA public key as rcgen wants it: PKCS#1 `RSAPublicKey` DER. Lets a test sign a leaf
+/// for an RSA key ring would refuse to load (under 2048 bits).
+struct RsaPublic(Vec<u8>);
+
+impl rcgen::PublicKeyData for RsaPublic {
+    fn der_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    fn algorithm(&self) -> &'static SignatureAlgorithm {
+        &rcgen::PKCS_RSA_SHA256
+    }
+}
+
+/// PEM of a leaf for `web.example.com` whose public key is RSA of `bits` bits (1024 for a
+/// weak key), signed by `ca`, valid 2026-10-15 → 2027-01-13.
+pub fn rsa_leaf_pem(ca: &Ca, bits: usize) -> String {
+    use rsa::pkcs1::EncodeRsaPublicKey;
+    let private = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, bits).unwrap();
+    let public = RsaPublic(
+        private
+            .to_public_key()
+            .to_pkcs1_der()
+            .unwrap()
+            .as_bytes()
+            .to_vec(),
+    );
+    let mut params = CertificateParams::new(vec!["web.example.com".to_string()]).unwrap();
+    params.not_before = date_time_ymd(2026, 10, 15);
+    params.not_after = date_time_ymd(2027, 1, 13);
+    params.signed_by(&public, &ca.issuer).unwrap().pem()
+}

@@ -3,9 +3,9 @@
 use jiff::Timestamp;
 
 use super::{Walk, describe, subject_of};
-use crate::diagnose::Level;
 use crate::diagnose::classify::{acme_problem, is_secret_key_missing, network_error};
 use crate::diagnose::plan::needs_issuance;
+use crate::diagnose::{Level, rules};
 use crate::findings::{Code, Finding, Severity, Subject};
 use crate::model::chain::{Chain, IssuerLink, cert_condition, event_time};
 use crate::model::snapshot::Snapshot;
@@ -300,16 +300,10 @@ pub(super) fn issuer_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot) {
                 }
             }
             if let Some(acme) = &config.acme
-                && cert.spec.dns_names.iter().any(|n| n.starts_with("*."))
-                && !acme.solvers.iter().any(|s| s.get("dns01").is_some())
+                && let Some(f) =
+                    rules::wildcard_needs_dns01(subject, &label, &cert.spec.dns_names, acme)
             {
-                w.add(
-                    step,
-                    Level::Issuer,
-                    Finding::new(Code::WildcardNeedsDns01, Severity::Error, subject, format!("the Certificate asks for a wildcard name, but {label} has no DNS-01 solver"), remedy::WILDCARD_NEEDS_DNS01)
-                        .evidence(format!("wildcard names: {}", cert.spec.dns_names.iter().filter(|n| n.starts_with("*.")).cloned().collect::<Vec<_>>().join(", ")))
-                        .reproduce(check),
-                );
+                w.add(step, Level::Issuer, f.reproduce(check));
             }
         }
     }
@@ -448,5 +442,4 @@ pub(super) fn next_renewal_risks(w: &mut Walk, chain: &Chain, now: Timestamp) {
 mod remedy {
     pub const EXTERNAL_ISSUER: &str = "Check that issuer with its own tooling; certdoctor still checks the request and the Secret.";
     pub const ISSUER_NOT_READY: &str = "Every request to this issuer waits until it is Ready. Fix the issuer's configuration or the Secret it references, per the message.";
-    pub const WILDCARD_NEEDS_DNS01: &str = "ACME CAs validate wildcard names only with DNS-01. Add a dns01 solver to the issuer (with a selector for this zone), or drop the wildcard.";
 }

@@ -95,12 +95,15 @@ pub fn machine(snapshot: &Snapshot, now: Timestamp, check_origins: bool) -> Mach
     }
 }
 
-/// Diagnoses one Certificate.
+/// Diagnoses one Certificate. `control_plane` is [`machine`]'s verdict on cert-manager
+/// itself, computed once per run (it reads every Event; per Certificate it made diagnose
+/// quadratic).
 pub fn diagnose(
     index: &ChainIndex,
     chain: &Chain,
     snapshot: &Snapshot,
     obs: &Observations,
+    control_plane: &[Finding],
     now: Timestamp,
 ) -> CertificateDiagnosis {
     let cert = chain.certificate;
@@ -124,9 +127,7 @@ pub fn diagnose(
     secret::secret_checks(&mut w, chain, now);
     served::served_checks(&mut w, chain, snapshot, obs, now);
     certificate::after_walk(&mut w, chain, now);
-    let control_plane = crate::model::controlplane::ControlPlane::of(snapshot);
-    let machine = controlplane::control_plane_findings(control_plane.as_ref(), snapshot, now);
-    controlplane::controlplane_checks(&mut w, chain, &machine, now);
+    controlplane::controlplane_checks(&mut w, chain, control_plane, now);
 
     let root =
         root_cause(&w.findings, &w.levels).map(|i| RootCause::of(&w.findings[i], &ns, &name));

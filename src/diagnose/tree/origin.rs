@@ -118,6 +118,7 @@ pub fn origin_problems(snapshot: &Snapshot) -> Vec<OriginProblem> {
             continue;
         }
         out.extend(ingress(snapshot, ing));
+        out.extend(missing_secrets(snapshot, ing));
     }
     if !snapshot.is_unreadable(&crate::model::snapshot::GATEWAYS) {
         for gw in &snapshot.gateways {
@@ -252,6 +253,81 @@ fn ingress(
             }
         })
         .collect()
+}
+
+/// The tls entries of an Ingress not annotated for cert-manager whose Secret does not exist
+/// in the Ingress's namespace and that no Certificate there writes: the ingress controller
+/// serves its default certificate for those hosts (an Ingress cannot use another namespace's
+/// Secret). Annotated Ingresses are [`ingress`]'s.
+fn missing_secrets(
+    snapshot: &Snapshot,
+    ing: &k8s_openapi::api::networking::v1::Ingress,
+) -> Vec<OriginProblem> {
+    let meta = &ing.metadata;
+    if shim_annotation(meta).is_some()
+        || !legacy_annotations(meta).is_empty()
+        || snapshot.is_unreadable(&crate::model::snapshot::SECRETS)
+    {
+        return vec![];
+    }
+    let ns = meta.namespace.as_deref().unwrap_or("");
+    let name = meta.name.as_deref().unwrap_or("");
+    let exists = |secret: &str| {
+        snapshot.secrets.iter().any(|s| {
+            s.metadata.namespace.as_deref() == Some(ns)
+                && s.metadata.name.as_deref() == Some(secret)
+        })
+    };
+    let elsewhere = |secret: &str| -> Vec<String> {
+        snapshot
+            .secrets
+            .iter()
+            .filter(|s| {
+                s.metadata.name.as_deref() == Some(secret)
+                    && s.metadata.namespace.as_deref() != Some(ns)
+            })
+            .filter_map(|s| s.metadata.namespace.clone())
+            .collect()
+    };
+    let tls = ing
+        .spec
+        .as_ref()
+        .and_then(|s| s.tls.clone())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for (i, t) in tls.iter().enumerate() {
+        let Some(secret) = t.secret_name.as_deref().filter(|s| !s.is_empty()) else {
+            continue;
+        };
+        if exists(secret) || has_certificate(snapshot, ns, secret) {
+            continue;
+        }
+        let hosts = t.hosts.clone().unwrap_or_default();
+        let mut f = Finding::new(
+            Code::IngressTlsMismatch,
+            Severity::Error,
+            Subject::new("Ingress", Some(ns), name).part(&format!("spec.tls[{i}]")),
+            format!(
+                "Secret {secret} does not exist in namespace {ns} and no Certificate there writes it: the ingress controller serves its default certificate for {}",
+                if hosts.is_empty() { "these hosts".to_string() } else { hosts.join(", ") }
+            ),
+            "An Ingress can only use a Secret of its own namespace. Create a Certificate in this namespace with spec.secretName set to the tls entry's secretName (or annotate the Ingress with cert-manager.io/cluster-issuer), or copy the Secret here.",
+        )
+        .reproduce(format!("kubectl get secret {secret} -n {ns}"));
+        let other = elsewhere(secret);
+        if !other.is_empty() {
+            f = f.evidence(format!(
+                "a Secret of that name exists in namespace {}, which this Ingress cannot use",
+                other.join(", ")
+            ));
+        }
+        out.push(OriginProblem {
+            finding: f,
+            secret_name: Some(secret.to_string()),
+            issuer: None,
+        });
+    }
+    out
 }
 
 fn gateway(snapshot: &Snapshot, gw: &Gateway) -> Vec<OriginProblem> {

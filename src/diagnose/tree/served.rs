@@ -10,24 +10,11 @@ use super::Walk;
 use crate::diagnose::Level;
 use crate::diagnose::network::{ServedTarget, name_covers, served_findings};
 use crate::diagnose::plan::{ingress_tls_entries, secret_chain, served_hosts, tls_key};
+use crate::diagnose::rules;
 use crate::findings::{Code, Finding, Severity, Subject};
 use crate::model::chain::{Chain, IssuerLink};
 use crate::model::observation::Observations;
 use crate::model::snapshot::Snapshot;
-
-/// Is this ACME directory a staging endpoint (Let's Encrypt's `acme-staging-v02`, or any
-/// directory whose host says `staging`)?
-pub fn is_staging_server(server: &str) -> bool {
-    let host = server
-        .split("://")
-        .nth(1)
-        .unwrap_or(server)
-        .split(['/', ':'])
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    host.contains("staging")
-}
 
 /// The DNS names of a DER leaf, and its issuer DN.
 fn leaf_names(der: &[u8]) -> Option<(Vec<String>, String)> {
@@ -107,38 +94,22 @@ pub(super) fn served_checks(
 
     // Staging CA on production traffic.
     if used_by_ingress {
-        let acme_staging = match chain.issuer {
-            IssuerLink::Found { config, .. } => config
-                .acme
-                .as_ref()
-                .map(|a| a.server.clone())
-                .filter(|s| is_staging_server(s)),
+        let acme_server = match chain.issuer {
+            IssuerLink::Found { config, .. } => config.acme.as_ref().map(|a| a.server.as_str()),
             _ => None,
         };
-        let leaf_staging = leaf
-            .as_ref()
-            .map(|(_, issuer)| issuer.clone())
-            .filter(|i| i.contains("(STAGING)"));
-        if acme_staging.is_some() || leaf_staging.is_some() {
+        let leaf_issuer = leaf.as_ref().map(|(_, issuer)| issuer.as_str());
+        if let Some(f) = rules::staging_issuer(
+            subject.clone(),
+            (ns, name),
+            &format!("an Ingress using Secret {secret_name}"),
+            acme_server,
+            leaf_issuer,
+        ) {
             let step = match w.path.iter().rposition(|s| s.kind == "Secret") {
                 Some(i) => i,
                 None => w.step("Secret", secret_name, "staging CA"),
             };
-            let mut f = Finding::new(
-                Code::StagingIssuer,
-                Severity::Warning,
-                subject.clone(),
-                "the certificate an Ingress serves comes from an ACME staging CA: browsers do not trust it",
-                format!(
-                    "Staging is for testing the setup. Once it works, point Certificate {name} (or the Ingress's cert-manager.io annotation) at the production issuer, then `certdoctor renew {name} -n {ns}`."
-                ),
-            );
-            if let Some(s) = acme_staging {
-                f = f.evidence(format!("ACME server {s}"));
-            }
-            if let Some(i) = leaf_staging {
-                f = f.evidence(format!("Secret {secret_name} leaf issuer: {i}"));
-            }
             w.add(step, Level::Secret, f);
         }
     }
@@ -179,7 +150,7 @@ pub(super) fn served_checks(
 
 #[cfg(test)]
 mod tests {
-    use super::is_staging_server;
+    use crate::model::issuer::is_staging as is_staging_server;
 
     #[test]
     fn staging_directories_are_told_by_their_host() {

@@ -136,6 +136,24 @@ pub struct CertificateSpec {
     /// `spec.renewalPolicies` (v1.21+), kept raw: windows that may defer a renewal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renewal_policies: Option<serde_json::Value>,
+    /// `spec.privateKey`: the key's algorithm, size and rotation policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_key: Option<PrivateKeySpec>,
+}
+
+/// `spec.privateKey` of a Certificate.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct PrivateKeySpec {
+    /// `RSA` (the default), `ECDSA` or `Ed25519`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub algorithm: Option<String>,
+    /// Bits for RSA (default 2048), curve size for ECDSA (default 256).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    /// `Never` or `Always` (the default since cert-manager v1.18).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation_policy: Option<String>,
 }
 
 /// Observed state of a Certificate.

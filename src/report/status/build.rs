@@ -177,6 +177,7 @@ pub fn certificate_report(index: &ChainIndex, chain: &Chain, now: Timestamp) -> 
     let stage = stage::stage_of(chain, now);
     let backoff = stage::backoff(chain);
     CertificateReport {
+        context: None,
         namespace: cert.metadata.namespace.clone().unwrap_or_default(),
         name: cert.metadata.name.clone().unwrap_or_default(),
         ready: chain.is_ready(),
@@ -298,5 +299,6 @@ pub fn status_report(
         origins: vec![],
         warnings: snapshot.notes.clone(),
         unreadable: snapshot.unreadable.clone(),
+        clusters: vec![],
     }
 }

@@ -4,14 +4,15 @@
 //! plain HTTP on `127.0.0.1`, in the background (see [`super::background`]). It keeps
 //! cert-manager objects (and the core and networking kinds certdoctor reads) in memory and
 //! answers the requests the binary sends the way the real API server does: LIST with label
-//! and field selectors and paging by continue token, GET, and PUT to the status subresource
+//! and field selectors and paging by continue token, WATCH from a resourceVersion (JSON
+//! lines of `{type, object}`, 410 Gone when asked to), GET, and PUT to the status subresource
 //! with the resourceVersion check and `dryRun=All`, with real `Status` error bodies. It
 //! records every request and can inject faults (delays, error codes, garbage bodies), RBAC
 //! denials, missing API groups, and another client's write in the middle of a PUT.
 //!
 //! The sections: [`resources`] (the kinds it serves), [`store`] (the objects and what the
 //! test set up), [`status`] (error answers), [`router`] (one request, start to end),
-//! [`list`], [`selectors`] and [`write`].
+//! [`list`], [`watch`], [`selectors`] and [`write`].
 
 mod list;
 mod resources;
@@ -19,6 +20,7 @@ mod router;
 mod selectors;
 mod status;
 mod store;
+mod watch;
 mod write;
 
 use std::net::SocketAddr;
@@ -251,6 +253,12 @@ impl FakeApiServer {
         self.lock()
             .forbidden
             .insert((verb.to_owned(), resource.to_owned()));
+    }
+
+    /// Answers the next `n` watch requests with 410 Gone, as a real server does when the
+    /// resourceVersion asked for has been compacted away.
+    pub fn expire_watches(&self, n: usize) {
+        self.lock().expire_watches += n;
     }
 
     /// Makes every path under `/apis/<group>/` answer 404, as if the CRDs were absent.

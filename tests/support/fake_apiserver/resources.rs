@@ -11,6 +11,8 @@ pub struct ResourceDef {
     pub namespaced: bool,
     /// Whether the resource has a `/status` subresource.
     pub status: bool,
+    /// The served version (`v1` but for trust-manager's `v1alpha1`).
+    pub version: &'static str,
 }
 
 const fn res(
@@ -26,6 +28,7 @@ const fn res(
         plural,
         namespaced,
         status,
+        version: "v1",
     }
 }
 
@@ -71,7 +74,24 @@ static RESOURCES: &[ResourceDef] = &[
     ),
     res("Gateway", GW, "gateways", true, true),
     res("HTTPRoute", GW, "httproutes", true, true),
+    // `audit` (issue 18).
+    res("PrometheusRule", MON, "prometheusrules", true, false),
+    res("ServiceMonitor", MON, "servicemonitors", true, false),
+    res("PodMonitor", MON, "podmonitors", true, false),
+    res(
+        "PodDisruptionBudget",
+        "policy",
+        "poddisruptionbudgets",
+        true,
+        true,
+    ),
+    ResourceDef {
+        version: "v1alpha1",
+        ..res("Bundle", "trust.cert-manager.io", "bundles", false, true)
+    },
 ];
+
+const MON: &str = "monitoring.coreos.com";
 
 impl ResourceDef {
     pub fn by_kind(api_version: &str, kind: &str) -> Option<&'static ResourceDef> {
@@ -79,14 +99,14 @@ impl ResourceDef {
         let found = RESOURCES
             .iter()
             .find(|d| d.kind == kind && d.group == group);
-        found.filter(|_| version == "v1")
+        found.filter(|d| version == d.version)
     }
 
     pub fn by_plural(group: &str, version: &str, plural: &str) -> Option<&'static ResourceDef> {
         let found = RESOURCES
             .iter()
             .find(|d| d.plural == plural && d.group == group);
-        found.filter(|_| version == "v1")
+        found.filter(|d| version == d.version)
     }
 
     /// The resources served under `/apis/<group>/v1`, for API discovery.
@@ -98,7 +118,7 @@ impl ResourceDef {
         if self.group.is_empty() {
             "v1".to_owned()
         } else {
-            format!("{}/v1", self.group)
+            format!("{}/{}", self.group, self.version)
         }
     }
 

@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::resources::ResourceDef;
 use super::status::ApiError;
 use super::store::{Store, lock};
-use super::{RecordedRequest, TOKEN, USER, list, write};
+use super::{RecordedRequest, TOKEN, USER, list, watch, write};
 
 /// The single axum handler.
 pub async fn handle(
@@ -31,6 +31,17 @@ pub async fn handle(
         format!("{path}?{query}")
     };
     let fault = lock(&state).take_fault(method.as_str(), &target);
+    let params = parse_query(&query);
+    if fault.is_none()
+        && method == Method::GET
+        && params.get("watch").is_some_and(|w| w == "1" || w == "true")
+    {
+        let authorized = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            == Some(&format!("Bearer {TOKEN}"));
+        return watch::watch(state, &path, &query, &params, authorized);
+    }
     if let Some(delay) = fault.as_ref().and_then(|f| f.delay) {
         tokio::time::sleep(delay).await;
     }
@@ -105,7 +116,7 @@ impl Target {
     }
 }
 
-fn route(store: &Store, path: &str) -> Result<Target, ApiError> {
+pub fn route(store: &Store, path: &str) -> Result<Target, ApiError> {
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
     let (group, version, rest) = match segs.as_slice() {
         ["api", "v1", rest @ ..] => ("", "v1", rest),
@@ -218,7 +229,7 @@ fn discovery(store: &Store, path: &str) -> Option<Result<Value, ApiError>> {
 }
 
 /// Answers 403 for verbs and resources denied with [`super::FakeApiServer::forbid`].
-fn check_rbac(store: &Store, verb: &str, t: &Target) -> Result<(), ApiError> {
+pub fn check_rbac(store: &Store, verb: &str, t: &Target) -> Result<(), ApiError> {
     let resource = if t.status {
         format!("{}/status", t.def.plural)
     } else {

@@ -27,6 +27,21 @@ pub struct Store {
     /// Status writes of another client, each applied when the next PUT to its object's
     /// status arrives.
     pub interleaved: Vec<Interleaved>,
+    /// Every change, oldest first, for watches.
+    pub events: Vec<Event>,
+    /// Watch requests still to answer with 410 Gone (as if their resourceVersion were
+    /// compacted away).
+    pub expire_watches: usize,
+}
+
+/// One change of a stored object, as a watch sends it.
+pub struct Event {
+    pub rv: u64,
+    pub plural: &'static str,
+    pub namespace: String,
+    /// `ADDED`, `MODIFIED` or `DELETED`.
+    pub type_: &'static str,
+    pub object: Value,
 }
 
 /// Where a paged LIST left off.
@@ -81,7 +96,20 @@ impl Store {
         }
         meta.insert("resourceVersion".into(), json!(self.rv.to_string()));
         let key = def.key(meta.get("namespace").and_then(Value::as_str), &name);
-        self.objects.entry(def.plural).or_default().insert(key, obj);
+        let objects = self.objects.entry(def.plural).or_default();
+        let type_ = if objects.contains_key(&key) {
+            "MODIFIED"
+        } else {
+            "ADDED"
+        };
+        self.events.push(Event {
+            rv: self.rv,
+            plural: def.plural,
+            namespace: key.0.clone(),
+            type_,
+            object: obj.clone(),
+        });
+        objects.insert(key, obj);
     }
 
     pub fn get(&self, def: &ResourceDef, key: &Key) -> Option<&Value> {
@@ -99,6 +127,14 @@ impl Store {
             .unwrap_or_else(|| panic!("set_status: no {} {key:?}", def.kind));
         obj["status"] = status;
         obj["metadata"]["resourceVersion"] = json!(rv);
+        let object = obj.clone();
+        self.events.push(Event {
+            rv: self.rv,
+            plural: def.plural,
+            namespace: key.0.clone(),
+            type_: "MODIFIED",
+            object,
+        });
     }
 
     /// Applies the interleaved write waiting for this object, if any.
