@@ -56,6 +56,7 @@ Register-ArgumentCompleter -Native -CommandName 'certdoctor' -ScriptBlock {
             break
         }
         'certdoctor;diagnose' {
+            [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'Print at most N certificate blocks after the fleet summary')
             [CompletionResult]::new('--nameserver', '--nameserver', [CompletionResultType]::ParameterName, 'Recursive resolver to use instead of the system''s (repeatable), e.g. 1.1.1.1 or 10.0.0.2:5353')
             [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Send the HTTP-01 request or TLS handshake for HOST:PORT to ADDR:PORT instead (curl''s --connect-to; repeatable)')
             [CompletionResult]::new('--probe-timeout', '--probe-timeout', [CompletionResultType]::ParameterName, 'Give up on one DNS query or HTTP request after this long')
@@ -77,6 +78,7 @@ Register-ArgumentCompleter -Native -CommandName 'certdoctor' -ScriptBlock {
             [CompletionResult]::new('--from-file', '--from-file', [CompletionResultType]::ParameterName, 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Skip the network probes (DNS, HTTP-01, CAA): cluster state only')
             [CompletionResult]::new('--tree', '--tree', [CompletionResultType]::ParameterName, 'Print the whole walk of each certificate (every finding with its evidence, fix and commands), as -o wide does')
+            [CompletionResult]::new('--details', '--details', [CompletionResultType]::ParameterName, 'Print every unhealthy certificate''s block even when a fleet summary leads the report (more than 20 unhealthy); without it the blocks stop after 20')
             [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Read every context of the kubeconfig at once (status, diagnose, dump), each with its own --request-timeout; one unreachable cluster never hides the others')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Look in every namespace')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Look in every namespace')

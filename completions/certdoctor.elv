@@ -52,6 +52,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'certdoctor;diagnose'= {
+            cand --max 'Print at most N certificate blocks after the fleet summary'
             cand --nameserver 'Recursive resolver to use instead of the system''s (repeatable), e.g. 1.1.1.1 or 10.0.0.2:5353'
             cand --connect-to 'Send the HTTP-01 request or TLS handshake for HOST:PORT to ADDR:PORT instead (curl''s --connect-to; repeatable)'
             cand --probe-timeout 'Give up on one DNS query or HTTP request after this long'
@@ -73,6 +74,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
             cand --offline 'Skip the network probes (DNS, HTTP-01, CAA): cluster state only'
             cand --tree 'Print the whole walk of each certificate (every finding with its evidence, fix and commands), as -o wide does'
+            cand --details 'Print every unhealthy certificate''s block even when a fleet summary leads the report (more than 20 unhealthy); without it the blocks stop after 20'
             cand --all-contexts 'Read every context of the kubeconfig at once (status, diagnose, dump), each with its own --request-timeout; one unreachable cluster never hides the others'
             cand -A 'Look in every namespace'
             cand --all-namespaces 'Look in every namespace'

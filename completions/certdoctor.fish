@@ -56,6 +56,7 @@ complete -c certdoctor -n "__fish_certdoctor_needs_command" -f -a "check" -d 'Ch
 complete -c certdoctor -n "__fish_certdoctor_needs_command" -f -a "explain" -d 'Print what a finding code means and how to fix it, offline (like `rustc --explain`)'
 complete -c certdoctor -n "__fish_certdoctor_needs_command" -f -a "audit" -d 'Check the production-readiness checklist (alerts, webhook HA, renewal margins, keys, issuers, CA distribution) against the cluster; say what cannot be checked'
 complete -c certdoctor -n "__fish_certdoctor_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l max -d 'Print at most N certificate blocks after the fleet summary' -r
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l nameserver -d 'Recursive resolver to use instead of the system\'s (repeatable), e.g. 1.1.1.1 or 10.0.0.2:5353' -r
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l connect-to -d 'Send the HTTP-01 request or TLS handshake for HOST:PORT to ADDR:PORT instead (curl\'s --connect-to; repeatable)' -r
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l probe-timeout -d 'Give up on one DNS query or HTTP request after this long' -r
@@ -80,6 +81,7 @@ never\t'Never colour'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l from-file -d 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it' -r
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l offline -d 'Skip the network probes (DNS, HTTP-01, CAA): cluster state only'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l tree -d 'Print the whole walk of each certificate (every finding with its evidence, fix and commands), as -o wide does'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l details -d 'Print every unhealthy certificate\'s block even when a fleet summary leads the report (more than 20 unhealthy); without it the blocks stop after 20'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l all-contexts -d 'Read every context of the kubeconfig at once (status, diagnose, dump), each with its own --request-timeout; one unreachable cluster never hides the others'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -96,6 +96,10 @@ pub struct DiagnoseOptions {
     pub probes: Option<ProbeOptions>,
     /// `--tree`: every certificate's whole walk, as `-o wide` prints it.
     pub tree: bool,
+    /// `--details`: every block after the fleet summary.
+    pub details: bool,
+    /// `--max N`: at most N blocks after the fleet summary.
+    pub max: Option<usize>,
 }
 
 /// Options of `dump`.

@@ -183,6 +183,7 @@ codes! {
     CaBundleNotDistributed => ("CA_BUNDLE_NOT_DISTRIBUTED", Info, "Certificates come from a CA issuer, and no trust-manager Bundle carries that CA to clients"),
     ShimCertEdited => ("SHIM_CERT_EDITED", Warning, "an ingress-shim Certificate differs from what its Ingress generates; ingress-shim will overwrite it"),
     StagingIssuer => ("STAGING_ISSUER", Warning, "a certificate used by an Ingress comes from an ACME staging CA, which browsers do not trust"),
+    RateLimitBudget => ("RATE_LIMIT_BUDGET", Warning, "Let's Encrypt certificates issued in the last 7 days are near or at a weekly limit (per registered domain, or duplicates of one set of names)"),
 }
 
 impl Code {

@@ -460,6 +460,8 @@ fn diagnose(a: DiagnoseArgs) -> Result<DiagnoseOptions, CliError> {
         name: a.name,
         probes: (!a.offline).then_some(probes),
         tree: a.tree,
+        details: a.details,
+        max: a.max,
     })
 }
 

@@ -346,6 +346,13 @@ pub struct DiagnoseArgs {
     /// commands), as -o wide does
     #[arg(long)]
     pub tree: bool,
+    /// Print every unhealthy certificate's block even when a fleet summary leads the report
+    /// (more than 20 unhealthy); without it the blocks stop after 20
+    #[arg(long)]
+    pub details: bool,
+    /// Print at most N certificate blocks after the fleet summary
+    #[arg(long, value_name = "N")]
+    pub max: Option<usize>,
     /// Recursive resolver to use instead of the system's (repeatable), e.g. 1.1.1.1 or 10.0.0.2:5353
     #[arg(long, value_name = "IP[:PORT]")]
     pub nameserver: Vec<String>,

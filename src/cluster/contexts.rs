@@ -68,11 +68,17 @@ pub fn for_context(target: &Target, context: &str) -> Target {
 }
 
 /// Reads every context (at most [`CONCURRENCY`] at once), in the order given.
-pub async fn load_each(target: &Target, contexts: &[String]) -> Vec<ContextRead> {
+/// `events: false` lists no Events (the `status` table shows none).
+pub async fn load_each(target: &Target, contexts: &[String], events: bool) -> Vec<ContextRead> {
+    let kinds: Vec<_> = crate::model::snapshot::KINDS
+        .into_iter()
+        .filter(|k| events || *k != crate::model::snapshot::EVENTS)
+        .collect();
+    let kinds = &kinds;
     futures::stream::iter(contexts.iter().cloned())
         .map(|context| async move {
             let t = for_context(target, &context);
-            let result = super::load(&t).await;
+            let result = super::load_kinds(&t, kinds).await;
             ContextRead { context, result }
         })
         .buffered(CONCURRENCY)

@@ -1,45 +1,229 @@
-//! Reads a dump file (or stdin) into a [`RawSnapshot`]: a `kind: List` in YAML or JSON as
-//! `kubectl get -o yaml` prints it, or multi-document YAML, or a mix. Nested Lists are
-//! flattened; documents that are not objects are ignored.
+//! Reads a dump file (or stdin) object by object into an [`ObjectSink`]: a `kind: List` in
+//! YAML or JSON as `kubectl get -o yaml` and `certdoctor dump` write it, or multi-document
+//! YAML, or a mix. Nested Lists are flattened; documents that are not objects are ignored.
+//!
+//! Nothing holds the whole file: YAML is cut into documents at `---` lines (YAML forbids
+//! that marker inside a scalar) and each document is parsed as a stream of events, so the
+//! items of a List reach the sink one at a time; JSON is read the same way from a buffered
+//! reader. The YAML parser's limits scale with the input (a dump of 10,000 Certificates has
+//! millions of nodes); what stays fixed is what only hostile input needs: alias expansion,
+//! anchors and nesting depth.
 
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use crate::error::CliError;
-use crate::model::snapshot::RawSnapshot;
+use crate::model::snapshot::{ObjectSink, RawSnapshot};
 
-/// Largest dump accepted (a cluster of ~50 000 objects): beyond that the file is almost
-/// certainly not a dump, and reading it would only exhaust memory.
-pub const MAX_DUMP_BYTES: u64 = 512 * 1024 * 1024;
+/// Size assumed for input of unknown length (stdin, a FIFO) when scaling the parser limits.
+const UNKNOWN_SIZE: u64 = 4 << 30;
 
-fn flatten(v: Value, out: &mut Vec<Value>) {
-    match v {
-        Value::Object(mut m) => {
-            let is_list = m
-                .get("kind")
-                .and_then(Value::as_str)
-                .is_some_and(|k| k == "List" || k.ends_with("List"))
-                && m.get("items").is_some_and(Value::is_array);
-            if is_list {
-                if let Some(Value::Array(items)) = m.remove("items") {
-                    for item in items {
-                        flatten(item, out);
+/// Deepest nesting accepted: Kubernetes objects are a dozen levels deep; 64 is the parser's
+/// own default and refuses nesting bombs early.
+const MAX_DEPTH: usize = 64;
+
+/// What the dump reader saw besides objects, and how many objects went to the sink.
+struct Collector<'a> {
+    sink: &'a mut dyn ObjectSink,
+    objects: usize,
+    found: Option<String>,
+    progress: &'a mut dyn FnMut(usize),
+}
+
+impl Collector<'_> {
+    /// Hands one parsed value to the sink: objects go through, Lists and arrays are
+    /// flattened, anything else is remembered for the error when nothing was an object.
+    fn push(&mut self, v: Value) {
+        match v {
+            Value::Object(mut m) => {
+                let is_list = m
+                    .get("kind")
+                    .and_then(Value::as_str)
+                    .is_some_and(|k| k.ends_with("List"))
+                    && m.get("items").is_some_and(Value::is_array);
+                if is_list {
+                    if let Some(Value::Array(items)) = m.remove("items") {
+                        for item in items {
+                            self.push(item);
+                        }
+                    }
+                } else if m.get("kind").is_some_and(Value::is_string) {
+                    self.objects += 1;
+                    if self.objects.is_multiple_of(500) {
+                        (self.progress)(self.objects);
+                    }
+                    self.sink.object(Value::Object(m));
+                } else if !m.is_empty() {
+                    self.note("an object without apiVersion and kind".into());
+                }
+            }
+            Value::Array(items) => {
+                for item in items {
+                    self.push(item);
+                }
+            }
+            Value::Null => {}
+            Value::String(s) => self.note(text_kind(&s)),
+            other @ (Value::Bool(_) | Value::Number(_)) => {
+                self.note(format!("a bare value ({other:.20})"));
+            }
+        }
+    }
+
+    fn note(&mut self, what: String) {
+        if self.found.is_none() {
+            self.found = Some(what);
+        }
+    }
+}
+
+/// "PEM data (LABEL)" or "plain text" for text that is not Kubernetes objects.
+fn text_kind(text: &str) -> String {
+    if text.contains("-----BEGIN ") {
+        let label = text
+            .split("-----BEGIN ")
+            .nth(1)
+            .and_then(|r| r.split("-----").next())
+            .map(crate::sanitize::clean)
+            .unwrap_or_default();
+        format!("PEM data ({label:.40})")
+    } else {
+        "plain text".into()
+    }
+}
+
+/// One document (or the JSON text): a List streams its items, anything else is one value.
+struct DocSeed<'c, 'a>(&'c mut Collector<'a>);
+
+impl<'de> DeserializeSeed<'de> for DocSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DocSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("Kubernetes objects")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut rest = serde_json::Map::new();
+        let mut streamed = false;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "items" {
+                match map.next_value_seed(ItemsSeed(self.0))? {
+                    None => streamed = true,
+                    Some(v) => {
+                        rest.insert(key, v);
                     }
                 }
             } else {
-                out.push(Value::Object(m));
+                let v: Value = map.next_value()?;
+                rest.insert(key, v);
             }
         }
-        Value::Array(items) => {
-            for item in items {
-                flatten(item, out);
-            }
+        // A List's items went to the sink already; what is left is its header.
+        if !streamed {
+            self.0.push(Value::Object(rest));
         }
-        _ => {}
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(v) = seq.next_element::<Value>()? {
+            self.0.push(v);
+        }
+        Ok(())
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
+        self.0.push(Value::String(v.to_string()));
+        Ok(())
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<(), E> {
+        self.0.push(Value::Bool(v));
+        Ok(())
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<(), E> {
+        self.0.push(Value::from(v));
+        Ok(())
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<(), E> {
+        self.0.push(Value::from(v));
+        Ok(())
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<(), E> {
+        self.0.push(Value::from(v));
+        Ok(())
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
+        Ok(())
     }
 }
+
+/// The `items` of a top-level map: a sequence is streamed element by element (`None`);
+/// anything else comes back as a value (`Some`) for the map to keep.
+struct ItemsSeed<'c, 'a>(&'c mut Collector<'a>);
+
+impl<'de> DeserializeSeed<'de> for ItemsSeed<'_, '_> {
+    type Value = Option<Value>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Value>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ItemsSeed<'_, '_> {
+    type Value = Option<Value>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of objects")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Value>, A::Error> {
+        while let Some(v) = seq.next_element::<Value>()? {
+            self.0.push(v);
+        }
+        Ok(None)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<Value>, A::Error> {
+        let v = Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        Ok(Some(v))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Option<Value>, E> {
+        Ok(Some(Value::String(v.to_string())))
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Option<Value>, E> {
+        Ok(Some(Value::Bool(v)))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Option<Value>, E> {
+        Ok(Some(Value::from(v)))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Option<Value>, E> {
+        Ok(Some(Value::from(v)))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Option<Value>, E> {
+        Ok(Some(Value::from(v)))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Option<Value>, E> {
+        Ok(Some(Value::Null))
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<Option<Value>, E> {
+        Ok(Some(Value::Null))
+    }
+}
+
+use serde::Deserialize as _;
 
 /// The first line of a multi-line parser message (serde-saphyr adds a source excerpt),
 /// without its `error: ` prefix: errors are one line.
@@ -48,93 +232,239 @@ fn first_line(msg: &str) -> &str {
     line.strip_prefix("error: ").unwrap_or(line)
 }
 
-/// What a document is when it is not a Kubernetes object or List, in words; `None` for
-/// objects and for empty documents.
-fn not_an_object(doc: &Value, text: &str) -> Option<String> {
-    match doc {
-        Value::Null => None,
-        Value::Object(m) if m.get("kind").is_some_and(Value::is_string) => None,
-        Value::Object(m) if m.is_empty() => None,
-        Value::Object(_) => Some("an object without apiVersion and kind".into()),
-        Value::Array(items) if items.is_empty() => None,
-        Value::Array(items) => items.iter().find_map(|i| not_an_object(i, text)),
-        Value::String(_) if text.contains("-----BEGIN ") => {
-            let label = text
-                .split("-----BEGIN ")
-                .nth(1)
-                .and_then(|r| r.split("-----").next())
-                .map(crate::sanitize::clean)
-                .unwrap_or_default();
-            Some(format!("PEM data ({label:.40})"))
+/// Parser limits for `size` bytes of YAML: counts that grow with legitimate input (nodes,
+/// events, scalar bytes) scale with the size; alias and anchor limits, the alias/anchor
+/// ratio and the nesting depth stay fixed, so alias bombs and nesting bombs are refused.
+fn yaml_options(size: u64) -> serde_saphyr::Options {
+    let size = usize::try_from(size).unwrap_or(usize::MAX);
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_reader_input_bytes = None;
+    // A node or an event takes at least one byte of text (aliases are limited apart).
+    budget.max_nodes = budget.max_nodes.max(size.saturating_add(1024));
+    budget.max_events = budget
+        .max_events
+        .max(size.saturating_mul(2).saturating_add(1024));
+    budget.max_total_scalar_bytes = budget.max_total_scalar_bytes.max(size);
+    budget.max_depth = MAX_DEPTH;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options.with_snippet = false;
+    options
+}
+
+/// Whether `line` is a YAML document marker (`---` alone or followed by a space).
+fn is_doc_start(line: &[u8]) -> bool {
+    line.starts_with(b"---") && matches!(line.get(3), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+/// A line that carries no content: blank, a comment, a directive or a document marker.
+fn is_blank(line: &[u8]) -> bool {
+    let t = line.trim_ascii();
+    t.is_empty() || t.starts_with(b"#") || t.starts_with(b"%") || t == b"---" || t == b"..."
+}
+
+/// The lines of one YAML document, read lazily from the shared reader: ends before the
+/// next `---` line, which it leaves in `pending` for the next document.
+struct DocReader<'r, R: BufRead> {
+    inner: &'r mut R,
+    pending: &'r mut Option<Vec<u8>>,
+    buf: Vec<u8>,
+    pos: usize,
+    started: bool,
+    done: bool,
+}
+
+impl<R: BufRead> Read for DocReader<'_, R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.pos >= self.buf.len() {
+            if self.done {
+                return Ok(0);
+            }
+            self.buf.clear();
+            self.pos = 0;
+            if self.inner.read_until(b'\n', &mut self.buf)? == 0 {
+                self.done = true;
+                return Ok(0);
+            }
+            if is_doc_start(&self.buf) && self.started {
+                *self.pending = Some(std::mem::take(&mut self.buf));
+                self.done = true;
+                return Ok(0);
+            }
+            self.started = true;
         }
-        Value::String(_) => Some("plain text".into()),
-        Value::Bool(_) | Value::Number(_) => Some(format!("a bare value ({doc:.20})")),
+        let n = out.len().min(self.buf.len() - self.pos);
+        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
     }
 }
 
-/// Parses dump text (pure; used by [`read`] and tests).
-pub fn parse(text: &str) -> Result<RawSnapshot, String> {
-    let trimmed = text.trim_start();
-    if trimmed.starts_with("-----BEGIN ") {
-        let what = not_an_object(&Value::String(String::new()), trimmed).unwrap_or_default();
-        return Err(format!("it holds {what}, not Kubernetes objects"));
-    }
-    let docs: Vec<Value> = if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        vec![serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?]
-    } else {
-        serde_saphyr::from_multiple(text)
-            .map_err(|e| format!("invalid YAML: {}", first_line(&e.to_string())))?
-    };
-    let mut objects = Vec::new();
-    let mut found = None;
-    for d in docs {
-        if found.is_none() {
-            found = not_an_object(&d, text);
+/// Streams every YAML document of `input` into the collector.
+fn read_yaml<R: BufRead>(mut input: R, size: u64, c: &mut Collector) -> Result<(), String> {
+    let mut pending: Option<Vec<u8>> = None;
+    loop {
+        // Skip documents that hold nothing (blank lines, comments, bare markers), so an
+        // empty file or a trailing `---` is no error.
+        let mut head: Vec<u8> = Vec::new();
+        let mut marker = false;
+        let mut next = pending.take();
+        loop {
+            let line = match next.take() {
+                Some(l) => l,
+                None => {
+                    let mut l = Vec::new();
+                    if input
+                        .read_until(b'\n', &mut l)
+                        .map_err(|e| format!("cannot read: {e}"))?
+                        == 0
+                    {
+                        return Ok(());
+                    }
+                    l
+                }
+            };
+            if is_doc_start(&line) {
+                if marker {
+                    // The document so far was empty.
+                    head.clear();
+                }
+                marker = true;
+            }
+            let blank = is_blank(&line);
+            head.extend_from_slice(&line);
+            if !blank {
+                break;
+            }
         }
-        flatten(d, &mut objects);
+        let doc = DocReader {
+            inner: &mut input,
+            pending: &mut pending,
+            buf: head,
+            pos: 0,
+            started: true,
+            done: false,
+        };
+        serde_saphyr::with_deserializer_from_reader_with_options(doc, yaml_options(size), |de| {
+            DocSeed(c).deserialize(de)
+        })
+        .map_err(|e| format!("invalid YAML: {}", first_line(&e.to_string())))?;
+        if pending.is_none() {
+            return Ok(());
+        }
     }
-    let is_object = |o: &Value| o.get("kind").is_some_and(Value::is_string);
-    if !objects.iter().any(is_object)
-        && let Some(what) = found
+}
+
+/// Streams JSON text (one value, usually a `kind: List`) into the collector.
+fn read_json<R: Read>(input: R, c: &mut Collector) -> Result<(), String> {
+    let mut de = serde_json::Deserializer::from_reader(input);
+    DocSeed(c)
+        .deserialize(&mut de)
+        .and_then(|()| de.end())
+        .map_err(|e| format!("invalid JSON: {e}"))
+}
+
+/// Reads dump text from `input` into `sink`, choosing JSON or YAML by the first character;
+/// `size` (when known) scales the YAML limits. `progress` is called with the count of
+/// objects read so far, every few hundred objects.
+pub fn read_from<R: Read>(
+    input: R,
+    size: Option<u64>,
+    sink: &mut dyn ObjectSink,
+    progress: &mut dyn FnMut(usize),
+) -> Result<usize, String> {
+    let mut input = BufReader::with_capacity(256 * 1024, input);
+    // Skip leading whitespace and a UTF-8 byte order mark to see what the text is.
+    let first = loop {
+        let buf = input.fill_buf().map_err(|e| format!("cannot read: {e}"))?;
+        if buf.is_empty() {
+            break None;
+        }
+        let skip = buf
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(buf.len());
+        let skip = if buf[skip..].starts_with(&[0xEF, 0xBB, 0xBF]) {
+            skip + 3
+        } else {
+            skip
+        };
+        if skip < buf.len() {
+            break Some(buf[skip]);
+        }
+        input.consume(skip);
+    };
+    let mut c = Collector {
+        sink,
+        objects: 0,
+        found: None,
+        progress,
+    };
+    match first {
+        None => return Ok(0),
+        Some(b'{' | b'[') => read_json(input, &mut c)?,
+        Some(b'-')
+            if input
+                .fill_buf()
+                .is_ok_and(|b| b.trim_ascii_start().starts_with(b"-----BEGIN ")) =>
+        {
+            let head = String::from_utf8_lossy(input.fill_buf().unwrap_or_default()).into_owned();
+            return Err(format!(
+                "it holds {}, not Kubernetes objects",
+                text_kind(&head)
+            ));
+        }
+        Some(_) => read_yaml(input, size.unwrap_or(UNKNOWN_SIZE), &mut c)?,
+    }
+    if c.objects == 0
+        && let Some(what) = c.found
     {
         return Err(format!("it holds {what}, not Kubernetes objects"));
     }
-    Ok(RawSnapshot {
-        objects,
-        unreadable: Vec::new(),
-    })
+    Ok(c.objects)
 }
 
-/// Reads and parses a dump file; `None` reads stdin.
-pub fn read(path: Option<&Path>) -> Result<RawSnapshot, CliError> {
+/// Parses dump text (pure; used by tests and the fuzzer): every object, in order.
+pub fn parse(text: &str) -> Result<RawSnapshot, String> {
+    let mut raw = RawSnapshot::default();
+    read_from(
+        text.as_bytes(),
+        Some(text.len() as u64),
+        &mut raw,
+        &mut |_| {},
+    )?;
+    Ok(raw)
+}
+
+/// Reads a dump file into `sink`; `None` reads stdin. `progress` as in [`read_from`].
+pub fn read(
+    path: Option<&Path>,
+    sink: &mut dyn ObjectSink,
+    progress: &mut dyn FnMut(usize),
+) -> Result<usize, CliError> {
     let label = path.map_or_else(|| "stdin".to_string(), |p| p.display().to_string());
-    let mut bytes = Vec::new();
-    let res = match path {
-        Some(p) => {
-            std::fs::File::open(p).and_then(|f| f.take(MAX_DUMP_BYTES + 1).read_to_end(&mut bytes))
-        }
-        None => std::io::stdin()
-            .lock()
-            .take(MAX_DUMP_BYTES + 1)
-            .read_to_end(&mut bytes),
+    let result = match path {
+        Some(p) => std::fs::File::open(p)
+            .map_err(|e| {
+                CliError::new(format!("cannot read dump {label}: {e}"))
+                    .hint("check the --from-file path")
+            })
+            .map(|f| {
+                // A regular file's size scales the limits; a FIFO has none.
+                let size = f
+                    .metadata()
+                    .ok()
+                    .filter(std::fs::Metadata::is_file)
+                    .map(|m| m.len());
+                read_from(f, size, sink, progress)
+            })?,
+        None => read_from(std::io::stdin().lock(), None, sink, progress),
     };
-    res.map_err(|e| {
-        CliError::new(format!("cannot read dump {label}: {e}")).hint("check the --from-file path")
-    })?;
-    if bytes.len() as u64 > MAX_DUMP_BYTES {
-        return Err(CliError::new(format!(
-            "dump {label} is larger than {} MiB",
-            MAX_DUMP_BYTES >> 20
-        ))
-        .hint("dump fewer namespaces (certdoctor dump -n NS)"));
-    }
-    let text = String::from_utf8(bytes).map_err(|_| {
-        CliError::new(format!("dump {label} is not UTF-8 text"))
-            .hint("pass a YAML or JSON file written by `kubectl get -o yaml` or `certdoctor dump`")
-    })?;
-    parse(&text).map_err(|e| {
-        CliError::new(format!("cannot parse dump {label}: {e}"))
-            .hint("pass a YAML or JSON file written by `kubectl get -o yaml` or `certdoctor dump`")
+    result.map_err(|e| match e.strip_prefix("cannot read: ") {
+        Some(io) => CliError::new(format!("cannot read dump {label}: {io}"))
+            .hint("check the --from-file path"),
+        None => CliError::new(format!("cannot parse dump {label}: {e}"))
+            .hint("pass a YAML or JSON file written by `kubectl get -o yaml` or `certdoctor dump`"),
     })
 }
 

@@ -1,8 +1,10 @@
 //! One paginated LIST per kind. The number of API requests depends on the number of kinds
 //! and pages, never on the number of Certificates: every link is made later, in memory.
 //!
-//! Items are kept as JSON so one malformed object cannot fail a LIST (it becomes a note when
-//! typed), and so `dump` can write the objects exactly as the API server returned them.
+//! Items are handed on as JSON, page by page, to an [`ObjectSink`] so one malformed object
+//! cannot fail a LIST (it becomes a note when typed), so `dump` can write the objects exactly
+//! as the API server returned them, and so no page outlives its typing: memory holds the
+//! typed snapshot and the pages in flight, never every raw object.
 
 use futures::future::join_all;
 use kube::api::ListParams;
@@ -11,7 +13,9 @@ use serde_json::Value;
 
 use super::client::Connection;
 use crate::error::CliError;
-use crate::model::snapshot::{CERTIFICATES, KINDS, KindInfo, RawSnapshot, Scope, Unreadable};
+use crate::model::snapshot::{
+    CERTIFICATES, KINDS, KindInfo, ObjectSink, RawSnapshot, Scope, Unreadable,
+};
 
 /// Page size of every LIST: large enough that a typical namespace is one request, small
 /// enough that the API server does not build huge responses.
@@ -82,11 +86,14 @@ enum ListError {
     Paging(String),
 }
 
+/// LISTs one kind page by page, handing each page's items to `on_page` as it arrives;
+/// returns the number of items.
 async fn list_kind(
     conn: &Connection,
     info: &KindInfo,
     scope: &Scope,
-) -> Result<Vec<Value>, ListError> {
+    on_page: &dyn Fn(Vec<Value>),
+) -> Result<usize, ListError> {
     let namespace = scope.namespace.as_deref().filter(|_| !info.all_namespaces);
     let request = Request::new(list_path(info, namespace));
     let mut params = ListParams::default().limit(PAGE_SIZE);
@@ -101,7 +108,7 @@ async fn list_kind(
     {
         params = params.labels(sel.as_str());
     }
-    let mut items = Vec::new();
+    let mut count = 0;
     let mut seen = std::collections::HashSet::new();
     for _ in 0..MAX_PAGES {
         let req = request
@@ -122,11 +129,12 @@ async fn list_kind(
                 "the response is not a JSON object".into(),
             ));
         };
-        if let Some(Value::Array(page_items)) = page.remove("items") {
-            for mut item in page_items {
-                stamp(&mut item, info);
-                items.push(item);
+        if let Some(Value::Array(mut page_items)) = page.remove("items") {
+            for item in &mut page_items {
+                stamp(item, info);
             }
+            count += page_items.len();
+            on_page(page_items);
         }
         let next = page
             .get("metadata")
@@ -141,7 +149,7 @@ async fn list_kind(
                 )));
             }
             Some(token) => params = params.continue_token(token),
-            None => return Ok(items),
+            None => return Ok(count),
         }
     }
     Err(ListError::Paging(format!(
@@ -255,43 +263,79 @@ fn fatal(info: &KindInfo, err: &ListError, conn: &Connection, scope: &Scope) -> 
 
 /// LISTs only Certificates (one paginated LIST), as raw objects: what `renew` selects from.
 pub async fn list_certificates(conn: &Connection, scope: &Scope) -> Result<Vec<Value>, CliError> {
-    list_kind(conn, &CERTIFICATES, scope).await.map_err(|e| {
-        fatal(&CERTIFICATES, &e, conn, scope)
-            .unwrap_or_else(|| CliError::new("listing certificates failed"))
-    })
+    let items = std::cell::RefCell::new(Vec::new());
+    let on_page = |page: Vec<Value>| items.borrow_mut().extend(page);
+    list_kind(conn, &CERTIFICATES, scope, &on_page)
+        .await
+        .map_err(|e| {
+            fatal(&CERTIFICATES, &e, conn, scope)
+                .unwrap_or_else(|| CliError::new("listing certificates failed"))
+        })?;
+    Ok(items.into_inner())
 }
 
 /// LISTs every kind (concurrently; one request per page) and returns the raw snapshot.
 /// Certificates are essential: a failure there is an error. Other kinds the API refuses
 /// (RBAC 403, missing API) are recorded as unreadable and the command goes on.
 pub async fn fetch(conn: &Connection, scope: &Scope) -> Result<RawSnapshot, CliError> {
-    let results = join_all(KINDS.iter().map(|k| list_kind(conn, k, scope))).await;
     let mut raw = RawSnapshot::default();
-    for (info, result) in KINDS.iter().zip(results) {
-        match result {
-            Ok(items) => raw.objects.extend(items),
-            Err(e) => {
-                if let Some(fatal) = fatal(info, &e, conn, scope) {
-                    return Err(fatal);
+    fetch_into(conn, scope, &KINDS, &mut raw, &|_, _| {}).await?;
+    Ok(raw)
+}
+
+/// LISTs `kinds` (concurrently; one request per page) into `sink`, page by page as the
+/// pages arrive; `progress` hears each kind's running count. Failures as in [`fetch`].
+pub async fn fetch_into<S: ObjectSink>(
+    conn: &Connection,
+    scope: &Scope,
+    kinds: &[KindInfo],
+    sink: &mut S,
+    progress: &dyn Fn(&KindInfo, usize),
+) -> Result<(), CliError> {
+    // One task polls every LIST (join_all), so a RefCell is enough: pages are handed on
+    // one at a time, between awaits.
+    let shared = std::cell::RefCell::new(sink);
+    let results = join_all(kinds.iter().map(|k| {
+        let shared = &shared;
+        let seen = std::sync::atomic::AtomicUsize::new(0);
+        async move {
+            let on_page = |page: Vec<Value>| {
+                let n =
+                    page.len() + seen.fetch_add(page.len(), std::sync::atomic::Ordering::Relaxed);
+                let mut sink = shared.borrow_mut();
+                for item in page {
+                    sink.object(item);
                 }
-                let ListError::Api { code, message } = e else {
-                    unreachable!("transport errors are fatal")
-                };
-                let reason = if code == 403 {
-                    format!("forbidden: {message}")
-                } else {
-                    format!("{code}: {message}")
-                };
-                raw.unreadable.push(Unreadable {
-                    kind: info.name(),
-                    resource: info.qualified(),
-                    reason,
-                    check: can_i(info, scope),
-                });
+                drop(sink);
+                progress(k, n);
+            };
+            list_kind(conn, k, scope, &on_page).await
+        }
+    }))
+    .await;
+    let sink = shared.into_inner();
+    for (info, result) in kinds.iter().zip(results) {
+        if let Err(e) = result {
+            if let Some(fatal) = fatal(info, &e, conn, scope) {
+                return Err(fatal);
             }
+            let ListError::Api { code, message } = e else {
+                unreachable!("transport errors are fatal")
+            };
+            let reason = if code == 403 {
+                format!("forbidden: {message}")
+            } else {
+                format!("{code}: {message}")
+            };
+            sink.unreadable(Unreadable {
+                kind: info.name(),
+                resource: info.qualified(),
+                reason,
+                check: can_i(info, scope),
+            });
         }
     }
-    Ok(raw)
+    Ok(())
 }
 
 /// How a status write failed.
@@ -354,12 +398,22 @@ pub async fn fetch_optional(
     kinds: &[KindInfo],
 ) -> Result<(RawSnapshot, Vec<KindInfo>), CliError> {
     let everywhere = Scope::default();
-    let results = join_all(kinds.iter().map(|k| list_kind(conn, k, &everywhere))).await;
-    let mut raw = RawSnapshot::default();
+    let items = std::cell::RefCell::new(Vec::new());
+    let on_page = |page: Vec<Value>| items.borrow_mut().extend(page);
+    let results = join_all(
+        kinds
+            .iter()
+            .map(|k| list_kind(conn, k, &everywhere, &on_page)),
+    )
+    .await;
+    let mut raw = RawSnapshot {
+        objects: items.into_inner(),
+        ..RawSnapshot::default()
+    };
     let mut absent = Vec::new();
     for (info, result) in kinds.iter().zip(results) {
         match result {
-            Ok(items) => raw.objects.extend(items),
+            Ok(_) => {}
             Err(ListError::Api { code: 404, .. }) => absent.push(*info),
             Err(ListError::Api { code, message }) if code != 401 => {
                 raw.unreadable.push(Unreadable {

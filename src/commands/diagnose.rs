@@ -10,7 +10,7 @@ use crate::diagnose::{CertificateDiagnosis, plan, tree};
 use crate::error::{CliError, CliResult, EXIT_OK, EXIT_UNHEALTHY};
 use crate::model::chain::ChainIndex;
 use crate::model::observation::Observations;
-use crate::model::snapshot::{Scope, Snapshot};
+use crate::model::snapshot::{Scope, Snapshot, SnapshotBuilder};
 use crate::probe;
 use crate::render::{self, Paint};
 use crate::report::DiagnoseReport;
@@ -22,8 +22,12 @@ pub async fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> CliResult {
-    let loaded = cluster::load(&config.target).await?;
-    let snapshot = Snapshot::from_raw(loaded.raw, &loaded.scope);
+    let (builder, loaded) =
+        cluster::load_into(&config.target, cluster::ReadOptions::default(), |scope| {
+            SnapshotBuilder::new(scope, true)
+        })
+        .await?;
+    let snapshot = builder.finish();
     super::warn_about(&snapshot, err);
     let report = build(
         config,
@@ -53,6 +57,8 @@ pub async fn run(
             render::diagnose::TextOptions {
                 tree: args.tree || config.output == Output::Wide,
                 width: config.width,
+                details: args.details || args.tree || config.output == Output::Wide,
+                max: args.max,
             },
             paint,
         )?,
@@ -96,13 +102,17 @@ pub async fn build(
         let mut plan = plan::plan(&chains);
         plan.tls = plan::served_plan(&chains, snapshot);
         let results = probe::run(&plan, probe_opts).await;
-        (
-            results,
-            format!(
-                "DNS, HTTP-01, CAA and TLS probes ran from this machine ({}), not from the cluster or the CA",
-                probe::host_label()
-            ),
-        )
+        let mut note = format!(
+            "DNS, HTTP-01, CAA and TLS probes ran from this machine ({}), not from the cluster or the CA",
+            probe::host_label()
+        );
+        if !results.unfinished.is_empty() {
+            note.push_str(&unfinished_note(
+                &results.unfinished,
+                probe::run_deadline(probe_opts),
+            ));
+        }
+        (results, note)
     } else {
         (
             Observations::default(),
@@ -110,6 +120,10 @@ pub async fn build(
         )
     };
 
+    let rate_limits = crate::model::ratelimit::budget(
+        &crate::diagnose::fleet::issuances(&chains, config.now),
+        config.now,
+    );
     let machine = tree::machine(snapshot, config.now, scope.selector.is_none());
     let mut certificates: Vec<CertificateDiagnosis> = chains
         .iter()
@@ -134,8 +148,28 @@ pub async fn build(
         probes: probe_note,
         machine,
         certificates,
+        rate_limits,
         warnings: snapshot.notes.clone(),
         unreadable: snapshot.unreadable.clone(),
     };
     Ok(report)
+}
+
+/// "; 3 probes did not finish within the 10s deadline (their evidence is missing): …",
+/// naming at most five.
+fn unfinished_note(unfinished: &[String], deadline: std::time::Duration) -> String {
+    let shown: Vec<&str> = unfinished.iter().take(5).map(String::as_str).collect();
+    let more = unfinished.len().saturating_sub(shown.len());
+    let tail = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    format!(
+        "; {} probe{} did not finish within the {}s deadline (their evidence is missing): {}{tail}",
+        unfinished.len(),
+        if unfinished.len() == 1 { "" } else { "s" },
+        deadline.as_secs_f64(),
+        shown.join(", ")
+    )
 }

@@ -1,14 +1,14 @@
 //! `certdoctor dump`: writes every object certdoctor reads as one YAML `kind: List`, for
 //! `--from-file` later or for a support hand-off. What goes in and what is scrubbed first is
-//! the dump format, [`crate::model::dump`]; this file loads, builds and prints.
+//! the dump format, [`crate::model::dump`]; this file streams the objects from the cluster
+//! (kind after kind, page by page) into the writer, so memory holds a page, not the cluster.
 
 use std::io::Write;
 
 use crate::cluster;
 use crate::config::{Config, DumpOptions};
 use crate::error::{CliResult, EXIT_OK};
-use crate::model::dump::build;
-use crate::render;
+use crate::model::dump::{DumpFormat, DumpWriter};
 
 /// Runs `dump`.
 pub async fn run(
@@ -17,20 +17,26 @@ pub async fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> CliResult {
-    let loaded = cluster::load(&config.target).await?;
-    let missing: Vec<_> = loaded
-        .raw
-        .unreadable
+    // A dump is data: `-o json` gives a JSON List, every other format YAML.
+    let format = match config.output {
+        crate::config::Output::Json => DumpFormat::Json,
+        _ => DumpFormat::Yaml,
+    };
+    let options = cluster::ReadOptions {
+        sequential: true,
+        ..Default::default()
+    };
+    let (writer, _origin) = cluster::load_into(&config.target, options, |scope| {
+        DumpWriter::new(&mut *out, format, scope)
+    })
+    .await?;
+    let missing: Vec<_> = writer
+        .unreadable_kinds()
         .iter()
         .filter(|u| u.worth_warning())
         .cloned()
         .collect();
     super::warn_unreadable(&missing, "the dump has none of them", err);
-    let doc = build(loaded.raw, &loaded.scope);
-    // A dump is data: `-o json` gives a JSON List, every other format YAML.
-    match config.output {
-        crate::config::Output::Json => render::json(out, &doc)?,
-        _ => render::yaml(out, &doc)?,
-    }
+    writer.finish()?;
     Ok(EXIT_OK)
 }

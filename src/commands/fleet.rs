@@ -19,13 +19,17 @@ use crate::report::{self, DiagnoseReport, StatusReport};
 use crate::sanitize::clean;
 
 /// Reads every context asked for; warns on stderr about each one that could not be read.
-async fn read_all(config: &Config, err: &mut dyn Write) -> Result<Vec<ContextRead>, CliError> {
+async fn read_all(
+    config: &Config,
+    events: bool,
+    err: &mut dyn Write,
+) -> Result<Vec<ContextRead>, CliError> {
     let choice = config
         .contexts
         .as_ref()
         .ok_or_else(|| CliError::new("no contexts to read"))?;
     let names = contexts::names(&config.target, choice).await?;
-    let reads = contexts::load_each(&config.target, &names).await;
+    let reads = contexts::load_each(&config.target, &names, events).await;
     for r in &reads {
         if let Err(e) = &r.result {
             let _ = writeln!(
@@ -144,7 +148,8 @@ pub async fn status(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> CliResult {
-    let reads = read_all(config, err).await?;
+    // The table shows no Events: they are neither listed nor kept.
+    let reads = read_all(config, false, err).await?;
     let mut per_context: Vec<(String, StatusReport)> = vec![];
     let mut report = StatusReport {
         schema_version: report::SCHEMA_VERSION,
@@ -237,7 +242,7 @@ pub async fn diagnose(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> CliResult {
-    let reads = read_all(config, err).await?;
+    let reads = read_all(config, true, err).await?;
     let mut clusters = vec![];
     // (context, its report or None when not read)
     let mut groups: Vec<(String, Option<DiagnoseReport>)> = vec![];
@@ -359,6 +364,8 @@ pub async fn diagnose(
                         render::diagnose::TextOptions {
                             tree: args.tree || config.output == Output::Wide,
                             width: config.width,
+                            details: args.details || args.tree || config.output == Output::Wide,
+                            max: args.max,
                         },
                         paint,
                     )?,
@@ -412,7 +419,7 @@ pub async fn dump(
         CliError::new(format!("cannot create {}: {e}", dir.display()))
             .hint("choose another --output-dir")
     })?;
-    let reads = read_all(config, err).await?;
+    let reads = read_all(config, true, err).await?;
     let ext = if config.output == Output::Json {
         "json"
     } else {

@@ -11,7 +11,7 @@ use crate::diagnose::{CertificateDiagnosis, tree};
 use crate::error::{CliError, CliResult, EXIT_OK, EXIT_UNHEALTHY};
 use crate::model::chain::ChainIndex;
 use crate::model::observation::Observations;
-use crate::model::snapshot::{Scope, Snapshot};
+use crate::model::snapshot::{EVENTS, KINDS, Scope, Snapshot, SnapshotBuilder};
 use crate::render::{self, Paint, status::Width};
 use crate::report::{self, StatusReport};
 
@@ -22,8 +22,18 @@ pub async fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> CliResult {
-    let loaded = cluster::load(&config.target).await?;
-    let snapshot = Snapshot::from_raw(loaded.raw, &loaded.scope);
+    // The table shows no Events: they are neither listed nor kept.
+    let events = name.is_some();
+    let no_events: Vec<_> = KINDS.into_iter().filter(|k| *k != EVENTS).collect();
+    let options = cluster::ReadOptions {
+        kinds: if events { &KINDS } else { &no_events },
+        sequential: false,
+    };
+    let (builder, loaded) = cluster::load_into(&config.target, options, |scope| {
+        SnapshotBuilder::new(scope, events)
+    })
+    .await?;
+    let snapshot = builder.finish();
     super::warn_about(&snapshot, err);
     show(
         config,

@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod classify;
+pub mod fleet;
 pub mod network;
 pub mod plan;
 pub mod rules;

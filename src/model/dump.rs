@@ -14,7 +14,11 @@ use std::collections::HashSet;
 
 use serde_json::{Value, json};
 
-use super::snapshot::{DEPLOYMENTS, EVENTS, RawSnapshot, SECRETS, Scope, in_scope, kind_of};
+use std::io::Write;
+
+use super::snapshot::{
+    DEPLOYMENTS, EVENTS, ObjectSink, RawSnapshot, SECRETS, Scope, Unreadable, in_scope, kind_of,
+};
 
 /// Secret data keys a dump keeps: certificates are public; everything else may be a key.
 pub const KEPT_SECRET_KEYS: [&str; 2] = ["tls.crt", "ca.crt"];
@@ -170,6 +174,163 @@ fn scrub_workload(v: &mut Value, is_deployment: bool) {
         }
     } else if let Some(Value::Object(spec)) = obj.get_mut("spec") {
         containers_only_images(spec);
+    }
+}
+
+/// Writes the dump as objects arrive (an [`ObjectSink`]): objects in scope, scrubbed, one
+/// at a time, so memory never holds the cluster. Events about objects already written go
+/// out at once; others wait (as compact JSON) until [`DumpWriter::finish`], which writes
+/// those about objects in the dump and drops the rest. The live loader lists Events last,
+/// so in practice nothing waits.
+pub struct DumpWriter<W: Write> {
+    out: W,
+    format: DumpFormat,
+    scope: Scope,
+    uids: HashSet<String>,
+    waiting: Vec<(String, String)>,
+    written: usize,
+    error: Option<std::io::Error>,
+    unreadable: Vec<Unreadable>,
+}
+
+/// The text a dump is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DumpFormat {
+    /// A YAML `kind: List`.
+    Yaml,
+    /// A JSON `kind: List`, pretty-printed.
+    Json,
+}
+
+impl<W: Write> DumpWriter<W> {
+    /// A writer of the objects in `scope` to `out`.
+    pub fn new(out: W, format: DumpFormat, scope: &Scope) -> Self {
+        DumpWriter {
+            out,
+            format,
+            scope: scope.clone(),
+            uids: HashSet::new(),
+            waiting: Vec::new(),
+            written: 0,
+            error: None,
+            unreadable: Vec::new(),
+        }
+    }
+
+    fn write_item(&mut self, v: &Value) {
+        if self.error.is_some() {
+            return;
+        }
+        let res = self.try_write_item(v);
+        if let Err(e) = res {
+            self.error = Some(e);
+        }
+    }
+
+    fn try_write_item(&mut self, v: &Value) -> std::io::Result<()> {
+        let first = self.written == 0;
+        self.written += 1;
+        match self.format {
+            DumpFormat::Yaml => {
+                if first {
+                    self.out
+                        .write_all(b"apiVersion: v1\nkind: List\nmetadata: {}\nitems:\n")?;
+                }
+                let text = serde_saphyr::to_string(v).map_err(std::io::Error::other)?;
+                indent_item(&mut self.out, &text, "- ", "  ")
+            }
+            DumpFormat::Json => {
+                if first {
+                    self.out.write_all(
+                        b"{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"List\",\n  \"metadata\": {},\n  \"items\": [\n",
+                    )?;
+                } else {
+                    self.out.write_all(b",\n")?;
+                }
+                let text = serde_json::to_string_pretty(v).map_err(std::io::Error::other)?;
+                indent_item(&mut self.out, text.trim_end(), "    ", "    ")
+            }
+        }
+    }
+
+    /// Kinds the API refused to list (the dump has none of them).
+    pub fn unreadable_kinds(&self) -> &[Unreadable] {
+        &self.unreadable
+    }
+
+    /// Writes the Events still waiting (those about objects in the dump) and the end of the
+    /// List; returns the writer, or the first write error.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        for (uid, text) in std::mem::take(&mut self.waiting) {
+            if self.uids.contains(&uid)
+                && let Ok(v) = serde_json::from_str::<Value>(&text)
+            {
+                self.write_item(&v);
+            }
+        }
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        match (self.format, self.written) {
+            (DumpFormat::Yaml, 0) => self
+                .out
+                .write_all(b"apiVersion: v1\nkind: List\nmetadata: {}\nitems: []\n")?,
+            (DumpFormat::Yaml, _) => {}
+            (DumpFormat::Json, 0) => self.out.write_all(
+                b"{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"List\",\n  \"metadata\": {},\n  \"items\": []\n}\n",
+            )?,
+            (DumpFormat::Json, _) => self.out.write_all(b"\n  ]\n}\n")?,
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+/// Writes `text` with `first` before its first line and `rest` before every other one.
+fn indent_item(out: &mut impl Write, text: &str, first: &str, rest: &str) -> std::io::Result<()> {
+    for (i, line) in text.lines().enumerate() {
+        let prefix = if i == 0 { first } else { rest };
+        if line.is_empty() {
+            writeln!(out)?;
+        } else {
+            writeln!(out, "{prefix}{line}")?;
+        }
+    }
+    Ok(())
+}
+
+fn involved_uid(v: &Value) -> Option<&str> {
+    v.get("involvedObject")?.get("uid")?.as_str()
+}
+
+impl<W: Write> ObjectSink for DumpWriter<W> {
+    fn object(&mut self, mut v: Value) {
+        let Some(info) = kind_of(&v) else { return };
+        if !in_scope(&v, info, &self.scope) {
+            return;
+        }
+        scrub(&mut v, *info == SECRETS);
+        if info.kind == "Pod" || *info == DEPLOYMENTS {
+            scrub_workload(&mut v, *info == DEPLOYMENTS);
+        }
+        if *info == EVENTS {
+            let Some(uid) = involved_uid(&v) else { return };
+            if self.uids.contains(uid) {
+                self.write_item(&v);
+            } else {
+                let uid = uid.to_string();
+                self.waiting.push((uid, v.to_string()));
+            }
+            return;
+        }
+        if let Some(uid) = v.pointer("/metadata/uid").and_then(Value::as_str) {
+            self.uids.insert(uid.to_string());
+        }
+        self.write_item(&v);
+    }
+
+    fn unreadable(&mut self, u: Unreadable) {
+        self.unreadable.push(u);
     }
 }
 

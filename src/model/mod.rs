@@ -13,6 +13,7 @@ pub mod dump;
 pub mod gateway;
 pub mod issuer;
 pub mod observation;
+pub mod ratelimit;
 pub mod renewal;
 pub mod selector;
 pub mod snapshot;

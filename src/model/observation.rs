@@ -144,6 +144,9 @@ pub struct Observations {
     pub tls: HashMap<TlsKey, TlsObservation>,
     /// What the machine the probes ran on can reach.
     pub probe_host: ProbeHost,
+    /// Probes cut off by the run's deadline, in words (`HTTP-01 app.example.com`): their
+    /// evidence is missing, not negative.
+    pub unfinished: Vec<String>,
 }
 
 /// What the operator's machine can reach: a failure that only this machine has (no IPv6

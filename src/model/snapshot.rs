@@ -477,77 +477,156 @@ pub fn in_scope(v: &Value, info: &KindInfo, scope: &Scope) -> bool {
     !(*info == SECRETS && v.get("type").and_then(Value::as_str) != Some("kubernetes.io/tls"))
 }
 
+/// Where objects go as they are read, one at a time: the live loader calls it page by page
+/// and the dump reader item by item, so no command needs every raw object at once.
+pub trait ObjectSink {
+    /// One object as read (`apiVersion` and `kind` set).
+    fn object(&mut self, v: Value);
+    /// A kind that could not be read.
+    fn unreadable(&mut self, u: Unreadable);
+}
+
+impl ObjectSink for RawSnapshot {
+    fn object(&mut self, v: Value) {
+        self.objects.push(v);
+    }
+    fn unreadable(&mut self, u: Unreadable) {
+        self.unreadable.push(u);
+    }
+}
+
+/// Removes what no report reads and what can be large: `managedFields` and the
+/// last-applied-configuration annotation (which can hold the whole object again).
+fn slim(v: &mut Value) {
+    if let Some(meta) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+        meta.remove("managedFields");
+        if let Some(ann) = meta.get_mut("annotations").and_then(Value::as_object_mut) {
+            ann.remove("kubectl.kubernetes.io/last-applied-configuration");
+        }
+    }
+}
+
+/// Types objects as they arrive (see [`ObjectSink`]) and keeps only the typed form: the raw
+/// JSON of each object is dropped as soon as it is typed, so memory holds one copy of the
+/// snapshot, not two.
+#[derive(Debug)]
+pub struct SnapshotBuilder {
+    snapshot: Snapshot,
+    scope: Scope,
+    events: bool,
+}
+
+impl SnapshotBuilder {
+    /// A builder that keeps objects in `scope`; `events: false` drops every Event (the
+    /// commands that show none, like the `status` table, do not hold them).
+    pub fn new(scope: &Scope, events: bool) -> Self {
+        SnapshotBuilder {
+            snapshot: Snapshot::default(),
+            scope: scope.clone(),
+            events,
+        }
+    }
+
+    /// The typed snapshot. Optional kinds that could not be read become skipped checks
+    /// (one note each), the others stay unreadable.
+    pub fn finish(self) -> Snapshot {
+        let mut s = self.snapshot;
+        let (skipped, unreadable): (Vec<_>, Vec<_>) = std::mem::take(&mut s.unreadable)
+            .into_iter()
+            .partition(|u| KINDS.iter().any(|k| k.optional && k.is(u)));
+        s.unreadable = unreadable;
+        let mut notes = skipped_notes(&skipped);
+        notes.append(&mut s.notes);
+        s.notes = notes;
+        s.skipped = skipped;
+        s
+    }
+}
+
+impl ObjectSink for SnapshotBuilder {
+    fn unreadable(&mut self, u: Unreadable) {
+        self.snapshot.unreadable.push(u);
+    }
+
+    fn object(&mut self, mut v: Value) {
+        let s = &mut self.snapshot;
+        let Some(info) = kind_of(&v) else { return };
+        if *info == EVENTS {
+            let about = v.pointer("/involvedObject/kind").and_then(Value::as_str);
+            // Events about kinds certdoctor does not read (Nodes, ReplicaSets) are dropped.
+            if !self.events || about.is_some_and(|k| !KINDS.iter().any(|i| i.kind == k)) {
+                return;
+            }
+        }
+        if !in_scope(&v, info, &self.scope) {
+            return;
+        }
+        if let Some(why) = malformed(&v, info) {
+            s.notes.push(Note {
+                subject: object_label(&v, info.kind),
+                message: why.to_string(),
+            });
+            return;
+        }
+        if *info == SECRETS
+            && let Some((key, err)) = undecodable_key(&v)
+        {
+            let ns = namespace_of(&v).unwrap_or_default().to_string();
+            let name = v["metadata"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            s.notes.push(Note {
+                subject: object_label(&v, info.kind),
+                message: format!("unreadable: data key {key:?} is not valid base64 ({err})"),
+            });
+            s.unreadable_secrets.insert((ns, name));
+            return;
+        }
+        slim(&mut v);
+        let n = &mut s.notes;
+        match info.kind {
+            "Certificate" => push_typed(v, info.kind, &mut s.certificates, n),
+            "CertificateRequest" => push_typed(v, info.kind, &mut s.requests, n),
+            "Order" => push_typed(v, info.kind, &mut s.orders, n),
+            "Challenge" => push_typed(v, info.kind, &mut s.challenges, n),
+            "Issuer" => push_typed(v, info.kind, &mut s.issuers, n),
+            "ClusterIssuer" => push_typed(v, info.kind, &mut s.cluster_issuers, n),
+            "Secret" => push_typed(v, info.kind, &mut s.secrets, n),
+            "Ingress" => push_typed(v, info.kind, &mut s.ingresses, n),
+            "Event" => push_typed(v, info.kind, &mut s.events, n),
+            "Deployment" => push_typed(v, info.kind, &mut s.deployments, n),
+            "Pod" if *info == SOLVER_PODS => push_typed(v, info.kind, &mut s.solver_pods, n),
+            "Pod" => push_typed(v, info.kind, &mut s.control_plane_pods, n),
+            "Lease" => push_typed(v, info.kind, &mut s.leases, n),
+            "ValidatingWebhookConfiguration" => {
+                push_typed(v, info.kind, &mut s.validating_webhooks, n);
+            }
+            "MutatingWebhookConfiguration" => {
+                push_typed(v, info.kind, &mut s.mutating_webhooks, n);
+            }
+            "Service" => push_typed(v, info.kind, &mut s.solver_services, n),
+            "IngressClass" => push_typed(v, info.kind, &mut s.ingress_classes, n),
+            "Gateway" => push_typed(v, info.kind, &mut s.gateways, n),
+            "HTTPRoute" => push_typed(v, info.kind, &mut s.http_routes, n),
+            _ => {}
+        }
+    }
+}
+
 impl Snapshot {
     /// Types every object of a raw snapshot that lies in `scope`. Objects of other kinds are
     /// skipped silently (a dump may hold anything); malformed ones become notes. Applying the
     /// scope here too means a dump file is filtered exactly as the API server filters a LIST.
     pub fn from_raw(raw: RawSnapshot, scope: &Scope) -> Snapshot {
-        let (skipped, unreadable): (Vec<_>, Vec<_>) = raw
-            .unreadable
-            .into_iter()
-            .partition(|u| KINDS.iter().any(|k| k.optional && k.is(u)));
-        let mut s = Snapshot {
-            unreadable,
-            ..Snapshot::default()
-        };
-        s.notes.extend(skipped_notes(&skipped));
-        s.skipped = skipped;
-        for v in raw.objects {
-            let Some(info) = kind_of(&v) else { continue };
-            if !in_scope(&v, info, scope) {
-                continue;
-            }
-            if let Some(why) = malformed(&v, info) {
-                s.notes.push(Note {
-                    subject: object_label(&v, info.kind),
-                    message: why.to_string(),
-                });
-                continue;
-            }
-            if *info == SECRETS
-                && let Some((key, err)) = undecodable_key(&v)
-            {
-                let ns = namespace_of(&v).unwrap_or_default().to_string();
-                let name = v["metadata"]["name"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string();
-                s.notes.push(Note {
-                    subject: object_label(&v, info.kind),
-                    message: format!("unreadable: data key {key:?} is not valid base64 ({err})"),
-                });
-                s.unreadable_secrets.insert((ns, name));
-                continue;
-            }
-            let n = &mut s.notes;
-            match info.kind {
-                "Certificate" => push_typed(v, info.kind, &mut s.certificates, n),
-                "CertificateRequest" => push_typed(v, info.kind, &mut s.requests, n),
-                "Order" => push_typed(v, info.kind, &mut s.orders, n),
-                "Challenge" => push_typed(v, info.kind, &mut s.challenges, n),
-                "Issuer" => push_typed(v, info.kind, &mut s.issuers, n),
-                "ClusterIssuer" => push_typed(v, info.kind, &mut s.cluster_issuers, n),
-                "Secret" => push_typed(v, info.kind, &mut s.secrets, n),
-                "Ingress" => push_typed(v, info.kind, &mut s.ingresses, n),
-                "Event" => push_typed(v, info.kind, &mut s.events, n),
-                "Deployment" => push_typed(v, info.kind, &mut s.deployments, n),
-                "Pod" if *info == SOLVER_PODS => push_typed(v, info.kind, &mut s.solver_pods, n),
-                "Pod" => push_typed(v, info.kind, &mut s.control_plane_pods, n),
-                "Lease" => push_typed(v, info.kind, &mut s.leases, n),
-                "ValidatingWebhookConfiguration" => {
-                    push_typed(v, info.kind, &mut s.validating_webhooks, n);
-                }
-                "MutatingWebhookConfiguration" => {
-                    push_typed(v, info.kind, &mut s.mutating_webhooks, n);
-                }
-                "Service" => push_typed(v, info.kind, &mut s.solver_services, n),
-                "IngressClass" => push_typed(v, info.kind, &mut s.ingress_classes, n),
-                "Gateway" => push_typed(v, info.kind, &mut s.gateways, n),
-                "HTTPRoute" => push_typed(v, info.kind, &mut s.http_routes, n),
-                _ => {}
-            }
+        let mut b = SnapshotBuilder::new(scope, true);
+        for u in raw.unreadable {
+            b.unreadable(u);
         }
-        s
+        for v in raw.objects {
+            b.object(v);
+        }
+        b.finish()
     }
 
     /// Whether the Secret `namespace/name` exists but cannot be decoded.

@@ -1,7 +1,9 @@
 //! DNS lookups for the probes, with hickory: a recursive resolver (the system's, or the
 //! `--nameserver` list) for A/AAAA/CNAME/SOA/NS/CAA, and direct non-recursive TXT queries to
-//! each authoritative server, as cert-manager's DNS-01 self-check does. Nothing is cached:
-//! every answer is what the servers say now.
+//! each authoritative server, as cert-manager's DNS-01 self-check does. The recursive
+//! resolver caches for the length of one run only (a new resolver each run), so every name,
+//! zone and CAA parent that many Certificates share is asked once; the authoritative TXT
+//! queries are never cached: every answer is what the servers say now.
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
@@ -18,6 +20,9 @@ use crate::model::observation::CaaRecord;
 /// A resolver (recursive, or pinned to one authoritative server).
 pub type Dns = Resolver<TokioRuntimeProvider>;
 
+/// Answers the recursive resolver keeps for one run.
+const RUN_CACHE_SIZE: u64 = 32_768;
+
 /// Longest CNAME chain followed before calling it broken.
 pub const MAX_CNAMES: usize = 8;
 
@@ -25,7 +30,8 @@ fn opts(timeout: Duration, recursion: bool) -> ResolverOpts {
     let mut o = ResolverOpts::default();
     o.timeout = timeout;
     o.attempts = 1;
-    o.cache_size = 0;
+    // One run's cache: shared zones, parents and CAA trees are asked once per run.
+    o.cache_size = if recursion { RUN_CACHE_SIZE } else { 0 };
     o.ndots = 0;
     o.recursion_desired = recursion;
     o.edns0 = true;

@@ -130,14 +130,18 @@ async fn probe_http(
                 .collect()
         }
     };
-    let mut fetches = Vec::new();
-    for target in targets {
-        let mut f = http::fetch(&url, target, &router, opts.timeout).await;
-        if let FetchEnd::Unreachable(why) = f.end {
-            f.end = FetchEnd::Unreachable(own_failure(target.ip(), why));
+    // Every address at once: a probe takes one fetch's time, not one per address.
+    let fetches = futures::future::join_all(targets.into_iter().map(|target| {
+        let (url, router) = (&url, &router);
+        async move {
+            let mut f = http::fetch(url, target, router, opts.timeout).await;
+            if let FetchEnd::Unreachable(why) = f.end {
+                f.end = FetchEnd::Unreachable(own_failure(target.ip(), why));
+            }
+            f
         }
-        fetches.push(f);
-    }
+    }))
+    .await;
     Http01Observation {
         a,
         aaaa,
@@ -180,6 +184,8 @@ async fn probe_dns(
         match dns::nameservers(res, z).await {
             Err(e) => o.ns_error = Some(e),
             Ok(servers) => {
+                // Every server at once: a probe takes one query's time, not one per server.
+                let mut queries = Vec::new();
                 for (name, ips) in servers {
                     if ips.is_empty() {
                         o.answers.push(NsAnswer {
@@ -190,16 +196,20 @@ async fn probe_dns(
                     }
                     for ip in ips {
                         let addr = SocketAddr::new(ip, opts.dns_port);
-                        let result = dns::txt_at(addr, &target, opts.timeout)
-                            .await
-                            .map_err(|e| own_failure(ip, e));
-                        o.answers.push(NsAnswer {
-                            server: name.clone(),
-                            address: addr.to_string(),
-                            result,
+                        let (name, target) = (name.clone(), &target);
+                        queries.push(async move {
+                            let result = dns::txt_at(addr, target, opts.timeout)
+                                .await
+                                .map_err(|e| own_failure(ip, e));
+                            NsAnswer {
+                                server: name,
+                                address: addr.to_string(),
+                                result,
+                            }
                         });
                     }
                 }
+                o.answers.extend(futures::future::join_all(queries).await);
             }
         }
     }
@@ -246,16 +256,16 @@ async fn probe_tls(
             }
         },
     };
-    let mut handshakes = Vec::new();
-    for target in targets {
+    let handshakes = futures::future::join_all(targets.into_iter().map(|target| async move {
         let result = tls::handshake(target, host, opts.timeout)
             .await
             .map_err(|why| own_failure(target.ip(), why));
-        handshakes.push(Handshake {
+        Handshake {
             address: target.to_string(),
             result,
-        });
-    }
+        }
+    }))
+    .await;
     TlsObservation {
         resolved,
         connect_to: connect_to.map(|c| c.to_string()),
@@ -291,11 +301,43 @@ enum Seen {
     Dns(ChallengeKey, Dns01Observation),
     Caa(String, CaaLookups),
     Tls(String, TlsObservation),
+    /// Cut off by the run's deadline.
+    Unfinished(String),
 }
 
-/// Runs the plan with at most `opts.concurrency` probes in flight, and files each
-/// observation under the key of what asked for it.
-pub async fn run(plan: &Plan, opts: &ProbeOptions) -> Observations {
+/// How much more DNS-only probes (UDP queries) may run at once than HTTP and TLS probes:
+/// a query is one small datagram, a fetch a connection.
+pub const DNS_CONCURRENCY_FACTOR: usize = 8;
+
+impl Job<'_> {
+    /// The probe in words, for the note when it did not finish.
+    fn describe(&self) -> String {
+        match self {
+            Job::Http(t) => format!("HTTP-01 {}", t.dns_name),
+            Job::Dns(t) => format!("DNS-01 {}", t.dns_name),
+            Job::Caa(name) => format!("CAA {name}"),
+            Job::Tls(host) => format!("TLS {host}:443"),
+        }
+    }
+
+    fn is_dns_only(&self) -> bool {
+        matches!(self, Job::Dns(_) | Job::Caa(_))
+    }
+}
+
+/// The whole probe run ends by this long after it starts, whatever the servers do: twice
+/// one probe's timeout (a probe is a lookup and then a fetch or a query), and a quarter of
+/// a second for the timeouts that fire right at that moment to be recorded as evidence.
+/// Probes still running then are named in [`Observations::unfinished`].
+pub fn run_deadline(opts: &ProbeOptions) -> Duration {
+    opts.timeout.saturating_mul(2) + Duration::from_millis(250)
+}
+
+/// Runs the plan: DNS-only probes with [`DNS_CONCURRENCY_FACTOR`] times
+/// `opts.concurrency` in flight, HTTP and TLS probes with `opts.concurrency`, all under one
+/// deadline ([`run_deadline`]); files each observation under the key of what asked for it.
+pub async fn run<'a>(plan: &'a Plan, opts: &ProbeOptions) -> Observations {
+    let deadline = tokio::time::Instant::now() + run_deadline(opts);
     let resolver = dns::recursive(&opts.nameservers, opts.timeout);
     let res = resolver.as_ref();
     let mut caa_names: Vec<&str> = plan.caa.iter().map(|c| c.key.name.as_str()).collect();
@@ -320,24 +362,38 @@ pub async fn run(plan: &Plan, opts: &ProbeOptions) -> Observations {
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
     }
-    let seen: Vec<Seen> = stream::iter(jobs.into_iter().map(|job| {
+    let (dns_jobs, net_jobs): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(Job::is_dns_only);
+    let one = |job: Job<'a>| {
         let progress = &progress;
         async move {
-            let out = match job {
-                Job::Http(t) => Seen::Http(t.key.clone(), probe_http(t, opts, res).await),
-                Job::Dns(t) => Seen::Dns(t.key.clone(), probe_dns(t, opts, res).await),
-                Job::Caa(name) => Seen::Caa(name.to_string(), probe_caa(name, res).await),
-                Job::Tls(host) => {
-                    Seen::Tls(host.to_string(), probe_tls(host, 443, opts, res).await)
+            let what = job.describe();
+            let work = async {
+                match job {
+                    Job::Http(t) => Seen::Http(t.key.clone(), probe_http(t, opts, res).await),
+                    Job::Dns(t) => Seen::Dns(t.key.clone(), probe_dns(t, opts, res).await),
+                    Job::Caa(name) => Seen::Caa(name.to_string(), probe_caa(name, res).await),
+                    Job::Tls(host) => {
+                        Seen::Tls(host.to_string(), probe_tls(host, 443, opts, res).await)
+                    }
                 }
             };
+            let out = tokio::time::timeout_at(deadline, work)
+                .await
+                .unwrap_or(Seen::Unfinished(what));
             progress.inc(1);
             out
         }
-    }))
-    .buffer_unordered(opts.concurrency.max(1))
-    .collect()
-    .await;
+    };
+    let concurrency = opts.concurrency.max(1);
+    let (mut seen, net): (Vec<Seen>, Vec<Seen>) = futures::join!(
+        stream::iter(dns_jobs.into_iter().map(one))
+            .buffer_unordered(concurrency.saturating_mul(DNS_CONCURRENCY_FACTOR))
+            .collect(),
+        stream::iter(net_jobs.into_iter().map(one))
+            .buffer_unordered(concurrency)
+            .collect(),
+    );
+    seen.extend(net);
     progress.finish_and_clear();
     let mut obs = Observations {
         probe_host: ProbeHost {
@@ -361,8 +417,10 @@ pub async fn run(plan: &Plan, opts: &ProbeOptions) -> Observations {
             Seen::Tls(host, o) => {
                 tls.insert(host, o);
             }
+            Seen::Unfinished(what) => obs.unfinished.push(what),
         }
     }
+    obs.unfinished.sort();
     for t in &plan.tls {
         if let Some(o) = tls.get(&t.key.host) {
             obs.tls.insert(t.key.clone(), o.clone());

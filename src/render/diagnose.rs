@@ -266,9 +266,131 @@ pub struct TextOptions {
     pub tree: bool,
     /// Columns long text wraps at.
     pub width: usize,
+    /// Every block even after a fleet summary (`--details`, `-o wide`, `--tree`).
+    pub details: bool,
+    /// At most this many certificate blocks (`--max N`).
+    pub max: Option<usize>,
 }
 
-/// Writes the report: the blocks (or trees), a count, and where the probes ran.
+/// More unhealthy certificates than this (a screenful) and the report leads with a fleet
+/// summary grouped by root cause, and shows this many blocks unless `--details`.
+pub const FLEET_SUMMARY_AT: usize = 20;
+
+/// The fleet summary: unhealthy certificates grouped by root-cause code, most first, each
+/// with its count, namespaces and one example with its fix.
+fn fleet_summary(
+    out: &mut dyn Write,
+    report: &DiagnoseReport,
+    width: usize,
+    p: Paint,
+) -> io::Result<()> {
+    use std::collections::BTreeMap;
+    let unhealthy: Vec<&CertificateDiagnosis> =
+        report.certificates.iter().filter(|c| !c.healthy).collect();
+    let mut groups: BTreeMap<String, Vec<&CertificateDiagnosis>> = BTreeMap::new();
+    for c in &unhealthy {
+        let code = c
+            .root_cause
+            .as_ref()
+            .map_or_else(|| "NO_ROOT_CAUSE".to_string(), |r| r.code.to_string());
+        groups.entry(code).or_default().push(c);
+    }
+    let mut groups: Vec<(String, Vec<&CertificateDiagnosis>)> = groups.into_iter().collect();
+    groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+    writeln!(
+        out,
+        "{}",
+        p.bold(&format!(
+            "Fleet summary: {} of {} certificates unhealthy, by root cause",
+            unhealthy.len(),
+            report.certificates.len()
+        ))
+    )?;
+    for (code, list) in &groups {
+        let mut namespaces: Vec<&str> = list.iter().map(|c| c.namespace.as_str()).collect();
+        namespaces.sort_unstable();
+        namespaces.dedup();
+        let shown: Vec<String> = namespaces.iter().take(3).map(|n| clean(n)).collect();
+        let more = namespaces.len().saturating_sub(shown.len());
+        let ns_text = if more > 0 {
+            format!("{} and {more} more", shown.join(", "))
+        } else {
+            shown.join(", ")
+        };
+        writeln!(
+            out,
+            "  {} {code}  {} certificate{} in {} namespace{} ({ns_text})",
+            p.red("✗"),
+            list.len(),
+            if list.len() == 1 { "" } else { "s" },
+            namespaces.len(),
+            if namespaces.len() == 1 { "" } else { "s" },
+        )?;
+        let ex = list[0];
+        if let Some(rc) = &ex.root_cause {
+            for (i, line) in wrap(
+                &format!(
+                    "e.g. {}/{}: {}",
+                    clean(&ex.namespace),
+                    clean(&ex.name),
+                    clean(&rc.message)
+                ),
+                width.saturating_sub(4),
+            )
+            .iter()
+            .enumerate()
+            {
+                writeln!(out, "    {}{line}", if i == 0 { "" } else { "  " })?;
+            }
+            for (i, line) in wrap(&format!("fix: {}", clean(&rc.fix)), width.saturating_sub(4))
+                .iter()
+                .enumerate()
+            {
+                writeln!(out, "    {}{line}", if i == 0 { "" } else { "  " })?;
+            }
+        }
+    }
+    writeln!(out)
+}
+
+/// The fleet's Let's Encrypt budget findings (`RATE_LIMIT_BUDGET`), one line each and the fix.
+fn rate_limits(
+    out: &mut dyn Write,
+    report: &DiagnoseReport,
+    width: usize,
+    p: Paint,
+) -> io::Result<()> {
+    if report.rate_limits.is_empty() {
+        return Ok(());
+    }
+    for f in &report.rate_limits {
+        let mark = if f.severity == crate::findings::Severity::Error {
+            p.red("✗")
+        } else {
+            p.yellow("!")
+        };
+        writeln!(
+            out,
+            "{mark} {}  {}  [{}]",
+            clean(&f.subject.name),
+            clean(&f.message),
+            f.code
+        )?;
+        for (i, line) in wrap(
+            &format!("fix: {}", clean(&f.remedy)),
+            width.saturating_sub(2),
+        )
+        .iter()
+        .enumerate()
+        {
+            writeln!(out, "  {}{line}", if i == 0 { "" } else { "  " })?;
+        }
+    }
+    writeln!(out)
+}
+
+/// Writes the report: a fleet summary when more than a screenful is unhealthy, the blocks
+/// (or trees), a count, and where the probes ran.
 pub fn text(
     out: &mut dyn Write,
     report: &DiagnoseReport,
@@ -276,8 +398,26 @@ pub fn text(
     p: Paint,
 ) -> io::Result<()> {
     machine(out, report, p)?;
-    for (n, c) in report.certificates.iter().enumerate() {
-        let after_block = n > 0 && !report.certificates[n - 1].healthy;
+    let unhealthy_count = report.certificates.iter().filter(|c| !c.healthy).count();
+    let summary = unhealthy_count > FLEET_SUMMARY_AT;
+    if summary {
+        fleet_summary(out, report, opts.width, p)?;
+    }
+    rate_limits(out, report, opts.width, p)?;
+    // After a summary only the unhealthy blocks follow, a screenful unless `--details`.
+    let cap = match (summary, opts.details, opts.max) {
+        (_, _, Some(n)) => Some(n),
+        (true, false, None) => Some(FLEET_SUMMARY_AT),
+        _ => None,
+    };
+    let shown: Vec<&CertificateDiagnosis> = report
+        .certificates
+        .iter()
+        .filter(|c| !(summary && c.healthy && !opts.details))
+        .collect();
+    let limit = cap.unwrap_or(shown.len()).min(shown.len());
+    for (n, c) in shown.iter().take(limit).enumerate() {
+        let after_block = n > 0 && !shown[n - 1].healthy;
         if n > 0 && (opts.tree || !c.healthy || after_block) {
             writeln!(out)?;
         }
@@ -287,6 +427,15 @@ pub fn text(
         } else {
             block(out, c, opts.width, p)?;
         }
+    }
+    if limit < shown.len() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "… {} more certificate{} not shown: --details shows them all, --max N a number",
+            shown.len() - limit,
+            if shown.len() - limit == 1 { "" } else { "s" }
+        )?;
     }
     let unhealthy = report.certificates.iter().filter(|c| !c.healthy).count();
     writeln!(out)?;

@@ -153,5 +153,27 @@ pub fn table(
         t.add_row(row);
     }
     super::write_table(out, &t)?;
+    if all_namespaces && report.certificates.len() > FLEET_FOOTER_AT {
+        writeln!(out, "{}", fleet_footer(report, now))?;
+    }
     Ok(())
+}
+
+/// More certificates than this (a screenful) in `status -A` and the table ends with a
+/// fleet footer.
+pub const FLEET_FOOTER_AT: usize = 20;
+
+/// `10000 certificates: 9000 ready, 1000 not ready, 120 in their renewal window`.
+pub fn fleet_footer(report: &StatusReport, now: Timestamp) -> String {
+    let ready = report.certificates.iter().filter(|c| c.ready).count();
+    let renewing = report
+        .certificates
+        .iter()
+        .filter(|c| ts(c.renewal_time.as_deref()).is_some_and(|t| t <= now))
+        .count();
+    format!(
+        "{} certificates: {ready} ready, {} not ready, {renewing} in their renewal window",
+        report.certificates.len(),
+        report.certificates.len() - ready
+    )
 }

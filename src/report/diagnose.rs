@@ -27,6 +27,8 @@ pub struct DiagnoseReport {
     pub machine: MachineDiagnosis,
     /// Unhealthy first, then by namespace and name.
     pub certificates: Vec<CertificateDiagnosis>,
+    /// Let's Encrypt weekly limits over the whole fleet in scope (`RATE_LIMIT_BUDGET`).
+    pub rate_limits: Vec<crate::findings::Finding>,
     /// Malformed objects and similar.
     pub warnings: Vec<Note>,
     /// Kinds that could not be read.

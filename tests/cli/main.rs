@@ -7,6 +7,7 @@ mod support;
 
 mod architecture;
 mod audit;
+mod big_fleet;
 mod cmctl;
 mod core;
 mod diagnose;

@@ -6,6 +6,7 @@
 pub mod background;
 pub mod dns;
 pub mod fake_apiserver;
+pub mod fleet;
 pub mod http01;
 pub mod objects;
 pub mod pki;
