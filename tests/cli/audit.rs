@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::objects::{self, condition};
+use crate::support::objects::{self, Edit, condition};
 use crate::support::{Cluster, FakeApiServer, certdoctor, pki, stdout};
 
 const CONTROLLER_LABELS: &str = r#"{"app.kubernetes.io/component": "controller", "app.kubernetes.io/name": "cert-manager", "app.kubernetes.io/instance": "cert-manager"}"#;
@@ -166,7 +166,7 @@ fn assert_good(report: &Value, code: i32) {
     }
     assert_eq!(report["kind"], "AuditReport");
     assert_eq!(report["passed"], true);
-    assert_eq!(state(report, "rate-limit-budget"), "notCheckable");
+    assert_eq!(state(report, "rate-limit-budget"), "pass");
     assert_eq!(state(report, "secret-backups"), "notCheckable");
 }
 
@@ -296,7 +296,8 @@ fn text_is_a_checklist_then_the_findings() {
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     assert!(text.contains("✗ webhook-ha"), "{text}");
-    assert!(text.contains("– rate-limit-budget"), "{text}");
+    assert!(text.contains("✓ rate-limit-budget"), "{text}");
+    assert!(text.contains("– secret-backups"), "{text}");
     assert!(text.contains("i ca-bundle"), "{text}");
     assert!(text.contains("\nFindings\n"), "{text}");
     assert!(text.contains("✗ WEAK_KEY Certificate app/web"), "{text}");
@@ -375,4 +376,41 @@ fn wildcard_on_an_http01_only_issuer_fails() {
     assert_eq!(code, 1);
     assert_eq!(state(&report, "wildcard-dns01"), "fail");
     assert!(codes(&report).contains(&"WILDCARD_NEEDS_DNS01".to_string()));
+}
+
+#[test]
+fn audit_counts_lets_encrypt_issuances_against_the_weekly_budget() {
+    let mut items = vec![objects::cluster_issuer(objects::ISSUER)];
+    for i in 0..45 {
+        let cert = objects::certificate("web", &format!("site-{i}"))
+            .with(
+                "/spec/dnsNames",
+                json!([format!("site-{i}.shop.example.co.uk")]),
+            )
+            .with("/status", objects::ready_status());
+        let cr = objects::certificate_request(
+            &cert,
+            1,
+            json!([condition(
+                "Ready",
+                "True",
+                "Issued",
+                "Certificate fetched from issuer successfully"
+            )]),
+        )
+        .with(
+            "/metadata/creationTimestamp",
+            json!(format!("2026-11-22T{:02}:00:00Z", i % 24)),
+        );
+        items.push(cert);
+        items.push(cr);
+    }
+    let (_dir, path) = dump_file(&items);
+    let (r, code) = run_json(certdoctor().args(["audit", "-A", "--from-file"]).arg(&path));
+    assert_eq!(code, 1, "{r:#}");
+    assert_eq!(state(&r, "rate-limit-budget"), "fail");
+    assert!(
+        codes(&r).contains(&"RATE_LIMIT_BUDGET".to_string()),
+        "{r:#}"
+    );
 }

@@ -79,6 +79,27 @@ pub(crate) enum Outcome {
     SkippedWith(String, Vec<Finding>),
 }
 
+/// `RATE_LIMIT_BUDGET`, as the fleet view counts it: the Let's Encrypt certificates the
+/// cluster issued in the last week, per registered domain and per exact name set. Only the
+/// issuances visible in scope count; other clusters and accounts spend the same budget.
+fn rate_limits(snapshot: &Snapshot, scope: AuditScope) -> Outcome {
+    let index = crate::model::chain::ChainIndex::new(snapshot);
+    let chains: Vec<_> = snapshot
+        .certificates
+        .iter()
+        .map(|c| index.chain(c))
+        .collect();
+    let issued = crate::diagnose::fleet::issuances(&chains, scope.now);
+    let findings = crate::model::ratelimit::budget(&issued, scope.now);
+    Outcome::checked(
+        format!(
+            "{} by Let's Encrypt in the last 7 days, as this cluster sees them",
+            plural(issued.len(), "certificate issued", "certificates issued")
+        ),
+        findings,
+    )
+}
+
 impl Outcome {
     fn checked(detail: impl Into<String>, findings: Vec<Finding>) -> Outcome {
         Outcome::Checked {
@@ -187,9 +208,7 @@ pub fn audit(snapshot: &Snapshot, objects: &AuditObjects, scope: AuditScope) -> 
     a.push(
         "rate-limit-budget",
         "Let's Encrypt's budget per registered domain is not spent",
-        Outcome::Skipped(
-            "not checked by this version: it needs the fleet view's RATE_LIMIT_BUDGET; count recent certificates at https://crt.sh/?q=DOMAIN".into(),
-        ),
+        rate_limits(snapshot, scope),
     );
     a.push(
         "ca-bundle",
