@@ -22,9 +22,16 @@ pub async fn run(
         crate::config::Output::Json => DumpFormat::Json,
         _ => DumpFormat::Yaml,
     };
+    // Everything the read-only commands read, `audit`'s extra kinds included, so every one
+    // of them gives the same answer from the dump.
+    let kinds: Vec<_> = crate::model::snapshot::KINDS
+        .iter()
+        .chain(crate::model::audit::AUDIT_KINDS.iter())
+        .copied()
+        .collect();
     let options = cluster::ReadOptions {
+        kinds: &kinds,
         sequential: true,
-        ..Default::default()
     };
     let (writer, _origin) = cluster::load_into(&config.target, options, |scope| {
         DumpWriter::new(&mut *out, format, scope)

@@ -299,13 +299,27 @@ fn indent_item(out: &mut impl Write, text: &str, first: &str, rest: &str) -> std
     Ok(())
 }
 
+/// The kind of an object the dump keeps: the snapshot's kinds and `audit`'s extra ones
+/// (Prometheus Operator rules and monitors, PodDisruptionBudgets, trust-manager Bundles),
+/// so every read-only command answers the same from the dump.
+fn dumped_kind(v: &Value) -> Option<&'static super::snapshot::KindInfo> {
+    kind_of(v).or_else(|| {
+        let kind = v.get("kind")?.as_str()?;
+        let api_version = v.get("apiVersion")?.as_str()?;
+        let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+        super::audit::AUDIT_KINDS
+            .iter()
+            .find(|k| k.kind == kind && k.group == group)
+    })
+}
+
 fn involved_uid(v: &Value) -> Option<&str> {
     v.get("involvedObject")?.get("uid")?.as_str()
 }
 
 impl<W: Write> ObjectSink for DumpWriter<W> {
     fn object(&mut self, mut v: Value) {
-        let Some(info) = kind_of(&v) else { return };
+        let Some(info) = dumped_kind(&v) else { return };
         if !in_scope(&v, info, &self.scope) {
             return;
         }
@@ -340,7 +354,9 @@ pub fn build(raw: RawSnapshot, scope: &Scope) -> Value {
     let mut kept: Vec<Value> = Vec::new();
     let mut events: Vec<Value> = Vec::new();
     for mut v in raw.objects {
-        let Some(info) = kind_of(&v) else { continue };
+        let Some(info) = dumped_kind(&v) else {
+            continue;
+        };
         if !in_scope(&v, info, scope) {
             continue;
         }

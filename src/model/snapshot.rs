@@ -288,7 +288,11 @@ impl Unreadable {
     /// False for an optional kind whose API is not installed (a 404 on Gateways without the
     /// Gateway API): no news, not worth a warning.
     pub fn worth_warning(&self) -> bool {
-        !(self.reason.starts_with("404") && KINDS.iter().any(|k| k.optional && k.is(self)))
+        !(self.reason.starts_with("404")
+            && KINDS
+                .iter()
+                .chain(super::audit::AUDIT_KINDS.iter())
+                .any(|k| k.optional && k.is(self)))
     }
 }
 

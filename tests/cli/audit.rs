@@ -414,3 +414,30 @@ fn audit_counts_lets_encrypt_issuances_against_the_weekly_budget() {
         "{r:#}"
     );
 }
+
+#[test]
+fn a_dump_carries_audits_kinds_so_the_offline_audit_agrees_with_the_live_one() {
+    for good in [true, false] {
+        let c = live(objects(good));
+        let (live_report, live_code) = run_json(c.certdoctor().args(["audit", "-A"]));
+        let out = c.certdoctor().args(["dump", "-A"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dump.yaml");
+        std::fs::write(&path, &out.stdout).unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("kind: PrometheusRule"),
+            "the dump holds the rules"
+        );
+        let (offline, code) = run_json(certdoctor().arg("audit").arg("--from-file").arg(&path));
+        assert_eq!(code, live_code);
+        for id in CHECKED {
+            assert_eq!(
+                state(&offline, id),
+                state(&live_report, id),
+                "{id} (good={good})"
+            );
+        }
+    }
+}
