@@ -99,7 +99,7 @@ pub async fn build(
     let chains: Vec<_> = certs.iter().map(|c| index.chain(c)).collect();
 
     let (probes, probe_note) = if let Some(probe_opts) = &args.probes {
-        let mut plan = plan::plan(&chains);
+        let mut plan = plan::plan(&chains, snapshot);
         plan.tls = plan::served_plan(&chains, snapshot);
         let results = probe::run(&plan, probe_opts).await;
         let mut note = format!(

@@ -48,6 +48,10 @@ pub struct HttpProbe {
     pub dns_name: String,
     /// The token (URL path).
     pub token: String,
+    /// Load-balancer host names of the Ingresses and Gateways that route the name (AWS
+    /// ELB/NLB `status.loadBalancer.ingress[].hostname`, Gateway addresses of type
+    /// `Hostname`), resolved with the same resolver as the name.
+    pub lb_hostnames: Vec<String>,
 }
 
 /// One DNS-01 look-up to make: the TXT at `_acme-challenge.<dns_name>` on every
@@ -252,6 +256,9 @@ pub struct Http01Observation {
     pub connect_to: Option<String>,
     /// Fetches, IPv6 first.
     pub fetches: Vec<Fetch>,
+    /// Each load-balancer host name of the plan with its A and AAAA addresses, or why it
+    /// resolved to none (both look-ups failed, or neither had records).
+    pub lb_addresses: Vec<(String, Result<Vec<IpAddr>, String>)>,
 }
 
 /// Everything the DNS-01 probe saw.

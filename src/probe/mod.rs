@@ -130,7 +130,8 @@ async fn probe_http(
                 .collect()
         }
     };
-    // Every address at once: a probe takes one fetch's time, not one per address.
+    // Every address at once, and the load balancers' names alongside: a probe takes one
+    // fetch's time, not one per address.
     let fetches = futures::future::join_all(targets.into_iter().map(|target| {
         let (url, router) = (&url, &router);
         async move {
@@ -140,13 +141,43 @@ async fn probe_http(
             }
             f
         }
-    }))
-    .await;
+    }));
+    let lbs = futures::future::join_all(
+        t.lb_hostnames
+            .iter()
+            .map(|name| async move { (name.clone(), lb_addresses(name, res).await) }),
+    );
+    let (fetches, lb_addresses) = futures::join!(fetches, lbs);
     Http01Observation {
         a,
         aaaa,
         connect_to: connect_to.map(|c| c.to_string()),
         fetches,
+        lb_addresses,
+    }
+}
+
+/// The addresses of one load-balancer host name: A and AAAA together, or the error when
+/// both failed, or "no A or AAAA record" when neither had any.
+async fn lb_addresses(name: &str, res: Result<&dns::Dns, &String>) -> Result<Vec<IpAddr>, String> {
+    if let Ok(ip) = name.trim_matches(['[', ']']).parse::<IpAddr>() {
+        return Ok(vec![ip]);
+    }
+    let r = match res {
+        Ok(r) => r,
+        Err(e) => return Err(e.clone()),
+    };
+    match dns::addresses(r, name).await {
+        (Err(e), Err(_)) => Err(e),
+        (a, aaaa) => {
+            let mut all = a.unwrap_or_default();
+            all.extend(aaaa.unwrap_or_default());
+            if all.is_empty() {
+                Err("no A or AAAA record".into())
+            } else {
+                Ok(all)
+            }
+        }
     }
 }
 

@@ -559,3 +559,105 @@ fn a_name_that_does_not_exist_is_no_address_naming_nxdomain() {
         "{f}"
     );
 }
+
+/// The stuck HTTP-01 fixture with its Ingress behind a load balancer published by host name
+/// (AWS ELB/NLB style), probed against `zone_extra`; the token is served on 127.0.0.1.
+fn lb_hostname_case(zone_extra: &str, extra: &[&str]) -> (Value, Vec<String>) {
+    let mut objs = fixture_objects("stuck-http01.yaml");
+    edit(&mut objs, "Ingress", "app", |o| {
+        o["status"] = json!({"loadBalancer": {"ingress": [{"hostname": "lb.example.com"}]}});
+    });
+    let (token, key) = challenge(&objs);
+    let http = HttpServer::start(vec![(path(&token), Reply::Body(key))]);
+    let dns = DnsServer::start(&[(
+        "example.com.",
+        &zone(&format!("app IN A 127.0.0.1\n{zone_extra}")),
+    )]);
+    let port = http.port().to_string();
+    let mut args = vec!["--http-port", port.as_str()];
+    args.extend(extra);
+    let (r, _, _) = diagnose_live(&objs, dns.port(), &args);
+    let c = codes(&r, "app-tls");
+    (r, c)
+}
+
+#[test]
+fn a_load_balancer_host_name_is_resolved_and_compared() {
+    let (_, c) = lb_hostname_case("lb IN A 127.0.0.1\n", &[]);
+    assert!(!c.contains(&"HTTP01_DNS_NOT_INGRESS".to_string()), "{c:?}");
+
+    let (r, c) = lb_hostname_case("lb IN A 127.0.0.9\n", &[]);
+    assert!(c.contains(&"HTTP01_DNS_NOT_INGRESS".to_string()), "{c:?}");
+    let f = finding(&r, "app-tls", "HTTP01_DNS_NOT_INGRESS");
+    let ev: Vec<&str> = f["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(ev.contains(&"DNS: 127.0.0.1"), "{ev:?}");
+    assert!(
+        ev.contains(&"load balancer lb.example.com resolves to 127.0.0.9"),
+        "{ev:?}"
+    );
+    assert!(
+        !ev.iter().any(|e| e.starts_with("Ingress load balancer:")),
+        "no IP is published: {ev:?}"
+    );
+}
+
+#[test]
+fn a_load_balancer_host_name_that_does_not_resolve_is_no_mismatch() {
+    let (_, c) = lb_hostname_case("", &[]);
+    assert!(!c.contains(&"HTTP01_DNS_NOT_INGRESS".to_string()), "{c:?}");
+}
+
+#[test]
+fn the_text_report_names_the_load_balancer_host_name() {
+    let mut objs = fixture_objects("stuck-http01.yaml");
+    edit(&mut objs, "Ingress", "app", |o| {
+        o["status"] = json!({"loadBalancer": {"ingress": [{"hostname": "lb.example.com"}]}});
+    });
+    let (token, key) = challenge(&objs);
+    let http = HttpServer::start(vec![(path(&token), Reply::Body(key))]);
+    let dns = DnsServer::start(&[(
+        "example.com.",
+        &zone("app IN A 127.0.0.1\nlb IN A 127.0.0.9\n"),
+    )]);
+    let out = certdoctor()
+        .args([
+            "diagnose",
+            "-A",
+            "--tree",
+            "--probe-timeout",
+            "2s",
+            "--from-file",
+            "-",
+        ])
+        .args([
+            "--nameserver",
+            &format!("127.0.0.1:{}", dns.port()),
+            "--dns-port",
+            &dns.port().to_string(),
+            "--http-port",
+            &http.port().to_string(),
+        ])
+        .write_stdin(list(&objs).to_string())
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let at = lines
+        .iter()
+        .position(|l| {
+            l.starts_with("! HTTP01_DNS_NOT_INGRESS ")
+                && l.ends_with("app.example.com does not resolve to the load balancer of the Ingress that serves it")
+        })
+        .unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(lines[at + 1], "DNS: 127.0.0.1", "{text}");
+    assert_eq!(
+        lines[at + 2],
+        "load balancer lb.example.com resolves to 127.0.0.9",
+        "{text}"
+    );
+}

@@ -21,9 +21,10 @@ pub struct Http01Target {
     pub expected: String,
     /// Load-balancer addresses of the Ingresses and Gateways that route this host.
     pub ingress_addresses: Vec<IpAddr>,
-    /// Their load-balancer host names (AWS ELB/NLB, Gateway `Hostname` addresses), not
-    /// resolved: while any is known, a DNS answer that differs from the addresses is not
-    /// judged, since the name may resolve to it.
+    /// Their load-balancer host names (AWS ELB/NLB, Gateway `Hostname` addresses); the probe
+    /// resolves them (`Http01Observation::lb_addresses`). While one is known but was not
+    /// resolved, a DNS answer that differs from the addresses is not judged, since the name
+    /// may resolve to it.
     pub ingress_hostnames: Vec<String>,
 }
 
@@ -48,6 +49,70 @@ fn chain_text(hops: &[Hop]) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// `HTTP01_DNS_NOT_INGRESS`: the name's addresses (`all`) are none of the load balancer's —
+/// the Ingress and Gateway IPs and what their load-balancer host names resolved to. Not
+/// claimed while a load-balancer host name is unresolved (the name may resolve to it).
+fn dns_not_ingress(t: &Http01Target, o: &Http01Observation, all: &[IpAddr]) -> Option<Finding> {
+    let resolved = |name: &String| {
+        o.lb_addresses
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, r)| r)
+    };
+    let mut known: Vec<IpAddr> = t.ingress_addresses.clone();
+    let mut lb_evidence = Vec::new();
+    for name in &t.ingress_hostnames {
+        match resolved(name) {
+            Some(Ok(ips)) => {
+                known.extend(ips.iter().copied());
+                lb_evidence.push(format!(
+                    "load balancer {name} resolves to {}",
+                    ips.iter()
+                        .map(IpAddr::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            // Unresolved (or not looked up): the name may well point at the answer.
+            Some(Err(_)) | None => return None,
+        }
+    }
+    if known.is_empty() || all.is_empty() || all.iter().any(|ip| known.contains(ip)) {
+        return None;
+    }
+    let mut f = Finding::new(
+        Code::Http01DnsNotIngress,
+        Severity::Warning,
+        t.subject.clone(),
+        format!(
+            "{} does not resolve to the load balancer of the Ingress that serves it",
+            t.dns_name
+        ),
+        remedy::HTTP01_DNS_NOT_INGRESS,
+    )
+    .evidence(format!(
+        "DNS: {}",
+        all.iter()
+            .map(IpAddr::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    if !t.ingress_addresses.is_empty() {
+        f = f.evidence(format!(
+            "Ingress load balancer: {}",
+            t.ingress_addresses
+                .iter()
+                .map(IpAddr::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    for e in lb_evidence {
+        f = f.evidence(e);
+    }
+    Some(f)
 }
 
 /// A forced HTTPS redirect in front of the solver: where to turn it off for the challenge path.
@@ -93,39 +158,8 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation, host: ProbeHost)
                 .reproduce(dig.clone()),
         );
     }
-    if !t.ingress_addresses.is_empty()
-        && t.ingress_hostnames.is_empty()
-        && !all.is_empty()
-        && !all.iter().any(|ip| t.ingress_addresses.contains(ip))
-    {
-        out.push(
-            Finding::new(
-                Code::Http01DnsNotIngress,
-                Severity::Warning,
-                t.subject.clone(),
-                format!(
-                    "{} does not resolve to the load balancer of the Ingress that serves it",
-                    t.dns_name
-                ),
-                remedy::HTTP01_DNS_NOT_INGRESS,
-            )
-            .evidence(format!(
-                "DNS: {}",
-                all.iter()
-                    .map(IpAddr::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-            .evidence(format!(
-                "Ingress load balancer: {}",
-                t.ingress_addresses
-                    .iter()
-                    .map(IpAddr::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-            .reproduce(dig.clone()),
-        );
+    if let Some(f) = dns_not_ingress(t, o, &all) {
+        out.push(f.reproduce(dig.clone()));
     }
     let mut seen = Vec::new();
     // Let's Encrypt falls back to IPv4 when IPv6 does not connect: broken IPv6 next to a

@@ -91,7 +91,7 @@ fn caa_context(chain: &Chain) -> Option<(&'static str, Option<String>)> {
 /// Picks what to probe: every Challenge with a [`ProbeRole`], and CAA for the names of every ACME
 /// Certificate — a CAA record added since the last issuance breaks the next renewal of a
 /// healthy one.
-pub fn plan(chains: &[Chain]) -> Plan {
+pub fn plan(chains: &[Chain], snapshot: &Snapshot) -> Plan {
     let mut p = Plan::default();
     for chain in chains {
         for ch in chain
@@ -101,10 +101,12 @@ pub fn plan(chains: &[Chain]) -> Plan {
         {
             let key = ChallengeKey::of(ch);
             if ch.spec.type_.eq_ignore_ascii_case("HTTP-01") {
+                let ns = ch.metadata.namespace.as_deref().unwrap_or("");
                 p.http.push(HttpProbe {
                     key,
                     dns_name: ch.spec.dns_name.clone(),
                     token: ch.spec.token.clone(),
+                    lb_hostnames: load_balancer_names(snapshot, ns, &ch.spec.dns_name),
                 });
             } else if ch.spec.type_.eq_ignore_ascii_case("DNS-01") {
                 p.dns.push(DnsProbe {
@@ -276,9 +278,9 @@ fn ingress_addresses(snapshot: &Snapshot, ns: &str, host: &str) -> Vec<IpAddr> {
 }
 
 /// Load-balancer host names (AWS ELB/NLB publish `hostname`, not `ip`; Gateways may publish
-/// `Hostname` addresses) of the same Ingresses and Gateways. They are passed on as names:
-/// this module is pure and cannot resolve them, so a DNS answer that differs from the IPs is
-/// not judged when host names are also in play.
+/// `Hostname` addresses) of the same Ingresses and Gateways. This module is pure: they go
+/// into the plan (`HttpProbe::lb_hostnames`), the probe resolves them, and the findings
+/// compare the name's addresses with the IPs and what these names resolved to.
 fn load_balancer_names(snapshot: &Snapshot, ns: &str, host: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for ing in ingresses_for(snapshot, ns, host) {
