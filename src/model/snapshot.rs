@@ -197,6 +197,9 @@ pub const SOLVER_PODS: KindInfo = KindInfo {
     optional: true,
     ..kind("Pod", "", "pods", true)
 };
+/// Every Pod in scope, read only with `diagnose --consumers` (never in [`KINDS`], so no
+/// other command and no dump lists it): the Pods that use a Certificate's Secret.
+pub const CONSUMER_PODS: KindInfo = kind("Pod", "", "pods", true);
 /// HTTP-01 solver Services, in scope.
 pub const SOLVER_SERVICES: KindInfo = KindInfo {
     label_selector: Some(SOLVER_SELECTOR),
@@ -343,6 +346,8 @@ pub struct Snapshot {
     pub mutating_webhooks: Vec<MutatingWebhookConfiguration>,
     /// HTTP-01 solver Pods in scope.
     pub solver_pods: Vec<Pod>,
+    /// Every Pod in scope, read with `diagnose --consumers` only; `None` when not read.
+    pub consumer_pods: Option<Vec<Pod>>,
     /// HTTP-01 solver Services in scope.
     pub solver_services: Vec<Service>,
     /// Every IngressClass.
@@ -514,6 +519,10 @@ pub struct SnapshotBuilder {
     snapshot: Snapshot,
     scope: Scope,
     events: bool,
+    /// Pods (namespace, name) already typed as consumers, and as control-plane or solver
+    /// Pods: with `--consumers` the same Pod can arrive from two LISTs.
+    consumer_seen: std::collections::BTreeSet<(String, String)>,
+    labelled_seen: std::collections::BTreeSet<(String, String)>,
 }
 
 impl SnapshotBuilder {
@@ -524,7 +533,39 @@ impl SnapshotBuilder {
             snapshot: Snapshot::default(),
             scope: scope.clone(),
             events,
+            consumer_seen: std::collections::BTreeSet::new(),
+            labelled_seen: std::collections::BTreeSet::new(),
         }
+    }
+
+    /// Also keeps every Pod in the namespace scope as a possible consumer of a
+    /// Certificate's Secret (`diagnose --consumers`, with [`CONSUMER_PODS`] listed).
+    pub fn with_consumers(mut self) -> Self {
+        self.snapshot.consumer_pods = Some(Vec::new());
+        self
+    }
+
+    /// With `--consumers`: keeps a Pod as a consumer once. Returns false when the Pod was
+    /// already typed for its label-selected kind (it arrived from a second LIST).
+    fn consumer_pod(&mut self, v: &Value) -> bool {
+        let ns = namespace_of(v).unwrap_or_default().to_string();
+        let name = v
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        if name.is_empty() || ns.is_empty() {
+            return true;
+        }
+        let in_ns = self.scope.namespace.as_ref().is_none_or(|n| *n == ns);
+        if in_ns && self.consumer_seen.insert((ns.clone(), name.clone())) {
+            let mut pod = v.clone();
+            slim(&mut pod);
+            if let Some(pods) = self.snapshot.consumer_pods.as_mut() {
+                push_typed(pod, "Pod", pods, &mut self.snapshot.notes);
+            }
+        }
+        self.labelled_seen.insert((ns, name))
     }
 
     /// The typed snapshot. Optional kinds that could not be read become skipped checks
@@ -549,8 +590,17 @@ impl ObjectSink for SnapshotBuilder {
     }
 
     fn object(&mut self, mut v: Value) {
+        let pod = v.get("kind").and_then(Value::as_str) == Some("Pod")
+            && v.get("apiVersion").and_then(Value::as_str) == Some("v1");
+        let info = kind_of(&v);
+        if pod && self.snapshot.consumer_pods.is_some() {
+            let first = self.consumer_pod(&v);
+            if !first || info.is_none() {
+                return;
+            }
+        }
         let s = &mut self.snapshot;
-        let Some(info) = kind_of(&v) else { return };
+        let Some(info) = info else { return };
         if *info == EVENTS {
             let about = v.pointer("/involvedObject/kind").and_then(Value::as_str);
             // Events about kinds certdoctor does not read (Nodes, ReplicaSets) are dropped.
@@ -641,6 +691,15 @@ impl Snapshot {
             .iter()
             .chain(&self.skipped)
             .any(|u| info.is(u))
+    }
+
+    /// The Pods in scope when `--consumers` read them (`None` otherwise, or when the LIST
+    /// failed: the warning about it says so).
+    pub fn consumers(&self) -> Option<&[Pod]> {
+        if self.is_unreadable(&CONSUMER_PODS) {
+            return None;
+        }
+        self.consumer_pods.as_deref()
     }
 
     /// True when every kind of cert-manager's own health check was read.
