@@ -46,6 +46,9 @@ pub struct KindInfo {
     /// resources): when it cannot be read, the check that needs it is skipped with one note
     /// and nothing else changes.
     pub optional: bool,
+    /// LISTed as metadata only (`Accept: ...;as=PartialObjectMetadataList`): the API server
+    /// sends names and labels, never the objects' data.
+    pub metadata_only: bool,
 }
 
 impl KindInfo {
@@ -67,8 +70,9 @@ impl KindInfo {
             .filter(|k| k.kind == self.kind && k.group == self.group)
             .count()
             > 1;
-        match self.label_selector {
-            Some(sel) if twice => format!("{} ({sel})", self.kind),
+        match (self.label_selector, self.field_selector) {
+            (Some(sel), _) if twice => format!("{} ({sel})", self.kind),
+            (None, Some(sel)) if twice && self.metadata_only => format!("{} ({sel})", self.kind),
             _ => self.kind.to_string(),
         }
     }
@@ -104,6 +108,7 @@ const fn kind(
         label_selector: None,
         all_namespaces: false,
         optional: false,
+        metadata_only: false,
     }
 }
 
@@ -130,6 +135,17 @@ pub const SECRETS: KindInfo = KindInfo {
     field_selector: Some("type=kubernetes.io/tls"),
     ..kind("Secret", "", "secrets", true)
 };
+/// The other Secrets, metadata only (names, never data): a Certificate's Secret that exists
+/// with another type (cert-manager keeps a pre-existing Secret's type) is not "not found".
+pub const OTHER_SECRETS: KindInfo = KindInfo {
+    field_selector: Some("type!=kubernetes.io/tls"),
+    optional: true,
+    metadata_only: true,
+    ..kind("Secret", "", "secrets", true)
+};
+/// The `Accept` header of a metadata-only LIST.
+pub const METADATA_ONLY_ACCEPT: &str =
+    "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
 /// Ingresses, the origin of ingress-shim Certificates.
 pub const INGRESSES: KindInfo = kind("Ingress", "networking.k8s.io", "ingresses", true);
 /// Core Events; only those about the objects above are kept.
@@ -234,8 +250,9 @@ pub const CONTROL_PLANE_KINDS: [KindInfo; 5] = [
 
 /// Every kind a snapshot holds, in load order. Certificates come first: if they cannot be
 /// read, nothing else matters. Pods are listed twice, each LIST label-selected: cert-manager's
-/// own (any namespace) and the HTTP-01 solver's (in scope).
-pub const KINDS: [KindInfo; 19] = [
+/// own (any namespace) and the HTTP-01 solver's (in scope). Secrets are listed twice too:
+/// the TLS ones whole, the others as metadata only.
+pub const KINDS: [KindInfo; 20] = [
     CERTIFICATES,
     CERTIFICATE_REQUESTS,
     ORDERS,
@@ -243,6 +260,7 @@ pub const KINDS: [KindInfo; 19] = [
     ISSUERS,
     CLUSTER_ISSUERS,
     SECRETS,
+    OTHER_SECRETS,
     INGRESSES,
     EVENTS,
     DEPLOYMENTS,
@@ -330,6 +348,8 @@ pub struct Snapshot {
     pub cluster_issuers: Vec<ClusterIssuer>,
     /// TLS Secrets in scope.
     pub secrets: Vec<Secret>,
+    /// Secrets (namespace, name) in scope of any other type (metadata only, never data).
+    pub other_secrets: std::collections::BTreeSet<(String, String)>,
     /// Ingresses in scope.
     pub ingresses: Vec<Ingress>,
     /// Events in scope.
@@ -390,9 +410,11 @@ pub fn kind_of(v: &Value) -> Option<&'static KindInfo> {
     let kind = v.get("kind")?.as_str()?;
     let api_version = v.get("apiVersion")?.as_str()?;
     let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+    let tls = v.get("type").and_then(Value::as_str) == Some("kubernetes.io/tls");
     KINDS.iter().find(|k| {
         k.kind == kind
             && k.group == group
+            && (k.kind != "Secret" || tls == (**k == SECRETS))
             && k.label_selector.is_none_or(|sel| {
                 LabelSelector::parse(sel).is_ok_and(|sel| sel.matches(&labels_of(v)))
             })
@@ -498,6 +520,18 @@ impl ObjectSink for RawSnapshot {
     fn unreadable(&mut self, u: Unreadable) {
         self.unreadable.push(u);
     }
+}
+
+/// What a metadata-only LIST keeps of an object: `apiVersion`, `kind`, and its name and
+/// namespace (the API server sends only metadata; a dump file may hold more, which goes).
+pub fn metadata_only(v: &Value, info: &KindInfo) -> Value {
+    let mut meta = serde_json::Map::new();
+    for key in ["name", "namespace"] {
+        if let Some(x) = v.pointer(&format!("/metadata/{key}")) {
+            meta.insert(key.to_string(), x.clone());
+        }
+    }
+    serde_json::json!({"apiVersion": info.api_version(), "kind": info.kind, "metadata": meta})
 }
 
 /// Removes what no report reads and what can be large: `managedFields` and the
@@ -633,6 +667,15 @@ impl ObjectSink for SnapshotBuilder {
             s.unreadable_secrets.insert((ns, name));
             return;
         }
+        if *info == OTHER_SECRETS {
+            let ns = namespace_of(&v).unwrap_or_default().to_string();
+            let name = v["metadata"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            s.other_secrets.insert((ns, name));
+            return;
+        }
         slim(&mut v);
         let n = &mut s.notes;
         match info.kind {
@@ -682,6 +725,12 @@ impl Snapshot {
     /// Whether the Secret `namespace/name` exists but cannot be decoded.
     pub fn secret_unreadable(&self, namespace: &str, name: &str) -> bool {
         self.unreadable_secrets
+            .contains(&(namespace.to_string(), name.to_string()))
+    }
+
+    /// Whether a Secret `namespace/name` of a type other than `kubernetes.io/tls` exists.
+    pub fn secret_of_other_type(&self, namespace: &str, name: &str) -> bool {
+        self.other_secrets
             .contains(&(namespace.to_string(), name.to_string()))
     }
 
@@ -829,6 +878,9 @@ mod tests {
         };
         let s = Snapshot::from_raw(raw, &Scope::default());
         assert!(s.secrets.is_empty() && s.certificates.is_empty() && s.notes.is_empty());
+        // The Opaque Secret is known by name only.
+        assert!(s.secret_of_other_type("a", "s"));
+        assert_eq!(s.other_secrets.len(), 1);
     }
 
     #[test]

@@ -189,5 +189,116 @@ fn without_consumers_no_pod_list_and_no_finding() {
         "only the label-selected Pod LISTs: {lists:?}"
     );
     assert!(lists.iter().all(Option::is_some), "{lists:?}");
-    assert_eq!(cluster.request_count(), 19);
+    assert_eq!(cluster.request_count(), 20);
+}
+
+/// Certificate prod/legacy (issued once) whose Secret exists as an Opaque Secret.
+fn opaque_cluster() -> Cluster {
+    let cluster = Cluster::with_fixtures(Some("prod"), &[]);
+    cluster.server.insert_all(vec![
+        certificate("prod", "legacy").with("/status", ready_status()),
+        cluster_issuer("letsencrypt-prod").with("/spec", json!({"selfSigned": {}})),
+        json!({"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+               "metadata": {"name": "legacy", "namespace": "prod", "uid": "uid-legacy"},
+               "data": {"password": "c2VjcmV0"}}),
+    ]);
+    cluster
+}
+
+fn assert_not_tls_type(report: &Value) {
+    let cert = &report["certificates"][0];
+    let codes: Vec<&str> = cert["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(!codes.contains(&"SECRET_NOT_FOUND"), "{cert}");
+    let f = cert["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "SECRET_NOT_TLS_TYPE")
+        .unwrap_or_else(|| panic!("{cert}"));
+    assert_eq!(f["severity"], "info");
+    assert_eq!(f["subject"]["kind"], "Secret");
+    assert_eq!(f["subject"]["name"], "legacy");
+    assert_eq!(
+        f["message"],
+        "Secret legacy exists but is not of type kubernetes.io/tls; cert-manager keeps a pre-existing Secret's type"
+    );
+    assert_eq!(
+        f["reproduce"][0],
+        "kubectl get secret legacy -n prod -o jsonpath='{.type}'"
+    );
+    assert_eq!(cert["healthy"], true, "{cert}");
+}
+
+#[test]
+fn a_secret_of_another_type_is_not_secret_not_found_live_and_from_a_dump() {
+    let cluster = opaque_cluster();
+    let out = cluster
+        .certdoctor()
+        .args(["diagnose", "legacy", "--offline", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_not_tls_type(&json_of(&out));
+    // One metadata-only LIST of the other Secrets: names, never data.
+    let reqs = cluster.server.requests();
+    let secrets: Vec<_> = reqs
+        .iter()
+        .filter(|r| r.path.ends_with("/secrets"))
+        .collect();
+    assert_eq!(secrets.len(), 2, "{secrets:?}");
+    let other = secrets
+        .iter()
+        .find(|r| r.param("fieldSelector").as_deref() == Some("type!=kubernetes.io/tls"))
+        .unwrap_or_else(|| panic!("{secrets:?}"));
+    assert_eq!(
+        other.accept.as_deref(),
+        Some("application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1")
+    );
+
+    let out = cluster
+        .certdoctor()
+        .args(["diagnose", "legacy", "--offline", "--tree"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(text.contains("SECRET_NOT_TLS_TYPE"), "{text}");
+    assert!(
+        text.contains("Secret legacy exists but is not of type kubernetes.io/tls"),
+        "{text}"
+    );
+    assert!(!text.contains("SECRET_NOT_FOUND"), "{text}");
+
+    // The dump holds the Secret's name, never its data, and gives the same answer.
+    let out = cluster.certdoctor().arg("dump").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let dump = stdout(&out);
+    assert!(dump.contains("legacy"), "{dump}");
+    assert!(
+        !dump.contains("c2VjcmV0") && !dump.contains("password"),
+        "{dump}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dump.yaml");
+    std::fs::write(&file, &dump).unwrap();
+    let out = crate::support::certdoctor()
+        .args([
+            "diagnose",
+            "legacy",
+            "-n",
+            "prod",
+            "--offline",
+            "-o",
+            "json",
+        ])
+        .arg("--from-file")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_not_tls_type(&json_of(&out));
 }

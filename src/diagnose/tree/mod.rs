@@ -125,7 +125,7 @@ pub fn diagnose(
         solver_resources::solver_checks(&mut w, chain, snapshot, now);
     }
     challenge::caa_checks(&mut w, chain, obs);
-    secret::secret_checks(&mut w, chain, now);
+    secret::secret_checks(&mut w, chain, snapshot, now);
     consumers::consumer_checks(&mut w, chain, snapshot);
     served::served_checks(&mut w, chain, snapshot, obs, now);
     certificate::after_walk(&mut w, chain, now);
