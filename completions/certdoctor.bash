@@ -657,7 +657,7 @@ _certdoctor() {
             return 0
             ;;
         certdoctor__subcmd__diagnose)
-            opts="-n -A -l -o -h -V --offline --tree --details --max --nameserver --connect-to --probe-timeout --concurrency --dns-port --http-port --https-port --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
+            opts="-n -A -l -o -h -V --offline --tree --details --max --consumers --nameserver --connect-to --probe-timeout --concurrency --dns-port --http-port --https-port --kubeconfig --context --all-contexts --namespace --all-namespaces --selector --as --request-timeout --output --color --from-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -75,6 +75,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --offline 'Skip the network probes (DNS, HTTP-01, CAA): cluster state only'
             cand --tree 'Print the whole walk of each certificate (every finding with its evidence, fix and commands), as -o wide does'
             cand --details 'Print every unhealthy certificate''s block even when a fleet summary leads the report (more than 20 unhealthy); without it the blocks stop after 20'
+            cand --consumers 'Also list the Pods in scope and report those that may serve an old copy of a Certificate''s Secret (subPath mount, env vars, started before the last issuance)'
             cand --all-contexts 'Read every context of the kubeconfig at once (status, diagnose, dump), each with its own --request-timeout; one unreachable cluster never hides the others'
             cand -A 'Look in every namespace'
             cand --all-namespaces 'Look in every namespace'

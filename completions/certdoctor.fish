@@ -82,6 +82,7 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l from-
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l offline -d 'Skip the network probes (DNS, HTTP-01, CAA): cluster state only'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l tree -d 'Print the whole walk of each certificate (every finding with its evidence, fix and commands), as -o wide does'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l details -d 'Print every unhealthy certificate\'s block even when a fleet summary leads the report (more than 20 unhealthy); without it the blocks stop after 20'
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l consumers -d 'Also list the Pods in scope and report those that may serve an old copy of a Certificate\'s Secret (subPath mount, env vars, started before the last issuance)'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -l all-contexts -d 'Read every context of the kubeconfig at once (status, diagnose, dump), each with its own --request-timeout; one unreachable cluster never hides the others'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand diagnose" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -100,6 +100,9 @@ pub struct DiagnoseOptions {
     pub details: bool,
     /// `--max N`: at most N blocks after the fleet summary.
     pub max: Option<usize>,
+    /// `--consumers`: list the Pods in scope and report those that may use an old copy of
+    /// a Certificate's Secret (CONSUMER_STALE).
+    pub consumers: bool,
 }
 
 /// Options of `dump`.

@@ -184,6 +184,8 @@ codes! {
     ShimCertEdited => ("SHIM_CERT_EDITED", Warning, "an ingress-shim Certificate differs from what its Ingress generates; ingress-shim will overwrite it"),
     StagingIssuer => ("STAGING_ISSUER", Warning, "a certificate used by an Ingress comes from an ACME staging CA, which browsers do not trust"),
     RateLimitBudget => ("RATE_LIMIT_BUDGET", Warning, "Let's Encrypt certificates issued in the last 7 days are near or at a weekly limit (per registered domain, or duplicates of one set of names)"),
+    SecretNotTlsType => ("SECRET_NOT_TLS_TYPE", Info, "the Certificate's Secret exists but is not of type kubernetes.io/tls (cert-manager keeps a pre-existing Secret's type)"),
+    ConsumerStale => ("CONSUMER_STALE", Warning, "a Pod uses the Certificate's Secret in a way that may keep an old certificate (subPath mount, env vars, or started before the last issuance)"),
 }
 
 impl Code {

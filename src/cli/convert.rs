@@ -462,6 +462,7 @@ fn diagnose(a: DiagnoseArgs) -> Result<DiagnoseOptions, CliError> {
         tree: a.tree,
         details: a.details,
         max: a.max,
+        consumers: a.consumers,
     })
 }
 

@@ -353,6 +353,10 @@ pub struct DiagnoseArgs {
     /// Print at most N certificate blocks after the fleet summary
     #[arg(long, value_name = "N")]
     pub max: Option<usize>,
+    /// Also list the Pods in scope and report those that may serve an old copy of a
+    /// Certificate's Secret (subPath mount, env vars, started before the last issuance)
+    #[arg(long)]
+    pub consumers: bool,
     /// Recursive resolver to use instead of the system's (repeatable), e.g. 1.1.1.1 or 10.0.0.2:5353
     #[arg(long, value_name = "IP[:PORT]")]
     pub nameserver: Vec<String>,

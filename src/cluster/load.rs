@@ -14,7 +14,8 @@ use serde_json::Value;
 use super::client::Connection;
 use crate::error::CliError;
 use crate::model::snapshot::{
-    CERTIFICATES, KINDS, KindInfo, ObjectSink, RawSnapshot, Scope, Unreadable,
+    CERTIFICATES, KINDS, KindInfo, METADATA_ONLY_ACCEPT, ObjectSink, RawSnapshot, Scope,
+    Unreadable, metadata_only,
 };
 
 /// Page size of every LIST: large enough that a typical namespace is one request, small
@@ -111,9 +112,15 @@ async fn list_kind(
     let mut count = 0;
     let mut seen = std::collections::HashSet::new();
     for _ in 0..MAX_PAGES {
-        let req = request
+        let mut req = request
             .list(&params)
             .map_err(|e| ListError::Transport(e.to_string()))?;
+        if info.metadata_only {
+            let accept = METADATA_ONLY_ACCEPT
+                .parse()
+                .map_err(|_| ListError::Transport("invalid Accept header".into()))?;
+            req.headers_mut().insert("accept", accept);
+        }
         let page: Value = bounded(conn, conn.client.request::<Value>(req))
             .await
             .map_err(|e| match e {
@@ -131,6 +138,10 @@ async fn list_kind(
         };
         if let Some(Value::Array(mut page_items)) = page.remove("items") {
             for item in &mut page_items {
+                if info.metadata_only {
+                    // PartialObjectMetadata items: keep the name, say what they are.
+                    *item = metadata_only(item, info);
+                }
                 stamp(item, info);
             }
             count += page_items.len();

@@ -10,7 +10,7 @@ use crate::diagnose::{CertificateDiagnosis, plan, tree};
 use crate::error::{CliError, CliResult, EXIT_OK, EXIT_UNHEALTHY};
 use crate::model::chain::ChainIndex;
 use crate::model::observation::Observations;
-use crate::model::snapshot::{Scope, Snapshot, SnapshotBuilder};
+use crate::model::snapshot::{CONSUMER_PODS, KINDS, Scope, Snapshot, SnapshotBuilder};
 use crate::probe;
 use crate::render::{self, Paint};
 use crate::report::DiagnoseReport;
@@ -22,11 +22,25 @@ pub async fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> CliResult {
-    let (builder, loaded) =
-        cluster::load_into(&config.target, cluster::ReadOptions::default(), |scope| {
-            SnapshotBuilder::new(scope, true)
-        })
-        .await?;
+    // `--consumers` adds one LIST: every Pod in scope.
+    let kinds: Vec<_> = KINDS
+        .iter()
+        .copied()
+        .chain(args.consumers.then_some(CONSUMER_PODS))
+        .collect();
+    let read = cluster::ReadOptions {
+        kinds: &kinds,
+        ..cluster::ReadOptions::default()
+    };
+    let (builder, loaded) = cluster::load_into(&config.target, read, |scope| {
+        let builder = SnapshotBuilder::new(scope, true);
+        if args.consumers {
+            builder.with_consumers()
+        } else {
+            builder
+        }
+    })
+    .await?;
     let snapshot = builder.finish();
     super::warn_about(&snapshot, err);
     let report = build(

@@ -26,6 +26,7 @@ const fn kind(
         label_selector: None,
         all_namespaces: true,
         optional: true,
+        metadata_only: false,
     }
 }
 

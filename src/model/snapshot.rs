@@ -46,6 +46,9 @@ pub struct KindInfo {
     /// resources): when it cannot be read, the check that needs it is skipped with one note
     /// and nothing else changes.
     pub optional: bool,
+    /// LISTed as metadata only (`Accept: ...;as=PartialObjectMetadataList`): the API server
+    /// sends names and labels, never the objects' data.
+    pub metadata_only: bool,
 }
 
 impl KindInfo {
@@ -67,8 +70,9 @@ impl KindInfo {
             .filter(|k| k.kind == self.kind && k.group == self.group)
             .count()
             > 1;
-        match self.label_selector {
-            Some(sel) if twice => format!("{} ({sel})", self.kind),
+        match (self.label_selector, self.field_selector) {
+            (Some(sel), _) if twice => format!("{} ({sel})", self.kind),
+            (None, Some(sel)) if twice && self.metadata_only => format!("{} ({sel})", self.kind),
             _ => self.kind.to_string(),
         }
     }
@@ -104,6 +108,7 @@ const fn kind(
         label_selector: None,
         all_namespaces: false,
         optional: false,
+        metadata_only: false,
     }
 }
 
@@ -130,6 +135,17 @@ pub const SECRETS: KindInfo = KindInfo {
     field_selector: Some("type=kubernetes.io/tls"),
     ..kind("Secret", "", "secrets", true)
 };
+/// The other Secrets, metadata only (names, never data): a Certificate's Secret that exists
+/// with another type (cert-manager keeps a pre-existing Secret's type) is not "not found".
+pub const OTHER_SECRETS: KindInfo = KindInfo {
+    field_selector: Some("type!=kubernetes.io/tls"),
+    optional: true,
+    metadata_only: true,
+    ..kind("Secret", "", "secrets", true)
+};
+/// The `Accept` header of a metadata-only LIST.
+pub const METADATA_ONLY_ACCEPT: &str =
+    "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
 /// Ingresses, the origin of ingress-shim Certificates.
 pub const INGRESSES: KindInfo = kind("Ingress", "networking.k8s.io", "ingresses", true);
 /// Core Events; only those about the objects above are kept.
@@ -197,6 +213,9 @@ pub const SOLVER_PODS: KindInfo = KindInfo {
     optional: true,
     ..kind("Pod", "", "pods", true)
 };
+/// Every Pod in scope, read only with `diagnose --consumers` (never in [`KINDS`], so no
+/// other command and no dump lists it): the Pods that use a Certificate's Secret.
+pub const CONSUMER_PODS: KindInfo = kind("Pod", "", "pods", true);
 /// HTTP-01 solver Services, in scope.
 pub const SOLVER_SERVICES: KindInfo = KindInfo {
     label_selector: Some(SOLVER_SELECTOR),
@@ -231,8 +250,9 @@ pub const CONTROL_PLANE_KINDS: [KindInfo; 5] = [
 
 /// Every kind a snapshot holds, in load order. Certificates come first: if they cannot be
 /// read, nothing else matters. Pods are listed twice, each LIST label-selected: cert-manager's
-/// own (any namespace) and the HTTP-01 solver's (in scope).
-pub const KINDS: [KindInfo; 19] = [
+/// own (any namespace) and the HTTP-01 solver's (in scope). Secrets are listed twice too:
+/// the TLS ones whole, the others as metadata only.
+pub const KINDS: [KindInfo; 20] = [
     CERTIFICATES,
     CERTIFICATE_REQUESTS,
     ORDERS,
@@ -240,6 +260,7 @@ pub const KINDS: [KindInfo; 19] = [
     ISSUERS,
     CLUSTER_ISSUERS,
     SECRETS,
+    OTHER_SECRETS,
     INGRESSES,
     EVENTS,
     DEPLOYMENTS,
@@ -331,6 +352,8 @@ pub struct Snapshot {
     pub cluster_issuers: Vec<ClusterIssuer>,
     /// TLS Secrets in scope.
     pub secrets: Vec<Secret>,
+    /// Secrets (namespace, name) in scope of any other type (metadata only, never data).
+    pub other_secrets: std::collections::BTreeSet<(String, String)>,
     /// Ingresses in scope.
     pub ingresses: Vec<Ingress>,
     /// Events in scope.
@@ -347,6 +370,8 @@ pub struct Snapshot {
     pub mutating_webhooks: Vec<MutatingWebhookConfiguration>,
     /// HTTP-01 solver Pods in scope.
     pub solver_pods: Vec<Pod>,
+    /// Every Pod in scope, read with `diagnose --consumers` only; `None` when not read.
+    pub consumer_pods: Option<Vec<Pod>>,
     /// HTTP-01 solver Services in scope.
     pub solver_services: Vec<Service>,
     /// Every IngressClass.
@@ -389,9 +414,11 @@ pub fn kind_of(v: &Value) -> Option<&'static KindInfo> {
     let kind = v.get("kind")?.as_str()?;
     let api_version = v.get("apiVersion")?.as_str()?;
     let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+    let tls = v.get("type").and_then(Value::as_str) == Some("kubernetes.io/tls");
     KINDS.iter().find(|k| {
         k.kind == kind
             && k.group == group
+            && (k.kind != "Secret" || tls == (**k == SECRETS))
             && k.label_selector.is_none_or(|sel| {
                 LabelSelector::parse(sel).is_ok_and(|sel| sel.matches(&labels_of(v)))
             })
@@ -499,6 +526,18 @@ impl ObjectSink for RawSnapshot {
     }
 }
 
+/// What a metadata-only LIST keeps of an object: `apiVersion`, `kind`, and its name and
+/// namespace (the API server sends only metadata; a dump file may hold more, which goes).
+pub fn metadata_only(v: &Value, info: &KindInfo) -> Value {
+    let mut meta = serde_json::Map::new();
+    for key in ["name", "namespace"] {
+        if let Some(x) = v.pointer(&format!("/metadata/{key}")) {
+            meta.insert(key.to_string(), x.clone());
+        }
+    }
+    serde_json::json!({"apiVersion": info.api_version(), "kind": info.kind, "metadata": meta})
+}
+
 /// Removes what no report reads and what can be large: `managedFields` and the
 /// last-applied-configuration annotation (which can hold the whole object again).
 fn slim(v: &mut Value) {
@@ -518,6 +557,10 @@ pub struct SnapshotBuilder {
     snapshot: Snapshot,
     scope: Scope,
     events: bool,
+    /// Pods (namespace, name) already typed as consumers, and as control-plane or solver
+    /// Pods: with `--consumers` the same Pod can arrive from two LISTs.
+    consumer_seen: std::collections::BTreeSet<(String, String)>,
+    labelled_seen: std::collections::BTreeSet<(String, String)>,
 }
 
 impl SnapshotBuilder {
@@ -528,7 +571,39 @@ impl SnapshotBuilder {
             snapshot: Snapshot::default(),
             scope: scope.clone(),
             events,
+            consumer_seen: std::collections::BTreeSet::new(),
+            labelled_seen: std::collections::BTreeSet::new(),
         }
+    }
+
+    /// Also keeps every Pod in the namespace scope as a possible consumer of a
+    /// Certificate's Secret (`diagnose --consumers`, with [`CONSUMER_PODS`] listed).
+    pub fn with_consumers(mut self) -> Self {
+        self.snapshot.consumer_pods = Some(Vec::new());
+        self
+    }
+
+    /// With `--consumers`: keeps a Pod as a consumer once. Returns false when the Pod was
+    /// already typed for its label-selected kind (it arrived from a second LIST).
+    fn consumer_pod(&mut self, v: &Value) -> bool {
+        let ns = namespace_of(v).unwrap_or_default().to_string();
+        let name = v
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        if name.is_empty() || ns.is_empty() {
+            return true;
+        }
+        let in_ns = self.scope.namespace.as_ref().is_none_or(|n| *n == ns);
+        if in_ns && self.consumer_seen.insert((ns.clone(), name.clone())) {
+            let mut pod = v.clone();
+            slim(&mut pod);
+            if let Some(pods) = self.snapshot.consumer_pods.as_mut() {
+                push_typed(pod, "Pod", pods, &mut self.snapshot.notes);
+            }
+        }
+        self.labelled_seen.insert((ns, name))
     }
 
     /// The typed snapshot. Optional kinds that could not be read become skipped checks
@@ -553,8 +628,17 @@ impl ObjectSink for SnapshotBuilder {
     }
 
     fn object(&mut self, mut v: Value) {
+        let pod = v.get("kind").and_then(Value::as_str) == Some("Pod")
+            && v.get("apiVersion").and_then(Value::as_str) == Some("v1");
+        let info = kind_of(&v);
+        if pod && self.snapshot.consumer_pods.is_some() {
+            let first = self.consumer_pod(&v);
+            if !first || info.is_none() {
+                return;
+            }
+        }
         let s = &mut self.snapshot;
-        let Some(info) = kind_of(&v) else { return };
+        let Some(info) = info else { return };
         if *info == EVENTS {
             let about = v.pointer("/involvedObject/kind").and_then(Value::as_str);
             // Events about kinds certdoctor does not read (Nodes, ReplicaSets) are dropped.
@@ -585,6 +669,15 @@ impl ObjectSink for SnapshotBuilder {
                 message: format!("unreadable: data key {key:?} is not valid base64 ({err})"),
             });
             s.unreadable_secrets.insert((ns, name));
+            return;
+        }
+        if *info == OTHER_SECRETS {
+            let ns = namespace_of(&v).unwrap_or_default().to_string();
+            let name = v["metadata"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            s.other_secrets.insert((ns, name));
             return;
         }
         slim(&mut v);
@@ -639,12 +732,27 @@ impl Snapshot {
             .contains(&(namespace.to_string(), name.to_string()))
     }
 
+    /// Whether a Secret `namespace/name` of a type other than `kubernetes.io/tls` exists.
+    pub fn secret_of_other_type(&self, namespace: &str, name: &str) -> bool {
+        self.other_secrets
+            .contains(&(namespace.to_string(), name.to_string()))
+    }
+
     /// True when the API refused the given kind, so its absence proves nothing.
     pub fn is_unreadable(&self, info: &KindInfo) -> bool {
         self.unreadable
             .iter()
             .chain(&self.skipped)
             .any(|u| info.is(u))
+    }
+
+    /// The Pods in scope when `--consumers` read them (`None` otherwise, or when the LIST
+    /// failed: the warning about it says so).
+    pub fn consumers(&self) -> Option<&[Pod]> {
+        if self.is_unreadable(&CONSUMER_PODS) {
+            return None;
+        }
+        self.consumer_pods.as_deref()
     }
 
     /// True when every kind of cert-manager's own health check was read.
@@ -774,6 +882,9 @@ mod tests {
         };
         let s = Snapshot::from_raw(raw, &Scope::default());
         assert!(s.secrets.is_empty() && s.certificates.is_empty() && s.notes.is_empty());
+        // The Opaque Secret is known by name only.
+        assert!(s.secret_of_other_type("a", "s"));
+        assert_eq!(s.other_secrets.len(), 1);
     }
 
     #[test]

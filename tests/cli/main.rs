@@ -9,6 +9,7 @@ mod architecture;
 mod audit;
 mod big_fleet;
 mod cmctl;
+mod consumers;
 mod core;
 mod diagnose;
 mod ecosystem;

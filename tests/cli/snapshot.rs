@@ -47,8 +47,8 @@ fn request_count_does_not_grow_with_the_number_of_certificates() {
     // The table shows no Events, so `status` does not list them.
     assert_eq!(
         a.len(),
-        18,
-        "one LIST per kind (Pods twice, label-selected), no Events: {a:?}"
+        19,
+        "one LIST per kind (Pods twice, label-selected; Secrets twice, the others metadata only), no Events: {a:?}"
     );
     assert!(a.iter().all(|(_, p)| !p.ends_with("/events")), "{a:?}");
     assert_eq!(
@@ -75,6 +75,7 @@ fn every_kind_is_listed_once_in_the_namespace_and_secrets_only_of_tls_type() {
         [
             "/api/v1/namespaces/bulk/events",
             "/api/v1/namespaces/bulk/pods",
+            "/api/v1/namespaces/bulk/secrets",
             "/api/v1/namespaces/bulk/secrets",
             "/api/v1/namespaces/bulk/services",
             "/api/v1/pods",
@@ -125,10 +126,27 @@ fn every_kind_is_listed_once_in_the_namespace_and_secrets_only_of_tls_type() {
         param("/apis/coordination.k8s.io/v1/leases", "fieldSelector").as_deref(),
         Some("metadata.name=cert-manager-controller")
     );
-    let secrets = reqs.iter().find(|r| r.path.ends_with("/secrets")).unwrap();
+    // TLS Secrets whole; the others by name only (metadata-only LIST, never their data).
+    let mut secrets: Vec<_> = reqs
+        .iter()
+        .filter(|r| r.path.ends_with("/secrets"))
+        .map(|r| (r.param("fieldSelector"), r.accept.clone()))
+        .collect();
+    secrets.sort();
+    assert_eq!(secrets.len(), 2, "{secrets:?}");
+    assert_eq!(secrets[0].0.as_deref(), Some("type!=kubernetes.io/tls"));
     assert_eq!(
-        secrets.param("fieldSelector").as_deref(),
-        Some("type=kubernetes.io/tls")
+        secrets[0].1.as_deref(),
+        Some("application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1")
+    );
+    assert_eq!(secrets[1].0.as_deref(), Some("type=kubernetes.io/tls"));
+    assert!(
+        !secrets[1]
+            .1
+            .as_deref()
+            .unwrap_or_default()
+            .contains("PartialObjectMetadata"),
+        "{secrets:?}"
     );
     assert!(
         reqs.iter()
@@ -307,7 +325,7 @@ fn as_impersonates_the_user_on_every_request() {
         .assert()
         .success();
     let reqs = cluster.server.requests();
-    assert_eq!(reqs.len(), 18);
+    assert_eq!(reqs.len(), 19);
     assert!(
         reqs.iter()
             .all(|r| r.impersonate.as_deref() == Some("jane@example.com")),

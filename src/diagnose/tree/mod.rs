@@ -4,6 +4,7 @@
 
 mod certificate;
 mod challenge;
+mod consumers;
 pub mod controlplane;
 mod issuer;
 mod order;
@@ -124,7 +125,8 @@ pub fn diagnose(
         solver_resources::solver_checks(&mut w, chain, snapshot, now);
     }
     challenge::caa_checks(&mut w, chain, obs);
-    secret::secret_checks(&mut w, chain, now);
+    secret::secret_checks(&mut w, chain, snapshot, now);
+    consumers::consumer_checks(&mut w, chain, snapshot);
     served::served_checks(&mut w, chain, snapshot, obs, now);
     certificate::after_walk(&mut w, chain, now);
     controlplane::controlplane_checks(&mut w, chain, control_plane, now);

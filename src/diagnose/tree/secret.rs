@@ -8,10 +8,11 @@ use crate::diagnose::Level;
 use crate::findings::{Code, Finding, Severity, Subject};
 use crate::model::chain::{Chain, SecretLink};
 use crate::model::dump::removed_keys;
+use crate::model::snapshot::Snapshot;
 use crate::model::types::Certificate;
 use crate::pki::{self, CheckOptions, Purpose};
 
-pub(super) fn secret_checks(w: &mut Walk, chain: &Chain, now: Timestamp) {
+pub(super) fn secret_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot, now: Timestamp) {
     let cert = chain.certificate;
     let ns = cert.metadata.namespace.as_deref().unwrap_or("");
     let secret_name = &cert.spec.secret_name;
@@ -24,13 +25,33 @@ pub(super) fn secret_checks(w: &mut Walk, chain: &Chain, now: Timestamp) {
             );
             w.unknown(step);
         }
+        SecretLink::Missing if snapshot.secret_of_other_type(ns, secret_name) => {
+            // The TLS-only LIST cannot see it, but it exists: never "not found".
+            let step = w.step(
+                "Secret",
+                secret_name,
+                "present, not of type kubernetes.io/tls",
+            );
+            w.add(
+                step,
+                Level::Secret,
+                Finding::new(
+                    Code::SecretNotTlsType,
+                    Severity::Info,
+                    Subject::new("Secret", Some(ns), secret_name),
+                    format!("Secret {secret_name} exists but is not of type kubernetes.io/tls; cert-manager keeps a pre-existing Secret's type"),
+                    format!("certdoctor lists only the names of Secrets of other types, so it did not check its content: run `certdoctor inspect secret {secret_name} -n {ns}`. To make it a TLS Secret, delete it and let cert-manager re-create it (`certdoctor renew {} -n {ns}`).", cert.metadata.name.as_deref().unwrap_or("")),
+                )
+                .reproduce(format!("kubectl get secret {secret_name} -n {ns} -o jsonpath='{{.type}}'")),
+            );
+        }
         SecretLink::Missing => {
             let step = w.step("Secret", secret_name, "not found");
             if cert.status.as_ref().and_then(|s| s.revision).is_some() {
                 w.add(
                     step,
                     Level::Secret,
-                    Finding::new(Code::SecretNotFound, Severity::Error, Subject::new("Secret", Some(ns), secret_name), "the Secret was issued before but is gone (or is not of type kubernetes.io/tls)", format!("cert-manager re-creates it on its next sync; `certdoctor renew {} -n {ns}` forces it.", cert.metadata.name.as_deref().unwrap_or("")))
+                    Finding::new(Code::SecretNotFound, Severity::Error, Subject::new("Secret", Some(ns), secret_name), gone_message(snapshot), format!("cert-manager re-creates it on its next sync; `certdoctor renew {} -n {ns}` forces it.", cert.metadata.name.as_deref().unwrap_or("")))
                         .reproduce(format!("kubectl get secret {secret_name} -n {ns}")),
                 );
             } else {
@@ -107,4 +128,14 @@ fn secret_findings(secret: &Secret, cert: &Certificate, now: Timestamp) -> Vec<F
         &mut findings,
     );
     findings
+}
+
+/// SECRET_NOT_FOUND's message: when the Secrets of other types could not be listed, the
+/// Secret may exist with another type.
+fn gone_message(snapshot: &Snapshot) -> &'static str {
+    if snapshot.is_unreadable(&crate::model::snapshot::OTHER_SECRETS) {
+        "the Secret was issued before but is gone (or is not of type kubernetes.io/tls)"
+    } else {
+        "the Secret was issued before but is gone"
+    }
 }

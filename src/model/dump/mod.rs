@@ -18,6 +18,7 @@ use std::io::Write;
 
 use super::snapshot::{
     DEPLOYMENTS, EVENTS, ObjectSink, RawSnapshot, SECRETS, Scope, Unreadable, in_scope, kind_of,
+    metadata_only,
 };
 
 /// Secret data keys a dump keeps: certificates are public; everything else may be a key.
@@ -323,6 +324,9 @@ impl<W: Write> ObjectSink for DumpWriter<W> {
         if !in_scope(&v, info, &self.scope) {
             return;
         }
+        if info.metadata_only {
+            v = metadata_only(&v, info);
+        }
         scrub(&mut v, *info == SECRETS);
         if info.kind == "Pod" || *info == DEPLOYMENTS {
             scrub_workload(&mut v, *info == DEPLOYMENTS);
@@ -359,6 +363,9 @@ pub fn build(raw: RawSnapshot, scope: &Scope) -> Value {
         };
         if !in_scope(&v, info, scope) {
             continue;
+        }
+        if info.metadata_only {
+            v = metadata_only(&v, info);
         }
         scrub(&mut v, *info == SECRETS);
         if info.kind == "Pod" || *info == DEPLOYMENTS {

@@ -53,6 +53,8 @@ pub struct RecordedRequest {
     pub status: u16,
     /// The `Impersonate-User` header (kubectl `--as`), if sent.
     pub impersonate: Option<String>,
+    /// The `Accept` header, if sent.
+    pub accept: Option<String>,
 }
 
 impl RecordedRequest {

@@ -54,6 +54,16 @@ pub async fn handle(
         None if !authorized => Err(ApiError::unauthorized()),
         None => serve(&mut lock(&state), method.as_str(), &path, &query, &body),
     };
+    // `Accept: ...;as=PartialObjectMetadataList`: a LIST answers with metadata only.
+    let metadata_only = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("as=PartialObjectMetadataList"));
+    let result = if metadata_only && method == Method::GET {
+        result.map(partial_object_metadata)
+    } else {
+        result
+    };
     let (status, mut text) = match result {
         Ok(v) => (200, v.to_string()),
         Err(e) => (e.code, e.body().to_string()),
@@ -80,6 +90,10 @@ pub async fn handle(
         status,
         impersonate: headers
             .get("impersonate-user")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        accept: headers
+            .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
     });
@@ -296,4 +310,21 @@ fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A LIST answer as the API server sends it for `as=PartialObjectMetadataList`: each item
+/// keeps only its metadata, never its data.
+fn partial_object_metadata(mut list: Value) -> Value {
+    if let Some(items) = list.get_mut("items").and_then(Value::as_array_mut) {
+        for item in items.iter_mut() {
+            *item = serde_json::json!({
+                "apiVersion": "meta.k8s.io/v1",
+                "kind": "PartialObjectMetadata",
+                "metadata": item["metadata"].clone(),
+            });
+        }
+        list["apiVersion"] = serde_json::json!("meta.k8s.io/v1");
+        list["kind"] = serde_json::json!("PartialObjectMetadataList");
+    }
+    list
 }

@@ -67,6 +67,7 @@ pub fn watch(
         query: query.to_owned(),
         status,
         impersonate: None,
+        accept: None,
     });
     let t = match target {
         Ok(t) => t,
