@@ -65,19 +65,23 @@ pub async fn run(
             writeln!(err, "No certificates found in {}.", loaded.scope_label)?;
         }
         Output::Markdown => render::markdown::diagnose(out, &report)?,
-        Output::Text | Output::Wide => render::diagnose::text(
-            out,
-            &report,
-            render::diagnose::TextOptions {
-                tree: args.tree || config.output == Output::Wide,
-                width: config.width,
-                details: args.details || args.tree || config.output == Output::Wide,
-                max: args.max,
-            },
-            paint,
-        )?,
+        Output::Text | Output::Wide => {
+            render::diagnose::text(out, &report, text_options(config, args), paint)?
+        }
     }
     Ok(exit_code(&report))
+}
+
+/// How the text report is laid out: the tree with `--tree` or `-o wide`, every block with
+/// `--details` (or the tree), at most `--max` blocks.
+pub fn text_options(config: &Config, args: &DiagnoseOptions) -> render::diagnose::TextOptions {
+    let wide = args.tree || config.output == Output::Wide;
+    render::diagnose::TextOptions {
+        tree: wide,
+        width: config.width,
+        details: args.details || wide,
+        max: args.max,
+    }
 }
 
 /// 0 when every certificate and the machinery are healthy, 1 otherwise.

@@ -364,12 +364,7 @@ pub async fn diagnose(
                     Some(g) => render::diagnose::text(
                         out,
                         g,
-                        render::diagnose::TextOptions {
-                            tree: args.tree || config.output == Output::Wide,
-                            width: config.width,
-                            details: args.details || args.tree || config.output == Output::Wide,
-                            max: args.max,
-                        },
+                        super::diagnose::text_options(config, args),
                         paint,
                     )?,
                 }

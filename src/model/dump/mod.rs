@@ -314,23 +314,32 @@ fn dumped_kind(v: &Value) -> Option<&'static super::snapshot::KindInfo> {
     })
 }
 
+/// An object as the dump keeps it, with its kind: `None` for a kind the dump does not keep or
+/// an object out of scope; metadata only where the kind is read that way; scrubbed.
+fn prepare(mut v: Value, scope: &Scope) -> Option<(Value, &'static super::snapshot::KindInfo)> {
+    let info = dumped_kind(&v)?;
+    if !in_scope(&v, info, scope) {
+        return None;
+    }
+    if info.metadata_only {
+        v = metadata_only(&v, info);
+    }
+    scrub(&mut v, *info == SECRETS);
+    if info.kind == "Pod" || *info == DEPLOYMENTS {
+        scrub_workload(&mut v, *info == DEPLOYMENTS);
+    }
+    Some((v, info))
+}
+
 fn involved_uid(v: &Value) -> Option<&str> {
     v.get("involvedObject")?.get("uid")?.as_str()
 }
 
 impl<W: Write> ObjectSink for DumpWriter<W> {
-    fn object(&mut self, mut v: Value) {
-        let Some(info) = dumped_kind(&v) else { return };
-        if !in_scope(&v, info, &self.scope) {
+    fn object(&mut self, v: Value) {
+        let Some((v, info)) = prepare(v, &self.scope) else {
             return;
-        }
-        if info.metadata_only {
-            v = metadata_only(&v, info);
-        }
-        scrub(&mut v, *info == SECRETS);
-        if info.kind == "Pod" || *info == DEPLOYMENTS {
-            scrub_workload(&mut v, *info == DEPLOYMENTS);
-        }
+        };
         if *info == EVENTS {
             let Some(uid) = involved_uid(&v) else { return };
             if self.uids.contains(uid) {
@@ -357,20 +366,10 @@ impl<W: Write> ObjectSink for DumpWriter<W> {
 pub fn build(raw: RawSnapshot, scope: &Scope) -> Value {
     let mut kept: Vec<Value> = Vec::new();
     let mut events: Vec<Value> = Vec::new();
-    for mut v in raw.objects {
-        let Some(info) = dumped_kind(&v) else {
+    for v in raw.objects {
+        let Some((v, info)) = prepare(v, scope) else {
             continue;
         };
-        if !in_scope(&v, info, scope) {
-            continue;
-        }
-        if info.metadata_only {
-            v = metadata_only(&v, info);
-        }
-        scrub(&mut v, *info == SECRETS);
-        if info.kind == "Pod" || *info == DEPLOYMENTS {
-            scrub_workload(&mut v, *info == DEPLOYMENTS);
-        }
         if *info == EVENTS {
             events.push(v);
         } else {
