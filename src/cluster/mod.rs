@@ -31,11 +31,12 @@ pub struct Loaded {
 }
 
 /// Connects to the live cluster and resolves the scope (the context's namespace unless
-/// `-n` or `-A`). Errors for a dump target: callers that write need a cluster.
+/// `-n` or `-A`). Errors for a dump target: these callers write to the cluster (renew,
+/// approve) or ask it something a dump cannot answer (check api, watch).
 pub async fn connect_scoped(target: &Target) -> Result<(client::Connection, Scope), CliError> {
     let Source::Live(opts) = &target.source else {
         return Err(CliError::new(
-            "this command changes the cluster and cannot run on a dump (--from-file)",
+            "this command needs a live cluster and cannot run on a dump (--from-file)",
         )
         .hint("drop --from-file and point --kubeconfig/--context at the cluster"));
     };

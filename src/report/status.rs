@@ -185,6 +185,9 @@ pub enum SecretState {
     Found,
     /// Not there (normal before the first issuance).
     Missing,
+    /// A Secret of that name exists with another type than `kubernetes.io/tls`
+    /// (cert-manager keeps a pre-existing Secret's type).
+    NotTls,
     /// Secrets could not be read.
     Unknown,
 }
@@ -195,7 +198,7 @@ pub enum SecretState {
 pub struct SecretOut {
     /// Secret name.
     pub name: String,
-    /// `found`, `missing` or `unknown` (Secrets not readable).
+    /// `found`, `missing`, `notTls` or `unknown` (Secrets not readable).
     pub state: SecretState,
     /// Data keys with their sizes in bytes (values are never shown).
     pub keys: Vec<DataKey>,

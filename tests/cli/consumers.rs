@@ -302,3 +302,26 @@ fn a_secret_of_another_type_is_not_secret_not_found_live_and_from_a_dump() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_not_tls_type(&json_of(&out));
 }
+
+#[test]
+fn status_says_a_secret_of_another_type_exists_instead_of_not_found() {
+    let cluster = opaque_cluster();
+    let out = cluster
+        .certdoctor()
+        .args(["status", "legacy", "-o", "json"])
+        .output()
+        .unwrap();
+    let v = json_of(&out);
+    assert_eq!(v["certificates"][0]["secret"]["state"], "notTls", "{v}");
+    let out = cluster
+        .certdoctor()
+        .args(["status", "legacy"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.contains("Secret legacy: exists, but its type is not kubernetes.io/tls"),
+        "{text}"
+    );
+    assert!(!text.contains("Secret legacy: not found"), "{text}");
+}

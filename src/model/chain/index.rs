@@ -28,6 +28,11 @@ pub struct ChainIndex<'a> {
 }
 
 impl<'a> ChainIndex<'a> {
+    /// The snapshot this index was built over.
+    pub fn snapshot(&self) -> &'a Snapshot {
+        self.snapshot
+    }
+
     /// Builds every index in one pass over each kind.
     pub fn new(snapshot: &'a Snapshot) -> Self {
         let mut requests_by_owner: HashMap<&str, Vec<&CertificateRequest>> = HashMap::new();

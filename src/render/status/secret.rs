@@ -104,6 +104,13 @@ pub(super) fn section(
                 ""
             }
         )?,
+        SecretState::NotTls => writeln!(
+            out,
+            "{} {} {}: exists, but its type is not kubernetes.io/tls (cert-manager keeps a pre-existing Secret's type)",
+            mark(None, p),
+            p.bold("Secret"),
+            clean(&s.name)
+        )?,
         SecretState::Unknown => writeln!(
             out,
             "{} {} {}: could not be read (no permission to list Secrets)",

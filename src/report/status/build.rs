@@ -102,11 +102,20 @@ fn issuer_out(index: &ChainIndex, link: &IssuerLink) -> IssuerOut {
     out
 }
 
-fn secret_out(index: &ChainIndex, name: &str, link: &SecretLink) -> SecretOut {
+fn secret_out(
+    index: &ChainIndex,
+    snapshot: &Snapshot,
+    namespace: &str,
+    name: &str,
+    link: &SecretLink,
+) -> SecretOut {
     let mut out = SecretOut {
         name: name.to_string(),
         state: match link {
             SecretLink::Found(_) => SecretState::Found,
+            SecretLink::Missing if snapshot.secret_of_other_type(namespace, name) => {
+                SecretState::NotTls
+            }
             SecretLink::Missing => SecretState::Missing,
             SecretLink::Unknown => SecretState::Unknown,
         },
@@ -213,7 +222,13 @@ pub fn certificate_report(index: &ChainIndex, chain: &Chain, now: Timestamp) -> 
         conditions: conditions_out(st.map(|s| s.conditions.as_slice()).unwrap_or(&[])),
         events: events_out(index, &cert.metadata),
         issuer: issuer_out(index, &chain.issuer),
-        secret: secret_out(index, &cert.spec.secret_name, &chain.secret),
+        secret: secret_out(
+            index,
+            index.snapshot(),
+            cert.metadata.namespace.as_deref().unwrap_or(""),
+            &cert.spec.secret_name,
+            &chain.secret,
+        ),
         request: chain.current_request.map(|cr| request_out(index, cr)),
         request_count: chain.requests.len(),
         order: chain.order.map(|o| {
