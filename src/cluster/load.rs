@@ -111,7 +111,8 @@ async fn list_kind(
     }
     let mut count = 0;
     let mut seen = std::collections::HashSet::new();
-    for _ in 0..MAX_PAGES {
+    let max_pages = max_pages();
+    for _ in 0..max_pages {
         let mut req = request
             .list(&params)
             .map_err(|e| ListError::Transport(e.to_string()))?;
@@ -164,8 +165,21 @@ async fn list_kind(
         }
     }
     Err(ListError::Paging(format!(
-        "it was still paging after {MAX_PAGES} pages"
+        "it was still paging after {max_pages} pages"
     )))
+}
+
+/// Test seam: `CERTDOCTOR_MAX_PAGES=N` lowers the page cap, so a test can reach it without
+/// ten thousand requests.
+pub const MAX_PAGES_ENV: &str = "CERTDOCTOR_MAX_PAGES";
+
+/// Pages per LIST at most: [`MAX_PAGES`], or the test seam's lower value.
+fn max_pages() -> usize {
+    std::env::var(MAX_PAGES_ENV)
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .map_or(MAX_PAGES, |n| n.min(MAX_PAGES))
 }
 
 fn transport_text(e: &kube::Error) -> String {

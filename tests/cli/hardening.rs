@@ -133,6 +133,36 @@ fn a_hung_api_server_is_stopped_by_the_request_timeout() {
 }
 
 #[test]
+fn a_list_that_pages_for_ever_stops_at_the_page_cap_naming_kind_and_server() {
+    let cluster = Cluster::with_fixtures(Some("production"), &["healthy.yaml"]);
+    cluster
+        .server
+        .inject(Fault::endless_pages("/certificaterequests"));
+    let out = cluster
+        .certdoctor()
+        .env("CERTDOCTOR_MAX_PAGES", "25")
+        .args(["status", "--request-timeout", "2s"])
+        .output()
+        .unwrap();
+    assert_error(
+        &out,
+        "listing certificaterequests.cert-manager.io at http://127.0.0.1:",
+    );
+    assert!(
+        stderr(&out).contains("it was still paging after 25 pages"),
+        "{}",
+        stderr(&out)
+    );
+    let pages = cluster
+        .server
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/certificaterequests"))
+        .count();
+    assert_eq!(pages, 25);
+}
+
+#[test]
 fn a_repeated_continue_token_stops_the_list_and_names_kind_and_server() {
     let cluster = Cluster::with_fixtures(Some("production"), &["healthy.yaml"]);
     cluster
