@@ -330,36 +330,24 @@ impl ControlPlane {
             webhooks.push(WebhookCa {
                 kind: "ValidatingWebhookConfiguration".into(),
                 name: v.metadata.name.clone().unwrap_or_default(),
-                empty: v
-                    .webhooks
-                    .iter()
-                    .flatten()
-                    .filter(|w| {
-                        w.client_config
-                            .ca_bundle
-                            .as_ref()
-                            .is_none_or(|b| b.0.is_empty())
-                    })
-                    .map(|w| w.name.clone())
-                    .collect(),
+                empty: without_ca(
+                    v.webhooks
+                        .iter()
+                        .flatten()
+                        .map(|w| (&w.name, &w.client_config)),
+                ),
             });
         }
         for m in &s.mutating_webhooks {
             webhooks.push(WebhookCa {
                 kind: "MutatingWebhookConfiguration".into(),
                 name: m.metadata.name.clone().unwrap_or_default(),
-                empty: m
-                    .webhooks
-                    .iter()
-                    .flatten()
-                    .filter(|w| {
-                        w.client_config
-                            .ca_bundle
-                            .as_ref()
-                            .is_none_or(|b| b.0.is_empty())
-                    })
-                    .map(|w| w.name.clone())
-                    .collect(),
+                empty: without_ca(
+                    m.webhooks
+                        .iter()
+                        .flatten()
+                        .map(|w| (&w.name, &w.client_config)),
+                ),
             });
         }
         if components.is_empty() && lease.is_none() && webhooks.is_empty() {
@@ -396,6 +384,22 @@ impl ControlPlane {
         }
         s
     }
+}
+
+/// The webhooks (by name) of a configuration whose `caBundle` is empty: the API server
+/// cannot trust those, whether validating or mutating.
+fn without_ca<'a>(
+    hooks: impl Iterator<
+        Item = (
+            &'a String,
+            &'a k8s_openapi::api::admissionregistration::v1::WebhookClientConfig,
+        ),
+    >,
+) -> Vec<String> {
+    hooks
+        .filter(|(_, c)| c.ca_bundle.as_ref().is_none_or(|b| b.0.is_empty()))
+        .map(|(n, _)| n.clone())
+        .collect()
 }
 
 #[cfg(test)]
