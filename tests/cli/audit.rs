@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::objects::{self, Edit, condition};
+use crate::support::objects::{self, condition};
 use crate::support::{Cluster, FakeApiServer, certdoctor, pki, stdout};
 
 const CONTROLLER_LABELS: &str = r#"{"app.kubernetes.io/component": "controller", "app.kubernetes.io/name": "cert-manager", "app.kubernetes.io/instance": "cert-manager"}"#;
@@ -380,31 +380,7 @@ fn wildcard_on_an_http01_only_issuer_fails() {
 
 #[test]
 fn audit_counts_lets_encrypt_issuances_against_the_weekly_budget() {
-    let mut items = vec![objects::cluster_issuer(objects::ISSUER)];
-    for i in 0..45 {
-        let cert = objects::certificate("web", &format!("site-{i}"))
-            .with(
-                "/spec/dnsNames",
-                json!([format!("site-{i}.shop.example.co.uk")]),
-            )
-            .with("/status", objects::ready_status());
-        let cr = objects::certificate_request(
-            &cert,
-            1,
-            json!([condition(
-                "Ready",
-                "True",
-                "Issued",
-                "Certificate fetched from issuer successfully"
-            )]),
-        )
-        .with(
-            "/metadata/creationTimestamp",
-            json!(format!("2026-11-22T{:02}:00:00Z", i % 24)),
-        );
-        items.push(cert);
-        items.push(cr);
-    }
+    let items = objects::lets_encrypt_issuances(45);
     let (_dir, path) = dump_file(&items);
     let (r, code) = run_json(certdoctor().args(["audit", "-A", "--from-file"]).arg(&path));
     assert_eq!(code, 1, "{r:#}");

@@ -211,33 +211,8 @@ fn status_all_namespaces_ends_with_a_fleet_footer() {
 
 #[test]
 fn lets_encrypt_budget_per_registered_domain_is_reported() {
-    use crate::support::objects::{self, Edit, condition, ready_status};
-    use serde_json::json;
-    let mut items = vec![objects::cluster_issuer(objects::ISSUER)];
-    for i in 0..45 {
-        let cert = objects::certificate("web", &format!("site-{i}"))
-            .with(
-                "/spec/dnsNames",
-                json!([format!("site-{i}.shop.example.co.uk")]),
-            )
-            .with("/status", ready_status());
-        let cr = objects::certificate_request(
-            &cert,
-            1,
-            json!([condition(
-                "Ready",
-                "True",
-                "Issued",
-                "Certificate fetched from issuer successfully"
-            )]),
-        )
-        .with(
-            "/metadata/creationTimestamp",
-            json!(format!("2026-11-22T{:02}:00:00Z", i % 24)),
-        );
-        items.push(cert);
-        items.push(cr);
-    }
+    use crate::support::objects;
+    let items = objects::lets_encrypt_issuances(45);
     let out = certdoctor()
         .args([
             "diagnose",

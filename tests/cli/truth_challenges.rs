@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::support::dns::DnsServer;
 use crate::support::http01::{HttpServer, Reply};
 use crate::support::objects::edit;
-use crate::support::report::{codes, finding, findings, json_of, root};
+use crate::support::report::{codes, finding, findings, root};
 use crate::support::{certdoctor, fixture_objects, stdout};
 
 const SOA: &str = "$TTL 60\n@ IN SOA ns1.example.com. hostmaster.example.com. 1 3600 600 604800 60\n@ IN NS ns1.example.com.\n@ IN NS ns2.example.com.\nns1 IN A 127.0.0.1\nns2 IN A 127.0.0.2\n";
@@ -38,13 +38,14 @@ fn dns() -> DnsServer {
 /// Runs `diagnose -A` with probes against `dns` and `http` in `format`; returns stdout and the
 /// exit code.
 fn run(objects: &[Value], dns: &DnsServer, http: &HttpServer, format: &str) -> (String, i32) {
-    run_env(objects, dns, http, format, &[])
+    run_env(objects, dns, http.port(), format, &[])
 }
 
+/// Like [`run`], with HTTP-01 fetches sent to `http_port` and extra environment.
 fn run_env(
     objects: &[Value],
     dns: &DnsServer,
-    http: &HttpServer,
+    http_port: u16,
     format: &str,
     env: &[(&str, &str)],
 ) -> (String, i32) {
@@ -54,7 +55,7 @@ fn run_env(
         .args(["--from-file", "-"])
         .args(["--nameserver", &format!("127.0.0.1:{}", dns.port())])
         .args(["--dns-port", &dns.port().to_string()])
-        .args(["--http-port", &http.port().to_string()]);
+        .args(["--http-port", &http_port.to_string()]);
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -122,17 +123,8 @@ fn a_recheck_of_a_final_challenge_is_at_most_a_warning() {
         drop(h);
         port
     };
-    let list = json!({"apiVersion": "v1", "kind": "List", "items": objs});
-    let out = certdoctor()
-        .args(["diagnose", "-A", "-o", "json", "--probe-timeout", "2s"])
-        .args(["--from-file", "-"])
-        .args(["--nameserver", &format!("127.0.0.1:{}", dns.port())])
-        .args(["--dns-port", &dns.port().to_string()])
-        .args(["--http-port", &closed.to_string()])
-        .write_stdin(list.to_string())
-        .output()
-        .unwrap();
-    let r = json_of(&out);
+    let (out, _) = run_env(&objs, &dns, closed, "json", &[]);
+    let r: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
     assert_eq!(root(&r, "app-tls"), "CHALLENGE_INVALID");
     let f = finding(&r, "app-tls", "HTTP01_UNREACHABLE");
     assert_eq!(f["severity"], "warning", "{f}");
@@ -333,7 +325,7 @@ fn a_machine_without_ipv6_never_blames_the_zone_or_the_server() {
     let (s, _) = run_env(
         &objs,
         &a,
-        &http,
+        http.port(),
         "json",
         &[("CERTDOCTOR_PROBE_NO_IPV6", "1")],
     );

@@ -146,6 +146,38 @@ pub fn tls_secret(namespace: &str, name: &str, data: &[(&str, &[u8])]) -> Value 
            "metadata": metadata("Secret", Some(namespace), name), "data": data})
 }
 
+/// The Let's Encrypt ClusterIssuer and `n` Certificates in namespace `web`, each issued
+/// once (its request Ready on 2026-11-22) for `site-N.shop.example.co.uk`: `n` issuances
+/// for the registered domain `example.co.uk` within Let's Encrypt's week.
+pub fn lets_encrypt_issuances(n: usize) -> Vec<Value> {
+    let mut items = vec![cluster_issuer(ISSUER)];
+    for i in 0..n {
+        let cert = certificate("web", &format!("site-{i}"))
+            .with(
+                "/spec/dnsNames",
+                json!([format!("site-{i}.shop.example.co.uk")]),
+            )
+            .with("/status", ready_status());
+        let cr = certificate_request(
+            &cert,
+            1,
+            json!([condition(
+                "Ready",
+                "True",
+                "Issued",
+                "Certificate fetched from issuer successfully"
+            )]),
+        )
+        .with(
+            "/metadata/creationTimestamp",
+            json!(format!("2026-11-22T{:02}:00:00Z", i % 24)),
+        );
+        items.push(cert);
+        items.push(cr);
+    }
+    items
+}
+
 /// A `kind: List` of `items`, the shape of a dump.
 pub fn list(items: &[Value]) -> Value {
     json!({"apiVersion": "v1", "kind": "List", "items": items})

@@ -18,16 +18,15 @@ pub(super) fn fleet_summary(
     use std::collections::BTreeMap;
     let unhealthy: Vec<&CertificateDiagnosis> =
         report.certificates.iter().filter(|c| !c.healthy).collect();
-    let mut groups: BTreeMap<String, Vec<&CertificateDiagnosis>> = BTreeMap::new();
+    // An unhealthy certificate always has a root cause (healthy means none).
+    let mut groups: BTreeMap<&str, Vec<&CertificateDiagnosis>> = BTreeMap::new();
     for c in &unhealthy {
-        let code = c
-            .root_cause
-            .as_ref()
-            .map_or_else(|| "NO_ROOT_CAUSE".to_string(), |r| r.code.to_string());
-        groups.entry(code).or_default().push(c);
+        if let Some(r) = &c.root_cause {
+            groups.entry(r.code.as_str()).or_default().push(c);
+        }
     }
-    let mut groups: Vec<(String, Vec<&CertificateDiagnosis>)> = groups.into_iter().collect();
-    groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+    let mut groups: Vec<(&str, Vec<&CertificateDiagnosis>)> = groups.into_iter().collect();
+    groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
     writeln!(
         out,
         "{}",
