@@ -7,10 +7,12 @@ use super::*;
 /// Most addresses of one family fetched per challenge.
 const ADDRESSES_PER_FAMILY: usize = 4;
 
+/// Resolves, then fetches from every address while holding one of `connections`' permits.
 pub(super) async fn probe_http(
     t: &HttpProbe,
     opts: &ProbeOptions,
     res: Result<&dns::Dns, &String>,
+    connections: &tokio::sync::Semaphore,
 ) -> Http01Observation {
     let (a, aaaa) = match res {
         Ok(r) => dns::addresses(r, &t.dns_name).await,
@@ -60,6 +62,10 @@ pub(super) async fn probe_http(
             .iter()
             .map(|name| async move { (name.clone(), lb_addresses(name, res).await) }),
     );
+    let fetches = async {
+        let _permit = connections.acquire().await;
+        fetches.await
+    };
     let (fetches, lb_addresses) = futures::join!(fetches, lbs);
     Http01Observation {
         a,
@@ -162,12 +168,14 @@ pub(super) async fn probe_dns(
 
 /// Handshakes with every address of `host` (at most [`ADDRESSES_PER_FAMILY`] per family,
 /// IPv6 first), or with the `--connect-to` target for `host:port`. Port 443 on resolved
-/// addresses becomes `opts.https_port` (the test seam).
+/// addresses becomes `opts.https_port` (the test seam). Only the handshakes hold one of
+/// `connections`' permits; the lookup runs in the wider pool.
 pub(super) async fn probe_tls(
     host: &str,
     port: u16,
     opts: &ProbeOptions,
     res: Result<&dns::Dns, &String>,
+    connections: &tokio::sync::Semaphore,
 ) -> TlsObservation {
     let connect_to = opts.connect_to(host, port);
     let port_on_address = if port == 443 { opts.https_port } else { port };
@@ -200,6 +208,7 @@ pub(super) async fn probe_tls(
             }
         },
     };
+    let _permit = connections.acquire().await;
     let handshakes = futures::future::join_all(targets.into_iter().map(|target| async move {
         let result = tls::handshake(target, host, opts.timeout)
             .await
@@ -221,7 +230,8 @@ pub(super) async fn probe_tls(
 /// or the system's resolver, `--connect-to` applied, one handshake per address.
 pub async fn presented(host: &str, port: u16, opts: &ProbeOptions) -> TlsObservation {
     let resolver = dns::recursive(&opts.nameservers, opts.timeout);
-    probe_tls(host, port, opts, resolver.as_ref()).await
+    let connections = tokio::sync::Semaphore::new(opts.concurrency.max(1));
+    probe_tls(host, port, opts, resolver.as_ref(), &connections).await
 }
 
 pub(super) async fn probe_caa(name: &str, res: Result<&dns::Dns, &String>) -> CaaLookups {

@@ -113,8 +113,8 @@ enum Seen {
     Unfinished(String),
 }
 
-/// How much more DNS-only probes (UDP queries) may run at once than HTTP and TLS probes:
-/// a query is one small datagram, a fetch a connection.
+/// How many more probes may be in flight than connections: a probe's lookups (UDP queries,
+/// one small datagram each) run this much wider than its fetches and handshakes.
 pub const DNS_CONCURRENCY_FACTOR: usize = 8;
 
 impl Job<'_> {
@@ -127,10 +127,6 @@ impl Job<'_> {
             Job::Tls(host) => format!("TLS {host}:443"),
         }
     }
-
-    fn is_dns_only(&self) -> bool {
-        matches!(self, Job::Dns(_) | Job::Caa(_))
-    }
 }
 
 /// The whole probe run ends by this long after it starts, whatever the servers do: twice
@@ -141,9 +137,10 @@ pub fn run_deadline(opts: &ProbeOptions) -> Duration {
     opts.timeout.saturating_mul(2) + Duration::from_millis(250)
 }
 
-/// Runs the plan: DNS-only probes with [`DNS_CONCURRENCY_FACTOR`] times
-/// `opts.concurrency` in flight, HTTP and TLS probes with `opts.concurrency`, all under one
-/// deadline ([`run_deadline`]); files each observation under the key of what asked for it.
+/// Runs the plan: [`DNS_CONCURRENCY_FACTOR`] times `opts.concurrency` probes in flight, of
+/// which at most `opts.concurrency` hold connections (HTTP fetches, TLS handshakes) at once,
+/// all under one deadline ([`run_deadline`]); files each observation under the key of what
+/// asked for it.
 pub async fn run<'a>(plan: &'a Plan, opts: &ProbeOptions) -> Observations {
     let deadline = tokio::time::Instant::now() + run_deadline(opts);
     let resolver = dns::recursive(&opts.nameservers, opts.timeout);
@@ -170,19 +167,27 @@ pub async fn run<'a>(plan: &'a Plan, opts: &ProbeOptions) -> Observations {
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
     }
-    let (dns_jobs, net_jobs): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(Job::is_dns_only);
+    // Lookups run DNS_CONCURRENCY_FACTOR times wider than connections: every job starts in
+    // the wide pool, and HTTP fetches and TLS handshakes take a permit of `connections`
+    // only for their connections, so thousands of names resolve while 32 connect.
+    let concurrency = opts.concurrency.max(1);
+    let connections = tokio::sync::Semaphore::new(concurrency);
     let one = |job: Job<'a>| {
-        let progress = &progress;
+        let (progress, connections) = (&progress, &connections);
         async move {
             let what = job.describe();
             let work = async {
                 match job {
-                    Job::Http(t) => Seen::Http(t.key.clone(), probe_http(t, opts, res).await),
+                    Job::Http(t) => Seen::Http(
+                        t.key.clone(),
+                        probe_http(t, opts, res, connections).await,
+                    ),
                     Job::Dns(t) => Seen::Dns(t.key.clone(), probe_dns(t, opts, res).await),
                     Job::Caa(name) => Seen::Caa(name.to_string(), probe_caa(name, res).await),
-                    Job::Tls(host) => {
-                        Seen::Tls(host.to_string(), probe_tls(host, 443, opts, res).await)
-                    }
+                    Job::Tls(host) => Seen::Tls(
+                        host.to_string(),
+                        probe_tls(host, 443, opts, res, connections).await,
+                    ),
                 }
             };
             let out = tokio::time::timeout_at(deadline, work)
@@ -192,16 +197,10 @@ pub async fn run<'a>(plan: &'a Plan, opts: &ProbeOptions) -> Observations {
             out
         }
     };
-    let concurrency = opts.concurrency.max(1);
-    let (mut seen, net): (Vec<Seen>, Vec<Seen>) = futures::join!(
-        stream::iter(dns_jobs.into_iter().map(one))
-            .buffer_unordered(concurrency.saturating_mul(DNS_CONCURRENCY_FACTOR))
-            .collect(),
-        stream::iter(net_jobs.into_iter().map(one))
-            .buffer_unordered(concurrency)
-            .collect(),
-    );
-    seen.extend(net);
+    let seen: Vec<Seen> = stream::iter(jobs.into_iter().map(one))
+        .buffer_unordered(concurrency.saturating_mul(DNS_CONCURRENCY_FACTOR))
+        .collect()
+        .await;
     progress.finish_and_clear();
     let mut obs = Observations {
         probe_host: ProbeHost {

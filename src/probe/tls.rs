@@ -7,14 +7,19 @@
 //! read from the server and [`MAX_CERTIFICATES`] certificates kept. Nothing is sent after
 //! the handshake but a close_notify.
 
-use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll};
+use std::time::Duration;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, SignatureScheme};
+use rustls::{ClientConfig, DigitallySignedStruct, SignatureScheme};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
 
 /// Most bytes read from a server before its handshake must be finished.
 pub const MAX_HANDSHAKE_BYTES: u64 = 256 * 1024;
@@ -62,47 +67,69 @@ impl ServerCertVerifier for AcceptAll {
     }
 }
 
+/// The one client configuration of a run: built once, shared by every handshake (each
+/// build would load the provider and its algorithm tables again).
 fn client_config() -> Result<Arc<ClientConfig>, String> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let schemes = provider
-        .signature_verification_algorithms
-        .supported_schemes();
-    let cfg = ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| format!("TLS setup: {e}"))?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(AcceptAll(schemes)))
-        .with_no_client_auth();
-    Ok(Arc::new(cfg))
+    static CONFIG: OnceLock<Result<Arc<ClientConfig>, String>> = OnceLock::new();
+    CONFIG
+        .get_or_init(|| {
+            let provider = Arc::new(rustls::crypto::ring::default_provider());
+            let schemes = provider
+                .signature_verification_algorithms
+                .supported_schemes();
+            let cfg = ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .map_err(|e| format!("TLS setup: {e}"))?
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(AcceptAll(schemes)))
+                .with_no_client_auth();
+            Ok(Arc::new(cfg))
+        })
+        .clone()
 }
 
-/// A socket that refuses to read more than [`MAX_HANDSHAKE_BYTES`].
+/// A socket that refuses to read more than [`MAX_HANDSHAKE_BYTES`]: a server that streams
+/// forever cannot make the probe hold more.
 struct Capped {
     inner: TcpStream,
     read: u64,
 }
 
-impl Read for Capped {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+impl AsyncRead for Capped {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         if self.read >= MAX_HANDSHAKE_BYTES {
-            return Err(io::Error::other(format!(
+            return Poll::Ready(Err(io::Error::other(format!(
                 "the server sent more than {} KiB without finishing the handshake",
                 MAX_HANDSHAKE_BYTES / 1024
-            )));
+            ))));
         }
-        let n = self.inner.read(buf)?;
-        self.read += n as u64;
-        Ok(n)
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
+        let got = buf.filled().len() - before;
+        self.read += got as u64;
+        polled
     }
 }
 
-impl Write for Capped {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.inner.write(buf)
+impl AsyncWrite for Capped {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
     }
 
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
     }
 }
 
@@ -119,59 +146,48 @@ fn words(e: &io::Error, timeout: Duration) -> String {
     }
 }
 
-fn handshake_blocking(
-    addr: SocketAddr,
-    host: &str,
-    timeout: Duration,
-) -> Result<Vec<Vec<u8>>, String> {
-    let deadline = Instant::now() + timeout;
-    let sock = TcpStream::connect_timeout(&addr, timeout).map_err(|e| words(&e, timeout))?;
-    let _ = sock.set_write_timeout(Some(timeout));
-    let name = ServerName::try_from(host.trim_end_matches('.').to_string())
-        .map_err(|_| format!("{host:?} is not a server name"))?;
-    let mut conn = ClientConnection::new(client_config()?, name).map_err(|e| e.to_string())?;
-    let mut io = Capped {
+/// Connects and handshakes, without a deadline of its own ([`handshake`] holds it).
+async fn connect_and_handshake(addr: SocketAddr, host: &str) -> Result<Vec<Vec<u8>>, io::Error> {
+    let name = ServerName::try_from(host.trim_end_matches('.').to_string()).map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{host:?} is not a server name"),
+        )
+    })?;
+    let config = client_config().map_err(io::Error::other)?;
+    let sock = TcpStream::connect(addr).await?;
+    let capped = Capped {
         inner: sock,
         read: 0,
     };
-    while conn.is_handshaking() {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Err(format!("timed out after {}s", timeout.as_secs_f64()));
-        }
-        let _ = io.inner.set_read_timeout(Some(left));
-        match conn.complete_io(&mut io) {
-            Ok((0, 0)) if conn.is_handshaking() => {
-                return Err("the connection closed during the TLS handshake".into());
-            }
-            Ok(_) => {}
-            Err(e) => return Err(words(&e, timeout)),
-        }
-    }
-    let chain = conn
+    let mut tls = TlsConnector::from(config).connect(name, capped).await?;
+    let chain = tls
+        .get_ref()
+        .1
         .peer_certificates()
         .unwrap_or_default()
         .iter()
         .take(MAX_CERTIFICATES)
         .map(|c| c.as_ref().to_vec())
         .collect();
-    conn.send_close_notify();
-    let _ = conn.write_tls(&mut io);
+    // Only a close_notify goes after the handshake; a server that does not read it is not
+    // waited for.
+    let _ = tokio::time::timeout(Duration::from_millis(100), tls.shutdown()).await;
     Ok(chain)
 }
 
 /// One handshake with `addr`, SNI = `host` (none for an IP address): the presented chain,
-/// leaf first as sent, or why there is none. Never longer than `timeout` (plus a second).
+/// leaf first as sent, or why there is none. Never longer than `timeout`, connect
+/// included; no thread is held while waiting.
 pub async fn handshake(
     addr: SocketAddr,
     host: &str,
     timeout: Duration,
 ) -> Result<Vec<Vec<u8>>, String> {
-    let host = host.to_string();
-    let job = tokio::task::spawn_blocking(move || handshake_blocking(addr, &host, timeout));
-    match tokio::time::timeout(timeout + Duration::from_secs(1), job).await {
-        Ok(Ok(r)) => r,
-        Ok(Err(e)) => Err(format!("the probe failed: {e}")),
+    match tokio::time::timeout(timeout, connect_and_handshake(addr, host)).await {
+        Ok(Ok(chain)) => Ok(chain),
+        Ok(Err(e)) if e.kind() == io::ErrorKind::InvalidInput => Err(e.to_string()),
+        Ok(Err(e)) => Err(words(&e, timeout)),
         Err(_) => Err(format!("timed out after {}s", timeout.as_secs_f64())),
     }
 }
