@@ -78,8 +78,7 @@ pub fn issuances(chains: &[Chain], now: Timestamp) -> Vec<Issuance> {
         // The Secret's certificate stands for a request that is gone (cert-manager keeps
         // only a few): counted when no request was made within an hour before it.
         if let SecretLink::Found(secret) = &ch.secret
-            && let Some(crt) = secret.data.as_ref().and_then(|d| d.get("tls.crt"))
-            && let Ok(facts) = crate::pki::parse_chain(&crt.0)
+            && let Ok(facts) = crate::pki::secret_certificates(secret)
             && let Some(leaf) = facts.first()
             && leaf.not_before > since
             && !times.iter().any(|(t, _)| {

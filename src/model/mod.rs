@@ -1,5 +1,6 @@
 //! The pure model: our partial cert-manager types, the snapshot of everything read from a
-//! cluster or a dump, the chain that links each Certificate to its children, and the dump
+//! cluster or a dump (a TLS Secret kept as [`secret::TlsSecret`]: its certificates and key
+//! sizes, not its data map), the chain that links each Certificate to its children, and the dump
 //! format.
 //!
 //! Nothing here does I/O; every function is unit-tested on values.
@@ -15,6 +16,7 @@ pub mod issuer;
 pub mod observation;
 pub mod ratelimit;
 pub mod renewal;
+pub mod secret;
 pub mod selector;
 pub mod snapshot;
 pub mod stage;

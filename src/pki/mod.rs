@@ -23,7 +23,10 @@ use crate::findings::{Finding, Subject};
 pub use cert::{CertFacts, InspectedCert};
 pub use check::{CheckOptions, Purpose, TlsPair, check_material, check_tls_pair};
 use key::KeyInfo;
-pub use read::{Block, MAX_INPUT_BYTES, PemError, parse_chain, read_blocks, split_blocks};
+pub use read::{
+    Block, MAX_INPUT_BYTES, PemError, SecretCrtError, parse_chain, read_blocks,
+    secret_certificates, split_blocks,
+};
 pub use secret::{SecretFacts, spec_checks};
 
 /// What one input (a Secret or a file) holds, and what the checks found.

@@ -1,7 +1,7 @@
 //! The one reader of certificate and key input: PEM (any number of blocks) or a single DER
 //! certificate or key. `inspect` and `diagnose` turn what it cannot read into `PEM_INVALID`
-//! findings ([`read_blocks`]); `status` gets a short error instead ([`parse_chain`]). Both
-//! read the same bytes the same way.
+//! findings ([`read_blocks`]); `status` gets a short error instead ([`parse_chain`], and
+//! [`secret_certificates`] for a snapshot's TLS Secret). Both read the same bytes the same way.
 
 use x509_parser::pem::Pem;
 use x509_parser::prelude::{FromDer, X509Certificate};
@@ -9,6 +9,7 @@ use x509_parser::prelude::{FromDer, X509Certificate};
 use super::cert::{self, CertFacts};
 use super::key;
 use crate::findings::{Code, Finding, Severity, Subject};
+use crate::model::secret::TlsSecret;
 
 /// Largest input read (file, stdin or Secret value); a 1,000-certificate bundle is ~2 MB.
 pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
@@ -190,6 +191,27 @@ pub fn parse_chain(bytes: &[u8]) -> Result<Vec<CertFacts>, PemError> {
         return Err(PemError::NoCertificate);
     }
     Ok(out)
+}
+
+/// Why a snapshot Secret's `tls.crt` gave no certificates, worded for `status`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SecretCrtError {
+    /// The Secret has no `tls.crt`, or an empty one.
+    #[error("tls.crt is missing or empty")]
+    Missing,
+    /// `tls.crt` does not read as certificates.
+    #[error("tls.crt: {0}")]
+    Invalid(PemError),
+}
+
+/// The facts of every certificate in a typed TLS Secret's `tls.crt`, leaf first: the one
+/// reading of it that `status` shows and `diagnose` dates the last issuance by.
+pub fn secret_certificates(secret: &TlsSecret) -> Result<Vec<CertFacts>, SecretCrtError> {
+    let crt = secret
+        .tls_crt()
+        .filter(|b| !b.is_empty())
+        .ok_or(SecretCrtError::Missing)?;
+    parse_chain(crt).map_err(SecretCrtError::Invalid)
 }
 
 #[cfg(test)]

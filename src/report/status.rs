@@ -7,6 +7,9 @@
 
 use serde::Serialize;
 
+/// A Secret data key and its size: the snapshot's own type, output as it is (`{name,
+/// bytes}`); the value never leaves the process, and most values are never even kept.
+pub use crate::model::secret::DataKey;
 use crate::model::snapshot::{Note, Unreadable};
 
 pub use super::fleet::ClusterOut;
@@ -208,15 +211,6 @@ pub struct SecretOut {
     pub error: Option<String>,
     /// Events about the Secret.
     pub events: Vec<EventOut>,
-}
-
-/// A Secret data key and its size; the value itself never leaves the process.
-#[derive(Debug, Clone, Serialize)]
-pub struct DataKey {
-    /// Key name.
-    pub name: String,
-    /// Size of the decoded value in bytes.
-    pub bytes: usize,
 }
 
 /// The current CertificateRequest.

@@ -236,3 +236,71 @@ fn status_and_diagnose_say_which_rule_decides_the_next_renewal() {
     let line = v["certificates"][0]["renewal"].as_str().unwrap();
     assert!(line.starts_with("next renewal "), "{line}");
 }
+
+#[test]
+fn a_secret_with_big_extra_keys_lists_every_key_with_its_size_and_its_certificate() {
+    use crate::support::objects::{self, Edit as _};
+    use crate::support::pki;
+    let root = pki::root("Test Root");
+    let leaf = pki::leaf(&root, pki::LeafOptions::default());
+    // What cert-manager's keystores and additionalOutputFormats add next to the TLS keys.
+    let keystore = vec![0x30u8; 512 * 1024];
+    let combined = format!("{}{}", leaf.cert_pem, leaf.key_pem);
+    let cluster = Cluster::with_fixtures(Some("production"), &[]);
+    let cert = objects::certificate("production", "web").with("/status", objects::ready_status());
+    cluster.server.insert(cert);
+    cluster.server.insert(objects::tls_secret(
+        "production",
+        "web",
+        &[
+            ("tls.crt", leaf.cert_pem.as_bytes()),
+            ("tls.key", leaf.key_pem.as_bytes()),
+            ("ca.crt", root.pem().as_bytes()),
+            ("keystore.p12", &keystore),
+            ("truststore.jks", &keystore[..70_001]),
+            ("tls-combined.pem", combined.as_bytes()),
+            ("key.der", leaf.key.serialized_der()),
+        ],
+    ));
+    let out = cluster
+        .certdoctor()
+        .args(["status", "web", "-o", "json"])
+        .output()
+        .unwrap();
+    let v = json_of(&out);
+    let secret = &v["certificates"][0]["secret"];
+    assert_eq!(secret["state"], "found", "{secret}");
+    let keys: Vec<(String, u64)> = secret["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            (
+                k["name"].as_str().unwrap().to_string(),
+                k["bytes"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let size = |s: &str| s.len() as u64;
+    let expected: Vec<(String, u64)> = [
+        ("ca.crt", size(&root.pem())),
+        ("key.der", leaf.key.serialized_der().len() as u64),
+        ("keystore.p12", 512 * 1024),
+        ("tls-combined.pem", size(&combined)),
+        ("tls.crt", size(&leaf.cert_pem)),
+        ("tls.key", size(&leaf.key_pem)),
+        ("truststore.jks", 70_001),
+    ]
+    .into_iter()
+    .map(|(k, n)| (k.to_string(), n))
+    .collect();
+    assert_eq!(keys, expected);
+    assert_eq!(secret["error"], Value::Null, "{secret}");
+    assert_eq!(
+        secret["certificates"][0]["dnsNames"][0], "web.example.com",
+        "{secret}"
+    );
+    // Nothing of the values is in the report.
+    let text = stdout(&out);
+    assert!(!text.contains("PRIVATE KEY"), "{text}");
+}

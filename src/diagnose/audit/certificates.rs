@@ -210,9 +210,7 @@ pub(super) fn key_strength(snapshot: &Snapshot) -> Outcome {
             s.metadata.namespace.as_deref() == Some(ns.as_str())
                 && s.metadata.name.as_deref() == Some(c.spec.secret_name.as_str())
         });
-        let issued = secret
-            .and_then(|s| s.data.as_ref()?.get("tls.crt"))
-            .and_then(|b| KeyKind::of_leaf(&b.0));
+        let issued = secret.and_then(|s| s.tls_crt()).and_then(KeyKind::of_leaf);
         let from_spec =
             spec_key(c).and_then(|k| weakness(k, public_ca).map(|w| (w, "spec.privateKey")));
         let from_secret = issued

@@ -28,9 +28,9 @@ pub fn secret_chain(chain: &Chain) -> Option<Vec<Vec<u8>>> {
     {
         return None;
     }
-    let crt = secret.data.as_ref()?.get("tls.crt")?;
+    let crt = secret.tls_crt()?;
     let subject = Subject::new("Secret", None, "");
-    let (blocks, _) = crate::pki::read_blocks(&crt.0, &subject);
+    let (blocks, _) = crate::pki::read_blocks(crt, &subject);
     let (certs, _, _) = crate::pki::split_blocks(blocks);
     let ders: Vec<Vec<u8>> = certs.into_iter().map(|b| b.der).collect();
     (!ders.is_empty()).then_some(ders)

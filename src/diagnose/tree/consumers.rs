@@ -3,12 +3,13 @@
 //! started before the last issuance may keep the old certificate in memory).
 
 use jiff::Timestamp;
-use k8s_openapi::api::core::v1::{Container, Pod, PodSpec, Secret};
+use k8s_openapi::api::core::v1::{Container, Pod, PodSpec};
 
 use super::Walk;
 use crate::diagnose::Level;
 use crate::findings::{Code, Finding, Severity, Subject};
 use crate::model::chain::{Chain, SecretLink};
+use crate::model::secret::TlsSecret;
 use crate::model::snapshot::Snapshot;
 
 pub(super) fn consumer_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot) {
@@ -41,9 +42,8 @@ pub(super) fn consumer_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot) 
 }
 
 /// notBefore of the leaf in the Secret's `tls.crt`: when it was last issued.
-fn issued_at(secret: &Secret) -> Option<Timestamp> {
-    let crt = secret.data.as_ref()?.get("tls.crt")?;
-    let chain = crate::pki::parse_chain(&crt.0).ok()?;
+fn issued_at(secret: &TlsSecret) -> Option<Timestamp> {
+    let chain = crate::pki::secret_certificates(secret).ok()?;
     chain.first().map(|c| c.not_before)
 }
 

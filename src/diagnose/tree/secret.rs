@@ -1,13 +1,13 @@
 //! Secret level: the issued Secret is missing, or what it holds is wrong (the checks `inspect` runs, against this Certificate).
 
 use jiff::Timestamp;
-use k8s_openapi::api::core::v1::Secret;
 
 use super::{Walk, subject_of};
 use crate::diagnose::Level;
 use crate::findings::{Code, Finding, Severity, Subject};
 use crate::model::chain::{Chain, SecretLink};
 use crate::model::dump::removed_keys;
+use crate::model::secret::{TLS_CRT, TLS_KEY, TlsSecret};
 use crate::model::snapshot::Snapshot;
 use crate::model::types::Certificate;
 use crate::pki::{self, CheckOptions, Purpose};
@@ -92,15 +92,8 @@ pub(super) fn secret_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot, no
     }
 }
 
-fn secret_findings(secret: &Secret, cert: &Certificate, now: Timestamp) -> Vec<Finding> {
+fn secret_findings(secret: &TlsSecret, cert: &Certificate, now: Timestamp) -> Vec<Finding> {
     let subject = subject_of("Secret", &secret.metadata);
-    let get = |k: &str| {
-        secret
-            .data
-            .as_ref()
-            .and_then(|d| d.get(k))
-            .map(|b| b.0.as_slice())
-    };
     let annotations: std::collections::BTreeMap<String, String> = secret
         .metadata
         .annotations
@@ -114,7 +107,8 @@ fn secret_findings(secret: &Secret, cert: &Certificate, now: Timestamp) -> Vec<F
         purpose: Purpose::IssuedTlsCrt,
         warn_within: None,
     };
-    let pair = pki::check_tls_pair(&subject, get("tls.crt"), get("tls.key"), key_removed, opts);
+    let (crt, key) = (secret.value(TLS_CRT), secret.value(TLS_KEY));
+    let pair = pki::check_tls_pair(&subject, crt, key, key_removed, opts);
     let mut findings = pair.findings;
     let leaf = pair.certificates.into_iter().next();
     // Checked against this Certificate only: a second owner is reported once, as

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use k8s_openapi::api::core::v1::{Event, Secret};
+use k8s_openapi::api::core::v1::Event;
 use k8s_openapi::api::networking::v1::Ingress;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
@@ -19,7 +19,7 @@ pub struct ChainIndex<'a> {
     challenges_by_owner: HashMap<&'a str, Vec<&'a Challenge>>,
     issuers: HashMap<Key<'a>, usize>,
     cluster_issuers: HashMap<&'a str, usize>,
-    secrets: HashMap<Key<'a>, &'a Secret>,
+    secrets: HashMap<Key<'a>, &'a TlsSecret>,
     ingresses: HashMap<Key<'a>, &'a Ingress>,
     events_by_uid: HashMap<&'a str, Vec<&'a Event>>,
     certificates_by_secret: HashMap<Key<'a>, Vec<&'a Certificate>>,

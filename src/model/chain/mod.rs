@@ -5,10 +5,11 @@
 //! [`ChainIndex`] indexes a [`Snapshot`] once by uid and name, so linking every Certificate
 //! in a namespace of thousands costs one hash lookup per link, never a scan per Certificate.
 
-use k8s_openapi::api::core::v1::{Event, Secret};
+use k8s_openapi::api::core::v1::Event;
 use k8s_openapi::api::networking::v1::Ingress;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 
+use super::secret::TlsSecret;
 use super::snapshot::{
     CERTIFICATE_REQUESTS, CHALLENGES, CLUSTER_ISSUERS, ISSUERS, ORDERS, SECRETS, Snapshot,
 };
@@ -71,7 +72,7 @@ pub enum IssuerLink<'a> {
 #[derive(Debug, Clone, Copy)]
 pub enum SecretLink<'a> {
     /// The TLS Secret exists.
-    Found(&'a Secret),
+    Found(&'a TlsSecret),
     /// No TLS Secret of that name (it may not exist, or have another type).
     Missing,
     /// Secrets could not be listed.

@@ -5,7 +5,9 @@ use super::*;
 
 /// Types objects as they arrive (see [`ObjectSink`]) and keeps only the typed form: the raw
 /// JSON of each object is dropped as soon as it is typed, so memory holds one copy of the
-/// snapshot, not two.
+/// snapshot, not two. A TLS Secret keeps only what reports read ([`TlsSecret`]: its
+/// certificates, its private key for the pair check, the name and size of each data key),
+/// never the other values of its data map (keystores, other formats).
 #[derive(Debug)]
 pub struct SnapshotBuilder {
     snapshot: Snapshot,
@@ -143,7 +145,13 @@ impl ObjectSink for SnapshotBuilder {
             "Challenge" => push_typed(v, info.kind, &mut s.challenges, n),
             "Issuer" => push_typed(v, info.kind, &mut s.issuers, n),
             "ClusterIssuer" => push_typed(v, info.kind, &mut s.cluster_issuers, n),
-            "Secret" => push_typed(v, info.kind, &mut s.secrets, n),
+            "Secret" => {
+                let subject = object_label(&v, info.kind);
+                match TlsSecret::from_json(v) {
+                    Ok(secret) => s.secrets.push(secret),
+                    Err(e) => n.push(shape_note(subject, e)),
+                }
+            }
             "Ingress" => push_typed(v, info.kind, &mut s.ingresses, n),
             "Event" => push_typed(v, info.kind, &mut s.events, n),
             "Deployment" => push_typed(v, info.kind, &mut s.deployments, n),

@@ -18,12 +18,13 @@ use k8s_openapi::api::admissionregistration::v1::{
 };
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::coordination::v1::Lease;
-use k8s_openapi::api::core::v1::{Event, Pod, Secret, Service};
+use k8s_openapi::api::core::v1::{Event, Pod, Service};
 use k8s_openapi::api::networking::v1::{Ingress, IngressClass};
 use serde::Serialize;
 use serde_json::Value;
 
 use super::gateway::{Gateway, HttpRoute};
+use super::secret::TlsSecret;
 use super::selector::LabelSelector;
 use super::types::{Certificate, CertificateRequest, Challenge, ClusterIssuer, Issuer, Order};
 
@@ -88,7 +89,7 @@ pub struct Scope {
 }
 
 /// Typed objects of one snapshot. Lists keep the order they were read in.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct Snapshot {
     /// Certificates in scope.
     pub certificates: Vec<Certificate>,
@@ -102,8 +103,9 @@ pub struct Snapshot {
     pub issuers: Vec<Issuer>,
     /// All ClusterIssuers.
     pub cluster_issuers: Vec<ClusterIssuer>,
-    /// TLS Secrets in scope.
-    pub secrets: Vec<Secret>,
+    /// TLS Secrets in scope, typed as they arrive: their certificates, private key and key
+    /// sizes, never the other values of their data maps.
+    pub secrets: Vec<TlsSecret>,
     /// Secrets (namespace, name) in scope of any other type (metadata only, never data).
     pub other_secrets: std::collections::BTreeSet<(String, String)>,
     /// Ingresses in scope.
@@ -186,10 +188,15 @@ fn push_typed<T: serde::de::DeserializeOwned>(
     let subject = object_label(&v, kind);
     match serde_json::from_value::<T>(v) {
         Ok(obj) => out.push(obj),
-        Err(e) => notes.push(Note {
-            subject,
-            message: format!("skipped: the object does not have the expected shape ({e})"),
-        }),
+        Err(e) => notes.push(shape_note(subject, e)),
+    }
+}
+
+/// The note for an object that does not fit its type: it is skipped, the command goes on.
+fn shape_note(subject: String, why: impl fmt::Display) -> Note {
+    Note {
+        subject,
+        message: format!("skipped: the object does not have the expected shape ({why})"),
     }
 }
 

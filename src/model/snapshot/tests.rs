@@ -98,3 +98,77 @@ fn scope_filters_namespace_and_labels() {
         .collect();
     assert_eq!(names, vec!["one"]);
 }
+
+#[test]
+fn a_typed_tls_secret_keeps_its_certificates_and_key_sizes_not_its_other_values() {
+    use base64::Engine as _;
+    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    let key = b"-----BEGIN PRIVATE KEY-----\nTUlJRXZRSUJBREFOQmdrcWhraUc5dzBC\n-----END PRIVATE KEY-----\n";
+    let keystore = [0xA5u8; 4096];
+    let secret = json!({"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/tls",
+        "metadata": {"name": "web", "namespace": "a", "managedFields": [{"manager": "x"}]},
+        "data": {"tls.crt": b64(b"leaf"), "ca.crt": b64(b"root"), "tls.key": b64(key),
+                 "keystore.p12": b64(&keystore), "truststore.jks": b64(b"jks")}});
+    let raw = RawSnapshot {
+        objects: vec![secret],
+        unreadable: vec![],
+    };
+    let s = Snapshot::from_raw(raw, &Scope::default());
+    assert!(s.notes.is_empty(), "{:?}", s.notes);
+    let secret = &s.secrets[0];
+    assert_eq!(secret.value("tls.crt"), Some(&b"leaf"[..]));
+    assert_eq!(secret.value("ca.crt"), Some(&b"root"[..]));
+    assert_eq!(secret.value("tls.key"), Some(&key[..]));
+    // Every key is listed with its size; the others' values are not kept.
+    let keys: Vec<(&str, usize)> = secret
+        .keys
+        .iter()
+        .map(|k| (k.name.as_str(), k.bytes))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("ca.crt", 4),
+            ("keystore.p12", 4096),
+            ("tls.crt", 4),
+            ("tls.key", key.len()),
+            ("truststore.jks", 3)
+        ]
+    );
+    assert_eq!(secret.value("keystore.p12"), None);
+    assert_eq!(secret.value("truststore.jks"), None);
+    assert!(secret.metadata.managed_fields.is_none());
+    // Nothing of the private key or the keystore shows in a debug print of the snapshot.
+    let debug = format!("{s:?}");
+    assert!(debug.contains("[redacted]"), "{debug}");
+    for needle in [
+        b64(key),
+        "PRIVATE KEY".to_string(),
+        "TUlJRXZRSUJBREFOQmdrcWhraUc5dzBC".to_string(),
+        key[28..60]
+            .iter()
+            .map(u8::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+        b64(&keystore[..30]),
+        "165, 165, 165".to_string(),
+    ] {
+        assert!(!debug.contains(&needle), "{needle} in {debug}");
+    }
+}
+
+#[test]
+fn a_tls_secret_of_another_shape_is_a_note() {
+    let secret = json!({"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/tls",
+        "metadata": {"name": "web", "namespace": "a"}, "data": ["tls.crt"]});
+    let raw = RawSnapshot {
+        objects: vec![secret],
+        unreadable: vec![],
+    };
+    let s = Snapshot::from_raw(raw, &Scope::default());
+    assert!(s.secrets.is_empty());
+    assert_eq!(
+        s.notes[0].to_string(),
+        "Secret a/web: skipped: the object does not have the expected shape (data is not a map)"
+    );
+}

@@ -3,17 +3,18 @@
 //! instant `now` is passed in, so the same snapshot always gives the same report.
 
 use jiff::Timestamp;
-use k8s_openapi::api::core::v1::{Event, Secret};
+use k8s_openapi::api::core::v1::Event;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::{
-    AuthorizationOut, CertificateReport, ChallengeOut, ConditionOut, DataKey, EventOut, IssuerOut,
+    AuthorizationOut, CertificateReport, ChallengeOut, ConditionOut, EventOut, IssuerOut,
     IssuerRefOut, IssuerState, OrderOut, OriginOut, RequestOut, SecretOut, SecretState,
     StatusReport,
 };
 use crate::model::chain::{
     Chain, ChainIndex, IssuerLink, SecretLink, cert_condition, event_time, request_revision,
 };
+use crate::model::secret::TlsSecret;
 use crate::model::snapshot::Snapshot;
 use crate::model::stage;
 use crate::model::types::{CertificateRequest, Condition, find_condition};
@@ -131,27 +132,11 @@ fn secret_out(
     out
 }
 
-fn fill_secret(out: &mut SecretOut, secret: &Secret) {
-    let data = secret.data.as_ref();
-    out.keys = data
-        .map(|d| {
-            d.iter()
-                .map(|(k, v)| DataKey {
-                    name: k.clone(),
-                    bytes: v.0.len(),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    match data
-        .and_then(|d| d.get("tls.crt"))
-        .filter(|v| !v.0.is_empty())
-    {
-        None => out.error = Some("tls.crt is missing or empty".into()),
-        Some(pem) => match pki::parse_chain(&pem.0) {
-            Ok(certs) => out.certificates = certs,
-            Err(e) => out.error = Some(format!("tls.crt: {e}")),
-        },
+fn fill_secret(out: &mut SecretOut, secret: &TlsSecret) {
+    out.keys = secret.keys.clone();
+    match pki::secret_certificates(secret) {
+        Ok(certs) => out.certificates = certs,
+        Err(e) => out.error = Some(e.to_string()),
     }
 }
 
