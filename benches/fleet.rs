@@ -1,8 +1,10 @@
 //! The fleet benchmark: the real `certdoctor` binary (this profile's build) against a fleet
 //! of N Certificates with their whole chains (a CertificateRequest, a TLS Secret with a real
 //! leaf, Events; one in ten broken with a pending Order and Challenge), served by the
-//! test API server with pagination, and against the dump `dump` writes of it. Prints wall
-//! time and peak RSS (the child's `ru_maxrss`, from `wait4`) per route.
+//! test API server with pagination, and against the dump `dump` writes of it; then, for
+//! comparison, `kubectl get` of the same kinds one after another (skipped when kubectl is
+//! not on PATH). Prints wall time and peak RSS (the child's `ru_maxrss`, from `wait4`; the
+//! largest of them for kubectl's several processes) per route.
 //!
 //! Run: `cargo bench --bench fleet` (sizes 1000 and 10000), or
 //! `cargo bench --bench fleet -- 2000 5000` for others. Not a test: figures depend on the
@@ -12,7 +14,7 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -25,12 +27,28 @@ use support::{FakeApiServer, fleet};
 /// copy of it (vfork), and Linux counts that copy — the test API server holding the whole
 /// fleet — in the child's peak RSS.
 fn measure(args: &[&str], stdout_to: Option<&Path>) -> (Duration, f64, i32) {
+    let mut command = vec![env!("CARGO_BIN_EXE_certdoctor").to_string()];
+    command.extend(args.iter().map(|a| a.to_string()));
+    measure_all(&[command], stdout_to)
+}
+
+/// Runs `commands` (each a program and its arguments) one after another from one helper
+/// process, as [`measure`] does one: the wall time of them all, the largest peak RSS of
+/// any (MiB), and the first non-zero exit code (or 0).
+fn measure_all(commands: &[Vec<String>], stdout_to: Option<&Path>) -> (Duration, f64, i32) {
     let out = stdout_to.map_or_else(|| "/dev/null".to_string(), |p| p.display().to_string());
+    let mut helper_args = vec![];
+    for (i, command) in commands.iter().enumerate() {
+        if i > 0 {
+            helper_args.push(THEN.to_string());
+        }
+        helper_args.extend(command.iter().cloned());
+    }
     let started = Instant::now();
     let res = Command::new(std::env::current_exe().unwrap())
         .arg("--helper")
         .arg(out)
-        .args(args)
+        .args(helper_args)
         .stderr(Stdio::inherit())
         .output()
         .unwrap();
@@ -42,16 +60,37 @@ fn measure(args: &[&str], stdout_to: Option<&Path>) -> (Duration, f64, i32) {
     (took, kib / 1024.0, code)
 }
 
-/// The helper: runs certdoctor with the arguments after `--helper OUT`, stdout to OUT, and
-/// prints its peak RSS (KiB, from `wait4`) and exit code.
+/// Separates the commands [`helper`] runs one after another (no command here takes it as
+/// an argument).
+const THEN: &str = "--then";
+
+/// The helper: runs each command after `--helper OUT` (program and arguments, separated by
+/// [`THEN`]) one after another, stdout to OUT, and prints the largest peak RSS of them (KiB,
+/// from `wait4`) and the first non-zero exit code (or 0). A command that fails does not stop
+/// the rest: the route's time stays the time of all of them.
 fn helper(out: &str, args: &[String]) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_certdoctor"));
+    let stdout = std::fs::File::create(out).unwrap();
+    let (mut max_kib, mut first_failure) = (0, 0);
+    for command in args.split(|a| a == THEN) {
+        let (kib, code) = run_waited(&command[0], &command[1..], &stdout);
+        max_kib = max_kib.max(kib);
+        if first_failure == 0 {
+            first_failure = code;
+        }
+    }
+    println!("{max_kib} {first_failure}");
+}
+
+/// Runs `program` with `args` and waits for it with `wait4`: its peak RSS (KiB; `ru_maxrss`
+/// is in KiB on Linux) and its exit code (-1 when a signal ended it).
+fn run_waited(program: &str, args: &[String], stdout: &std::fs::File) -> (i64, i32) {
+    let mut cmd = Command::new(program);
     cmd.args(args)
         .env("CERTDOCTOR_NOW", support::NOW)
         .env_remove("KUBECONFIG")
         .stdin(Stdio::null())
         .stderr(Stdio::null())
-        .stdout(std::fs::File::create(out).unwrap());
+        .stdout(stdout.try_clone().unwrap());
     let child = cmd.spawn().unwrap();
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
@@ -66,8 +105,53 @@ fn helper(out: &str, args: &[String]) {
     } else {
         -1
     };
-    // ru_maxrss is in KiB on Linux.
-    println!("{} {code}", usage.ru_maxrss);
+    (usage.ru_maxrss, code)
+}
+
+/// `program`'s path on `PATH`, if it is there.
+fn on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file())
+}
+
+/// What a user without certdoctor runs to see the same data: `kubectl get -A -o json` of
+/// each kind `status -A` and `diagnose -A` read (the cert-manager kinds, Ingresses, TLS
+/// Secrets, Events), one after another; ACME's kinds by their full names, as they are
+/// usually typed. Each kubectl pages with `limit=500` and the continue token.
+const KUBECTL_KINDS: &[&[&str]] = &[
+    &["certificates"],
+    &["certificaterequests"],
+    &["orders.acme.cert-manager.io"],
+    &["challenges.acme.cert-manager.io"],
+    &["issuers"],
+    &["clusterissuers"],
+    &["ingresses"],
+    &["secrets", "--field-selector", "type=kubernetes.io/tls"],
+    &["events"],
+];
+
+/// The kubectl commands of [`KUBECTL_KINDS`] against `kubeconfig`, with a discovery cache in
+/// `cache` (fresh per fleet, so the first command discovers the API as on a new machine,
+/// and nothing is written under `~/.kube`).
+fn kubectl_commands(kubectl: &Path, kubeconfig: &str, cache: &Path) -> Vec<Vec<String>> {
+    KUBECTL_KINDS
+        .iter()
+        .map(|kind| {
+            let mut command: Vec<String> = vec![
+                kubectl.display().to_string(),
+                "--kubeconfig".into(),
+                kubeconfig.into(),
+                "--cache-dir".into(),
+                cache.display().to_string(),
+                "get".into(),
+            ];
+            command.extend(kind.iter().map(|a| a.to_string()));
+            command.extend(["-A", "-o", "json"].map(String::from));
+            command
+        })
+        .collect()
 }
 
 fn row(route: &str, n: usize, (took, rss, code): (Duration, f64, i32)) {
@@ -189,6 +273,19 @@ fn run(n: usize) {
             None,
         ),
     );
+    match on_path("kubectl") {
+        Some(kubectl) => {
+            // kubectl sends the kubeconfig's token only to https servers; this one is plain.
+            server.allow_anonymous();
+            let cache = dir.path().join("kube-cache");
+            row(
+                "kubectl get (same kinds, one after another)",
+                n,
+                measure_all(&kubectl_commands(&kubectl, kc, &cache), None),
+            );
+        }
+        None => eprintln!("kubectl is not on PATH: the kubectl route is skipped"),
+    }
 }
 
 fn main() {

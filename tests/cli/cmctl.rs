@@ -1,12 +1,13 @@
 //! What cmctl does besides status and renew: `approve` / `deny` (the exact condition, the
 //! 409 retry, refusing decided requests, the RBAC wording), `check api` (CRDs, webhook,
 //! dry-run create, `--wait`) and `explain` — all against the fake API server.
+//! Also the fake server's own API discovery, which `check api` and kubectl read.
 
 use serde_json::{Value, json};
 
 use crate::support::objects::{self, CERT_MANAGER_V1 as V1, condition};
 use crate::support::report::json_of;
-use crate::support::{Cluster, Fault, certdoctor, stderr, stdout};
+use crate::support::{Cluster, FakeApiServer, Fault, certdoctor, stderr, stdout};
 
 const CR_PATH: &str =
     "/apis/cert-manager.io/v1/namespaces/production/certificaterequests/web-3/status";
@@ -336,6 +337,108 @@ fn check_api_says_the_crds_are_missing() {
     assert_eq!(report["reason"], "crdsMissing");
     assert_eq!(report["checks"].as_array().unwrap().len(), 1);
     assert!(stderr(&out).contains("hint: install cert-manager with its CRDs"));
+}
+
+/// What kubectl 1.32 sends first: aggregated discovery, then plain JSON.
+const AGGREGATED: &str =
+    "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json";
+
+/// The `name`s in a discovery document's `key` array (`groups` or `resources`).
+fn names(doc: &Value, key: &str) -> Vec<String> {
+    doc[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("no {key}: {doc}"))
+        .iter()
+        .map(|r| r["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_fake_server_answers_legacy_discovery_as_kubectl_reads_it() {
+    let server = FakeApiServer::start();
+    let get = |path: &str| {
+        let (code, content_type, doc) = server.raw_get(path, AGGREGATED);
+        assert_eq!(code, 200, "{path}: {doc}");
+        // Not the aggregated type: kubectl falls back to the legacy documents.
+        assert_eq!(content_type, "application/json", "{path}");
+        doc
+    };
+    let api = get("/api");
+    assert_eq!(api["kind"], "APIVersions");
+    assert_eq!(api["versions"], json!(["v1"]));
+    let core = get("/api/v1");
+    assert_eq!(core["kind"], "APIResourceList");
+    assert_eq!(core["groupVersion"], "v1");
+    assert!(core.get("apiVersion").is_none(), "{core}");
+    let core_names = names(&core, "resources");
+    for r in ["secrets", "events", "pods", "pods/status"] {
+        assert!(core_names.iter().any(|n| n == r), "{r}: {core_names:?}");
+    }
+    let groups = get("/apis");
+    assert_eq!(
+        (&groups["kind"], &groups["apiVersion"]),
+        (&json!("APIGroupList"), &json!("v1"))
+    );
+    let group_names = names(&groups, "groups");
+    for g in [
+        "cert-manager.io",
+        "acme.cert-manager.io",
+        "networking.k8s.io",
+        "trust.cert-manager.io",
+    ] {
+        assert!(group_names.iter().any(|n| n == g), "{g}: {group_names:?}");
+    }
+    assert!(!group_names.iter().any(String::is_empty), "core is /api's");
+    let trust = groups["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "trust.cert-manager.io")
+        .unwrap();
+    let v1alpha1 = json!({"groupVersion": "trust.cert-manager.io/v1alpha1", "version": "v1alpha1"});
+    assert_eq!(trust["versions"], json!([v1alpha1]));
+    assert_eq!(trust["preferredVersion"], v1alpha1);
+    let acme = get("/apis/acme.cert-manager.io/v1");
+    assert_eq!(acme["kind"], "APIResourceList");
+    assert_eq!(acme["groupVersion"], "acme.cert-manager.io/v1");
+    assert_eq!(
+        names(&acme, "resources"),
+        ["orders", "orders/status", "challenges", "challenges/status"]
+    );
+    assert_eq!(
+        names(&get("/apis/trust.cert-manager.io/v1alpha1"), "resources"),
+        ["bundles", "bundles/status"]
+    );
+    let cm = get("/apis/cert-manager.io");
+    assert_eq!(
+        (&cm["kind"], &cm["name"]),
+        (&json!("APIGroup"), &json!("cert-manager.io"))
+    );
+}
+
+#[test]
+fn an_uninstalled_group_leaves_the_group_list_too() {
+    let server = FakeApiServer::start();
+    server.uninstall_group("cert-manager.io");
+    let (code, _, groups) = server.raw_get("/apis", "application/json");
+    assert_eq!(code, 200);
+    let group_names = names(&groups, "groups");
+    assert!(
+        !group_names.iter().any(|n| n == "cert-manager.io"),
+        "{group_names:?}"
+    );
+    assert!(
+        group_names.iter().any(|n| n == "acme.cert-manager.io"),
+        "{group_names:?}"
+    );
+    for path in ["/apis/cert-manager.io", "/apis/cert-manager.io/v1"] {
+        let (code, _, status) = server.raw_get(path, "application/json");
+        assert_eq!(
+            (code, &status["reason"]),
+            (404, &json!("NotFound")),
+            "{path}"
+        );
+    }
 }
 
 #[test]

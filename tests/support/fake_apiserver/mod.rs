@@ -1,7 +1,8 @@
 //! An in-process fake Kubernetes API server for certdoctor's integration tests.
 //!
 //! [`FakeApiServer`] serves the part of the Kubernetes REST API that certdoctor uses, over
-//! plain HTTP on `127.0.0.1`, in the background (see [`super::background`]). It keeps
+//! plain HTTP on `127.0.0.1`, in the background (see [`super::background`]), and the API
+//! discovery `kubectl get` needs (the fleet benchmark runs kubectl against it). It keeps
 //! cert-manager objects (and the core and networking kinds certdoctor reads) in memory and
 //! answers the requests the binary sends the way the real API server does: LIST with label
 //! and field selectors and paging by continue token, WATCH from a resourceVersion (JSON
@@ -23,7 +24,8 @@ mod store;
 mod watch;
 mod write;
 
-use std::net::SocketAddr;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -263,9 +265,47 @@ impl FakeApiServer {
         self.lock().expire_watches += n;
     }
 
-    /// Makes every path under `/apis/<group>/` answer 404, as if the CRDs were absent.
+    /// Serves requests that carry no credentials, as a real server with anonymous access
+    /// granted does. For kubectl: it sends no token over plain HTTP (client-go applies the
+    /// kubeconfig's user credentials only to `https` servers), and this server is plain.
+    pub fn allow_anonymous(&self) {
+        self.lock().anonymous = true;
+    }
+
+    /// Makes every path under `/apis/<group>/` answer 404 and drops the group from `/apis`,
+    /// as if the CRDs were absent.
     pub fn uninstall_group(&self, group: &str) {
         self.lock().uninstalled.insert(group.to_owned());
+    }
+
+    /// One authenticated `GET path` with header `Accept: accept`, over a plain socket (so
+    /// a test sees the exact answer, as kubectl would): the status code, the
+    /// `Content-Type` and the body as JSON. Recorded like any request.
+    pub fn raw_get(&self, path: &str, accept: &str) -> (u16, String, Value) {
+        let mut sock = TcpStream::connect(self.addr).expect("connect to the fake API server");
+        write!(
+            sock,
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {TOKEN}\r\n\
+             Accept: {accept}\r\nConnection: close\r\n\r\n",
+            self.addr
+        )
+        .expect("send the request");
+        let mut answer = String::new();
+        sock.read_to_string(&mut answer).expect("read the answer");
+        let (head, body) = answer.split_once("\r\n\r\n").expect("an HTTP answer");
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .expect("a status line");
+        let content_type = head
+            .lines()
+            .filter_map(|l| l.split_once(':'))
+            .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default();
+        let body = serde_json::from_str(body).expect("a JSON body");
+        (status, content_type, body)
     }
 
     fn lock(&self) -> MutexGuard<'_, Store> {

@@ -109,9 +109,27 @@ impl ResourceDef {
         found.filter(|d| version == d.version)
     }
 
-    /// The resources served under `/apis/<group>/v1`, for API discovery.
-    pub fn in_group(group: &str) -> impl Iterator<Item = &'static ResourceDef> + '_ {
-        RESOURCES.iter().filter(move |d| d.group == group)
+    /// The resources served under `/apis/<group>/<version>` (`/api/v1` for the core group
+    /// `""`), for API discovery.
+    pub fn in_group_version<'a>(
+        group: &'a str,
+        version: &'a str,
+    ) -> impl Iterator<Item = &'static ResourceDef> + 'a {
+        RESOURCES
+            .iter()
+            .filter(move |d| d.group == group && d.version == version)
+    }
+
+    /// Every named group with the one version it serves, in table order, each once: what
+    /// `/apis` lists (the core group is `/api`'s, not listed there).
+    pub fn groups() -> Vec<(&'static str, &'static str)> {
+        let mut out: Vec<(&'static str, &'static str)> = vec![];
+        for d in RESOURCES.iter().filter(|d| !d.group.is_empty()) {
+            if !out.iter().any(|(g, _)| *g == d.group) {
+                out.push((d.group, d.version));
+            }
+        }
+        out
     }
 
     pub fn api_version(&self) -> String {

@@ -8,7 +8,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, Uri, header};
 use axum::response::Response;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::resources::ResourceDef;
 use super::status::ApiError;
@@ -32,27 +32,38 @@ pub async fn handle(
     };
     let fault = lock(&state).take_fault(method.as_str(), &target);
     let params = parse_query(&query);
+    // The token, or no credentials at all where anonymous requests are allowed; a wrong
+    // token is refused either way, as the real server does.
+    let authorized = match headers.get(header::AUTHORIZATION) {
+        Some(v) => v.to_str().ok() == Some(&format!("Bearer {TOKEN}")),
+        None => lock(&state).anonymous,
+    };
     if fault.is_none()
         && method == Method::GET
         && params.get("watch").is_some_and(|w| w == "1" || w == "true")
     {
-        let authorized = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            == Some(&format!("Bearer {TOKEN}"));
         return watch::watch(state, &path, &query, &params, authorized);
     }
     if let Some(delay) = fault.as_ref().and_then(|f| f.delay) {
         tokio::time::sleep(delay).await;
     }
-    let authorized = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        == Some(&format!("Bearer {TOKEN}"));
     let result = match fault.as_ref().and_then(|f| f.status) {
         Some(code) => Err(ApiError::injected(code)),
         None if !authorized => Err(ApiError::unauthorized()),
-        None => serve(&mut lock(&state), method.as_str(), &path, &query, &body),
+        None => {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            serve(
+                &mut lock(&state),
+                host,
+                method.as_str(),
+                &path,
+                &query,
+                &body,
+            )
+        }
     };
     // `Accept: ...;as=PartialObjectMetadataList`: a LIST answers with metadata only.
     let metadata_only = headers
@@ -168,16 +179,18 @@ pub fn route(store: &Store, path: &str) -> Result<Target, ApiError> {
 }
 
 /// Answers one authenticated request. certdoctor sends API discovery GETs, LISTs, GETs of
-/// one object, PUTs to the status subresource and (dry-run) creates; anything else is 405.
+/// one object, PUTs to the status subresource and (dry-run) creates; `kubectl get` sends
+/// discovery GETs and LISTs; anything else is 405.
 fn serve(
     store: &mut Store,
+    host: &str,
     method: &str,
     path: &str,
     query: &str,
     body: &[u8],
 ) -> Result<Value, ApiError> {
     if method == "GET"
-        && let Some(list) = discovery(store, path)
+        && let Some(list) = discovery(store, path, host)
     {
         return list;
     }
@@ -218,28 +231,73 @@ fn serve(
     }
 }
 
-/// API discovery: `/apis/<group>/v1` lists the group's resources (an `APIResourceList`);
-/// `None` for any other path. A group made absent with `uninstall_group` answers 404.
-fn discovery(store: &Store, path: &str) -> Option<Result<Value, ApiError>> {
+/// Legacy API discovery, shaped like the real server's: `/api` (`APIVersions`), `/api/v1`
+/// and `/apis/<group>/<version>` (`APIResourceList`), `/apis` (`APIGroupList`) and
+/// `/apis/<group>` (`APIGroup`); `None` for any other path. Always plain `application/json`:
+/// kubectl asks for aggregated discovery (`as=APIGroupDiscoveryList`) first and falls back
+/// to these documents when the answer's content type is not the aggregated one. A group
+/// made absent with `uninstall_group` answers 404 and is not listed in `/apis`. `host` is
+/// the request's `Host`, the address `/api` names for every client.
+fn discovery(store: &Store, path: &str, host: &str) -> Option<Result<Value, ApiError>> {
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let ["apis", group, version] = segs.as_slice() else {
-        return None;
+    let served = |g: &str| !store.uninstalled.contains(g);
+    let group_doc = |group: &str, version: &str| {
+        let gv = json!({"groupVersion": format!("{group}/{version}"), "version": version});
+        json!({"name": group, "versions": [gv], "preferredVersion": gv})
     };
-    let resources: Vec<Value> = ResourceDef::in_group(group)
-        .map(|d| {
-            serde_json::json!({"name": d.plural, "singularName": d.kind.to_lowercase(),
-                               "namespaced": d.namespaced, "kind": d.kind,
-                               "verbs": ["create", "get", "list", "update"]})
-        })
-        .collect();
-    if store.uninstalled.contains(*group) || *version != "v1" || resources.is_empty() {
-        return Some(Err(ApiError::unknown_resource()));
+    Some(Ok(match segs.as_slice() {
+        ["api"] => json!({"kind": "APIVersions", "versions": ["v1"],
+            "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": host}]}),
+        // The core list carries no `apiVersion`; the named groups' lists do.
+        ["api", "v1"] => json!({"kind": "APIResourceList", "groupVersion": "v1",
+            "resources": api_resources("", "v1")}),
+        ["apis"] => {
+            let groups: Vec<Value> = ResourceDef::groups()
+                .into_iter()
+                .filter(|(g, _)| served(g))
+                .map(|(g, v)| group_doc(g, v))
+                .collect();
+            json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
+        }
+        ["apis", group] => match ResourceDef::groups().into_iter().find(|(g, _)| g == group) {
+            Some((g, v)) if served(g) => {
+                let mut doc = group_doc(g, v);
+                doc["kind"] = json!("APIGroup");
+                doc["apiVersion"] = json!("v1");
+                doc
+            }
+            _ => return Some(Err(ApiError::unknown_resource())),
+        },
+        ["apis", group, version] => {
+            let resources = api_resources(group, version);
+            if !served(group) || resources.is_empty() {
+                return Some(Err(ApiError::unknown_resource()));
+            }
+            json!({"kind": "APIResourceList", "apiVersion": "v1",
+                   "groupVersion": format!("{group}/{version}"), "resources": resources})
+        }
+        _ => return None,
+    }))
+}
+
+/// The `resources` of an `APIResourceList`: each kind, then its `status` subresource when
+/// it has one, with the verbs this server answers (no patch, no delete).
+fn api_resources(group: &str, version: &str) -> Vec<Value> {
+    let mut out = vec![];
+    for d in ResourceDef::in_group_version(group, version) {
+        out.push(
+            json!({"name": d.plural, "singularName": d.kind.to_lowercase(),
+                        "namespaced": d.namespaced, "kind": d.kind,
+                        "verbs": ["create", "get", "list", "watch"]}),
+        );
+        if d.status {
+            out.push(
+                json!({"name": format!("{}/status", d.plural), "singularName": "",
+                            "namespaced": d.namespaced, "kind": d.kind, "verbs": ["update"]}),
+            );
+        }
     }
-    Some(Ok(
-        serde_json::json!({"kind": "APIResourceList", "apiVersion": "v1",
-                               "groupVersion": format!("{group}/{version}"),
-                               "resources": resources}),
-    ))
+    out
 }
 
 /// Answers 403 for verbs and resources denied with [`super::FakeApiServer::forbid`].

@@ -32,6 +32,9 @@ pub struct Store {
     /// Watch requests still to answer with 410 Gone (as if their resourceVersion were
     /// compacted away).
     pub expire_watches: usize,
+    /// Whether a request without credentials is served (see
+    /// [`super::FakeApiServer::allow_anonymous`]).
+    pub anonymous: bool,
 }
 
 /// One change of a stored object, as a watch sends it.
