@@ -161,9 +161,11 @@ fn row(route: &str, n: usize, (took, rss, code): (Duration, f64, i32)) {
     );
 }
 
-fn zone(domain: &str) -> String {
+/// A zone whose every name has the address 127.0.0.1 (`hosts`), or only its apex records.
+fn zone(domain: &str, hosts: bool) -> String {
+    let wildcard = if hosts { "* IN A 127.0.0.1\n" } else { "" };
     format!(
-        "$TTL 60\n@ IN SOA ns1.{domain}. hostmaster.{domain}. 1 3600 600 604800 60\n@ IN NS ns1.{domain}.\nns1 IN A 127.0.0.1\n* IN A 127.0.0.1\n"
+        "$TTL 60\n@ IN SOA ns1.{domain}. hostmaster.{domain}. 1 3600 600 604800 60\n@ IN NS ns1.{domain}.\nns1 IN A 127.0.0.1\n{wildcard}"
     )
 }
 
@@ -216,9 +218,17 @@ fn run(n: usize) {
         "example.co.uk.",
         "example.net.",
     ];
+    // The parents answer too, as on the internet: a CAA walk climbs to the top-level domain,
+    // and a REFUSED there would make every Certificate's CAA lookup fail.
+    let parents = ["com.", "org.", "net.", "uk.", "co.uk."];
     let zones: Vec<(String, String)> = domains
         .iter()
-        .map(|d| (d.to_string(), zone(d.trim_end_matches('.'))))
+        .map(|d| (d.to_string(), zone(d.trim_end_matches('.'), true)))
+        .chain(
+            parents
+                .iter()
+                .map(|d| (d.to_string(), zone(d.trim_end_matches('.'), false))),
+        )
         .collect();
     let zone_refs: Vec<(&str, &str)> = zones
         .iter()

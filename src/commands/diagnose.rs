@@ -116,10 +116,16 @@ pub async fn build(
     };
     let chains: Vec<_> = certs.iter().map(|c| index.chain(c)).collect();
 
-    let (probes, probe_note) = if let Some(probe_opts) = &args.probes {
+    let (probes, probe_note, prepared) = if let Some(probe_opts) = &args.probes {
         let mut plan = plan::plan(&chains, snapshot);
         plan.tls = plan::served_plan(&chains, snapshot);
-        let results = probe::run(&plan, probe_opts).await;
+        let (results, prepared) = probe_while(plan, probe_opts, || {
+            chains
+                .iter()
+                .map(|c| tree::prepare(c, config.now))
+                .collect::<Vec<_>>()
+        })
+        .await;
         let mut note = format!(
             "DNS, HTTP-01, CAA and TLS probes ran from this machine ({}), not from the cluster or the CA",
             probe::host_label()
@@ -130,11 +136,15 @@ pub async fn build(
                 probe::run_deadline(probe_opts),
             ));
         }
-        (results, note)
+        (results, note, prepared)
     } else {
         (
             Observations::default(),
             "network probes skipped (--offline): cluster state only".to_string(),
+            chains
+                .iter()
+                .map(|c| tree::prepare(c, config.now))
+                .collect(),
         )
     };
 
@@ -145,14 +155,16 @@ pub async fn build(
     let machine = tree::machine(snapshot, config.now, scope.selector.is_none());
     let mut certificates: Vec<CertificateDiagnosis> = chains
         .iter()
-        .map(|ch| {
-            tree::diagnose(
+        .zip(prepared)
+        .map(|(ch, prepared)| {
+            tree::diagnose_prepared(
                 &index,
                 ch,
                 snapshot,
                 &probes,
                 &machine.control_plane,
                 config.now,
+                prepared,
             )
         })
         .collect();
@@ -171,6 +183,43 @@ pub async fn build(
         unreadable: snapshot.unreadable.clone(),
     };
     Ok(report)
+}
+
+/// Runs the probes of `plan` and, meanwhile, the CPU work `cpu` (the walk's network-free
+/// part): the probes mostly wait on sockets, so on a multi-threaded runtime the two overlap
+/// and probing adds less than its own time. On a single-threaded runtime, one after the
+/// other.
+async fn probe_while<T: Send>(
+    plan: crate::model::observation::Plan,
+    opts: &probe::ProbeOptions,
+    cpu: impl FnOnce() -> T + Send,
+) -> (Observations, T) {
+    let runtime = tokio::runtime::Handle::current();
+    if runtime.runtime_flavor() != tokio::runtime::RuntimeFlavor::MultiThread {
+        let obs = probe::run(&plan, opts).await;
+        return (obs, cpu());
+    }
+    // The probes get a thread and a single-threaded runtime of their own: thousands of
+    // small socket operations wake no other thread. This worker, with block_in_place
+    // handing its other tasks away, does the CPU work meanwhile.
+    tokio::task::block_in_place(|| {
+        std::thread::scope(|s| {
+            let probes = s.spawn(|| {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
+                match rt {
+                    Ok(rt) => rt.block_on(probe::run(&plan, opts)),
+                    Err(_) => runtime.block_on(probe::run(&plan, opts)),
+                }
+            });
+            let done = cpu();
+            match probes.join() {
+                Ok(obs) => (obs, done),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })
+    })
 }
 
 /// "; 3 probes did not finish within the 10s deadline (their evidence is missing): …",

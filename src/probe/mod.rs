@@ -178,10 +178,9 @@ pub async fn run<'a>(plan: &'a Plan, opts: &ProbeOptions) -> Observations {
             let what = job.describe();
             let work = async {
                 match job {
-                    Job::Http(t) => Seen::Http(
-                        t.key.clone(),
-                        probe_http(t, opts, res, connections).await,
-                    ),
+                    Job::Http(t) => {
+                        Seen::Http(t.key.clone(), probe_http(t, opts, res, connections).await)
+                    }
                     Job::Dns(t) => Seen::Dns(t.key.clone(), probe_dns(t, opts, res).await),
                     Job::Caa(name) => Seen::Caa(name.to_string(), probe_caa(name, res).await),
                     Job::Tls(host) => Seen::Tls(
@@ -247,12 +246,25 @@ pub const NO_IPV6_ENV: &str = "CERTDOCTOR_PROBE_NO_IPV6";
 
 /// Does this machine have a route to `ip`? A UDP `connect` only looks the route up (no
 /// packet is sent) and fails with "network unreachable" when there is none, as on a laptop
-/// without IPv6.
+/// without IPv6. Asked once per address and run: thousands of refused probes to one load
+/// balancer need one answer, not a socket each.
 fn routable(ip: IpAddr) -> bool {
+    static ROUTES: std::sync::Mutex<Option<HashMap<IpAddr, bool>>> = std::sync::Mutex::new(None);
+    let known = ROUTES
+        .lock()
+        .ok()
+        .and_then(|m| m.as_ref().and_then(|m| m.get(&ip).copied()));
+    if let Some(known) = known {
+        return known;
+    }
     let bind = if ip.is_ipv6() { "[::]:0" } else { "0.0.0.0:0" };
-    std::net::UdpSocket::bind(bind)
+    let found = std::net::UdpSocket::bind(bind)
         .and_then(|s| s.connect(SocketAddr::new(ip, 53)))
-        .is_ok()
+        .is_ok();
+    if let Ok(mut m) = ROUTES.lock() {
+        m.get_or_insert_with(HashMap::new).insert(ip, found);
+    }
+    found
 }
 
 /// Marks a failure to reach `ip` as this machine's own when it has no route there, so the

@@ -96,6 +96,21 @@ pub fn machine(snapshot: &Snapshot, now: Timestamp, check_origins: bool) -> Mach
     }
 }
 
+/// The part of one Certificate's walk that needs no network: the checks of what its Secret
+/// holds, the walk's costliest step. `diagnose` prepares every Certificate on one core
+/// while the probes run on the other, so probing adds less than its own time.
+#[derive(Debug, Default)]
+pub struct Prepared {
+    secret: Option<Vec<Finding>>,
+}
+
+/// Prepares one Certificate's walk (see [`Prepared`]).
+pub fn prepare(chain: &Chain, now: Timestamp) -> Prepared {
+    Prepared {
+        secret: secret::content_findings(chain, now),
+    }
+}
+
 /// Diagnoses one Certificate. `control_plane` is [`machine`]'s verdict on cert-manager
 /// itself, computed once per run (it reads every Event; per Certificate it made diagnose
 /// quadratic).
@@ -106,6 +121,20 @@ pub fn diagnose(
     obs: &Observations,
     control_plane: &[Finding],
     now: Timestamp,
+) -> CertificateDiagnosis {
+    let prepared = prepare(chain, now);
+    diagnose_prepared(index, chain, snapshot, obs, control_plane, now, prepared)
+}
+
+/// [`diagnose`] with the walk's network-free part computed ahead by [`prepare`].
+pub fn diagnose_prepared(
+    index: &ChainIndex,
+    chain: &Chain,
+    snapshot: &Snapshot,
+    obs: &Observations,
+    control_plane: &[Finding],
+    now: Timestamp,
+    prepared: Prepared,
 ) -> CertificateDiagnosis {
     let cert = chain.certificate;
     let ns = cert.metadata.namespace.clone().unwrap_or_default();
@@ -125,7 +154,7 @@ pub fn diagnose(
         solver_resources::solver_checks(&mut w, chain, snapshot, now);
     }
     challenge::caa_checks(&mut w, chain, obs);
-    secret::secret_checks(&mut w, chain, snapshot, now);
+    secret::secret_checks(&mut w, chain, snapshot, now, prepared.secret);
     consumers::consumer_checks(&mut w, chain, snapshot);
     served::served_checks(&mut w, chain, snapshot, obs, now);
     certificate::after_walk(&mut w, chain, now);

@@ -12,7 +12,15 @@ use crate::model::snapshot::Snapshot;
 use crate::model::types::Certificate;
 use crate::pki::{self, CheckOptions, Purpose};
 
-pub(super) fn secret_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot, now: Timestamp) {
+/// The Secret step. `content` is [`content_findings`] when it was computed ahead (while the
+/// probes ran); `None` computes it here.
+pub(super) fn secret_checks(
+    w: &mut Walk,
+    chain: &Chain,
+    snapshot: &Snapshot,
+    now: Timestamp,
+    content: Option<Vec<Finding>>,
+) {
     let cert = chain.certificate;
     let ns = cert.metadata.namespace.as_deref().unwrap_or("");
     let secret_name = &cert.spec.secret_name;
@@ -79,7 +87,8 @@ pub(super) fn secret_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot, no
         }
         SecretLink::Found(secret) => {
             let step = w.step("Secret", secret_name, "present");
-            for f in secret_findings(secret, cert, now) {
+            let content = content.unwrap_or_else(|| secret_findings(secret, cert, now));
+            for f in content {
                 // The Certificate-level checks already cover expiry from status; every other
                 // Secret finding stands, even when its code repeats.
                 let expiry = matches!(f.code, Code::CertExpired | Code::CertExpiringSoon);
@@ -90,6 +99,21 @@ pub(super) fn secret_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot, no
             }
         }
     }
+}
+
+/// The checks of what a chain's Secret holds (certificates parsed, signatures verified, the
+/// key matched, the leaf against the spec), when the walk will check it: the walk's
+/// costliest step, and one that needs no network.
+pub(super) fn content_findings(chain: &Chain, now: Timestamp) -> Option<Vec<Finding>> {
+    let cert = chain.certificate;
+    let SecretLink::Found(secret) = chain.secret else {
+        return None;
+    };
+    let foreign = chain
+        .shared_secret
+        .as_ref()
+        .is_some_and(|s| !s.is_owner(cert));
+    (!foreign).then(|| secret_findings(secret, cert, now))
 }
 
 fn secret_findings(secret: &TlsSecret, cert: &Certificate, now: Timestamp) -> Vec<Finding> {
