@@ -10,6 +10,7 @@ use crate::diagnose::{CertificateDiagnosis, plan, tree};
 use crate::error::{CliError, CliResult, EXIT_OK, EXIT_UNHEALTHY};
 use crate::model::chain::ChainIndex;
 use crate::model::observation::Observations;
+use crate::model::ratelimit::Issuance;
 use crate::model::snapshot::{CONSUMER_PODS, KINDS, Scope, Snapshot, SnapshotBuilder};
 use crate::probe;
 use crate::render::{self, Paint};
@@ -43,7 +44,7 @@ pub async fn run(
     .await?;
     let snapshot = builder.finish();
     super::warn_about(&snapshot, err);
-    let report = build(
+    let (report, _) = build(
         config,
         args,
         &snapshot,
@@ -95,7 +96,9 @@ pub fn exit_code(report: &DiagnoseReport) -> i32 {
 
 /// Probes (unless `--offline`) and walks the tree for the certificates of one snapshot.
 /// `strict`: a NAME that is not there is an error (one cluster); otherwise it only
-/// selects (several contexts, where it may live in some of them).
+/// selects (several contexts, where it may live in some of them). Also returns the Let's
+/// Encrypt issuances the report's budget counted, so several clusters can be counted
+/// together (they share one budget per registered domain).
 pub async fn build(
     config: &Config,
     args: &DiagnoseOptions,
@@ -103,7 +106,7 @@ pub async fn build(
     scope: &Scope,
     scope_label: &str,
     strict: bool,
-) -> Result<DiagnoseReport, CliError> {
+) -> Result<(DiagnoseReport, Vec<Issuance>), CliError> {
     let index = ChainIndex::new(snapshot);
     let certs: Vec<_> = match args.name.as_deref() {
         None => snapshot.certificates.iter().collect(),
@@ -148,10 +151,8 @@ pub async fn build(
         )
     };
 
-    let rate_limits = crate::model::ratelimit::budget(
-        &crate::diagnose::fleet::issuances(&chains, config.now),
-        config.now,
-    );
+    let issuances = crate::diagnose::fleet::issuances(&chains, config.now);
+    let rate_limits = crate::model::ratelimit::budget(&issuances, config.now);
     let machine = tree::machine(snapshot, config.now, scope.selector.is_none());
     let mut certificates: Vec<CertificateDiagnosis> = chains
         .iter()
@@ -182,7 +183,7 @@ pub async fn build(
         warnings: snapshot.notes.clone(),
         unreadable: snapshot.unreadable.clone(),
     };
-    Ok(report)
+    Ok((report, issuances))
 }
 
 /// Runs the probes of `plan` and, meanwhile, the CPU work `cpu` (the walk's network-free

@@ -185,6 +185,32 @@ fn machine(out: &mut dyn Write, m: &crate::diagnose::MachineDiagnosis) -> io::Re
     Ok(())
 }
 
+/// The Let's Encrypt budget findings (`RATE_LIMIT_BUDGET`) as a list, nothing when none.
+pub fn rate_limits(out: &mut dyn Write, findings: &[crate::findings::Finding]) -> io::Result<()> {
+    if findings.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "### Let's Encrypt rate limits")?;
+    writeln!(out)?;
+    for f in findings {
+        let mark = if f.severity == Severity::Error {
+            "✗"
+        } else {
+            "!"
+        };
+        writeln!(
+            out,
+            "- {mark} **{}** {}: {}  \n  fix: {}",
+            f.code,
+            escape(&clean(&f.subject.name)),
+            escape(&clean(&f.message)),
+            escape(&clean(&f.remedy))
+        )?;
+    }
+    Ok(())
+}
+
 /// `diagnose -o markdown`.
 pub fn diagnose(out: &mut dyn Write, report: &DiagnoseReport) -> io::Result<()> {
     let total = report.certificates.len();
@@ -195,6 +221,7 @@ pub fn diagnose(out: &mut dyn Write, report: &DiagnoseReport) -> io::Result<()> 
         if total == 1 { "" } else { "s" }
     )?;
     machine(out, &report.machine)?;
+    rate_limits(out, &report.rate_limits)?;
     for c in &report.certificates {
         if let Some(b) = Brief::of(c) {
             writeln!(out)?;

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::diagnose::{CertificateDiagnosis, MachineDiagnosis};
 use crate::error::CliError;
+use crate::findings::Finding;
 use crate::model::snapshot::{Note, Unreadable};
 
 /// Why a context could not be read, in one word (serialised camelCase).
@@ -103,6 +104,9 @@ pub struct FleetDiagnoseReport {
     /// Each read context's `machine` (cert-manager's own parts, origins without a
     /// Certificate), as one cluster's `machine`, with its `context`.
     pub machines: Vec<InContext<MachineDiagnosis>>,
+    /// Let's Encrypt budget findings (`RATE_LIMIT_BUDGET`) counted over every context read:
+    /// the limits are per registered domain, whichever cluster issues.
+    pub rate_limits: Vec<Finding>,
     /// Malformed objects and similar (subjects start with `CONTEXT:`).
     pub warnings: Vec<Note>,
     /// Kinds that could not be read (the check names the context).

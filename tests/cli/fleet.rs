@@ -217,6 +217,64 @@ fn diagnose_json_has_the_context_of_every_certificate_and_the_clusters() {
     );
 }
 
+/// A cluster holding `n` Certificates for `{prefix}site-N.shop.example.co.uk`, each issued
+/// this week by a Let's Encrypt production issuer.
+fn lets_encrypt_cluster(n: usize, prefix: &str) -> crate::support::FakeApiServer {
+    let mut items = crate::support::objects::lets_encrypt_issuances(n);
+    for item in items.iter_mut().filter(|i| i["kind"] == "Certificate") {
+        let name = item["spec"]["dnsNames"][0].as_str().unwrap().to_string();
+        item["spec"]["dnsNames"] = serde_json::json!([format!("{prefix}{name}")]);
+    }
+    let server = crate::support::FakeApiServer::start();
+    server.insert_all(items);
+    server
+}
+
+#[test]
+fn the_lets_encrypt_budget_counts_every_context_together() {
+    // 30 issuances in each cluster: 60 % of the weekly 50 alone, 120 % together.
+    let (east, west) = (
+        lets_encrypt_cluster(30, "east-"),
+        lets_encrypt_cluster(30, "west-"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let kc = kubeconfig(dir.path(), &[("east", east.url()), ("west", west.url())]);
+    let run = |args: &[&str]| {
+        certdoctor()
+            .arg("--kubeconfig")
+            .arg(&kc)
+            .args(["diagnose", "-A", "--offline"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let alone = json(&run(&["--context", "east", "-o", "json"]));
+    assert_eq!(alone["rateLimits"], serde_json::json!([]), "{alone}");
+
+    let doc = json(&run(&["--all-contexts", "-o", "json"]));
+    let limits = doc["rateLimits"].as_array().unwrap();
+    assert_eq!(limits.len(), 1, "{doc}");
+    assert_eq!(limits[0]["code"], "RATE_LIMIT_BUDGET");
+    assert_eq!(limits[0]["severity"], "error");
+    let msg = limits[0]["message"].as_str().unwrap();
+    assert!(
+        msg.starts_with("60 certificates for example.co.uk"),
+        "{msg}"
+    );
+
+    let text = stdout(&run(&["--all-contexts"]));
+    assert_eq!(
+        text.matches("RATE_LIMIT_BUDGET").count(),
+        1,
+        "one budget for both contexts, after them: {text}"
+    );
+    assert!(
+        text.find("=== Let's Encrypt rate limits, all contexts ===")
+            > text.find("=== context west ==="),
+        "{text}"
+    );
+}
+
 #[test]
 fn a_forbidden_cluster_is_listed_as_forbidden() {
     let fleet = Fleet::start();

@@ -249,12 +249,15 @@ pub async fn diagnose(
     let mut clusters = vec![];
     // (context, its report or None when not read)
     let mut groups: Vec<(String, Option<DiagnoseReport>)> = vec![];
+    // Every context's Let's Encrypt issuances: the budget is per registered domain, so
+    // two clusters issuing for one domain spend one budget.
+    let mut issuances = vec![];
     for r in reads {
         let ContextRead { context, result } = r;
         match result {
             Ok(loaded) => {
                 let read = snapshot_of(&context, loaded, err);
-                let one = super::diagnose::build(
+                let (mut one, issued) = super::diagnose::build(
                     config,
                     args,
                     &read.snapshot,
@@ -268,6 +271,12 @@ pub async fn diagnose(
                     Ok(read.server),
                     one.certificates.len(),
                 ));
+                issuances.extend(issued.into_iter().map(|mut i| {
+                    i.certificate = format!("{context}:{}", i.certificate);
+                    i
+                }));
+                // Reported once for all contexts, below.
+                one.rate_limits.clear();
                 groups.push((context, Some(one)));
             }
             Err(e) => {
@@ -276,6 +285,7 @@ pub async fn diagnose(
             }
         }
     }
+    let rate_limits = crate::model::ratelimit::budget(&issuances, config.now);
     let any_read = groups.iter().any(|(_, g)| g.is_some());
     let asked = groups.len();
     let found: usize = groups
@@ -303,6 +313,7 @@ pub async fn diagnose(
                 probes,
                 certificates: vec![],
                 machines: vec![],
+                rate_limits,
                 warnings: vec![],
                 unreadable: vec![],
                 clusters,
@@ -337,6 +348,7 @@ pub async fn diagnose(
                 }
                 writeln!(out)?;
             }
+            render::markdown::rate_limits(out, &rate_limits)?;
         }
         Output::Text | Output::Wide => {
             let mut first = true;
@@ -368,6 +380,12 @@ pub async fn diagnose(
                         paint,
                     )?,
                 }
+            }
+            if !rate_limits.is_empty() {
+                writeln!(out)?;
+                let head = "=== Let's Encrypt rate limits, all contexts ===";
+                writeln!(out, "{}", paint.bold(head))?;
+                render::diagnose::rate_limits(out, &rate_limits, config.width, paint)?;
             }
         }
     }

@@ -84,16 +84,13 @@ pub(super) fn fleet_summary(
 }
 
 /// The fleet's Let's Encrypt budget findings (`RATE_LIMIT_BUDGET`), one line each and the fix.
-pub(super) fn rate_limits(
+pub fn rate_limits(
     out: &mut dyn Write,
-    report: &DiagnoseReport,
+    findings: &[crate::findings::Finding],
     width: usize,
     p: Paint,
 ) -> io::Result<()> {
-    if report.rate_limits.is_empty() {
-        return Ok(());
-    }
-    for f in &report.rate_limits {
+    for f in findings {
         let mark = if f.severity == crate::findings::Severity::Error {
             p.red("✗")
         } else {

@@ -7,8 +7,8 @@
 
 mod fleet;
 
-pub use fleet::FLEET_SUMMARY_AT;
-use fleet::{fleet_summary, rate_limits};
+use fleet::fleet_summary;
+pub use fleet::{FLEET_SUMMARY_AT, rate_limits};
 use std::io::{self, Write};
 
 use super::{Paint, findings};
@@ -290,7 +290,7 @@ pub fn text(
     if summary {
         fleet_summary(out, report, opts.width, p)?;
     }
-    rate_limits(out, report, opts.width, p)?;
+    rate_limits(out, &report.rate_limits, opts.width, p)?;
     // After a summary only the unhealthy blocks follow, a screenful unless `--details`.
     let cap = match (summary, opts.details, opts.max) {
         (_, _, Some(n)) => Some(n),
