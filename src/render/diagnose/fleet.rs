@@ -90,6 +90,9 @@ pub fn rate_limits(
     width: usize,
     p: Paint,
 ) -> io::Result<()> {
+    if findings.is_empty() {
+        return Ok(());
+    }
     for f in findings {
         let mark = if f.severity == crate::findings::Severity::Error {
             p.red("✗")
