@@ -1,9 +1,11 @@
 //! When cert-manager renews a Certificate, and which rule decides it: the CA's ACME Renewal
-//! Information window (v1.21, `ACMEUseARI`), `spec.renewBefore`, `spec.renewBeforePercentage`,
-//! or the default of two thirds of the lifetime; renewal policies (v1.21) may defer it to a
-//! window. One place, so `status` and `diagnose` say the same line.
+//! Information window (v1.21, `ACMEUseARI`), `spec.renewBefore` (only when shorter than the
+//! certificate's lifetime), `spec.renewBeforePercentage`, or the default of two thirds of
+//! the lifetime, as `pkg/util/pki/renewaltime.go` computes it; `spec.renewal` (v1.21) may
+//! disable renewal or place it in a cron window. One place, so `status` and `diagnose` say
+//! the same line.
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 
 use super::types::Certificate;
 use crate::timefmt;
@@ -11,10 +13,15 @@ use crate::timefmt;
 /// The rule that sets `status.renewalTime`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rule {
+    /// `spec.renewal.policy: Disabled`: no renewal time, never renewed.
+    Disabled,
     /// The CA's suggested window (RFC 9773), start and end.
     Ari(Timestamp, Timestamp),
-    /// `spec.renewBefore`, as written.
+    /// `spec.renewBefore`, as written (shorter than the lifetime, or the lifetime unknown).
     RenewBefore(String),
+    /// `spec.renewBefore`, as written, not shorter than the issued certificate's lifetime:
+    /// cert-manager ignores it and falls back to a third of the lifetime.
+    RenewBeforeIgnored(String),
     /// `spec.renewBeforePercentage`.
     Percentage(i64),
     /// cert-manager's default: renew when a third of the lifetime is left.
@@ -28,8 +35,16 @@ pub struct Renewal {
     pub rule: Rule,
     /// `status.renewalTime`, when cert-manager has computed it.
     pub at: Option<Timestamp>,
-    /// `spec.renewalPolicies` is set: a renewal may wait for one of its windows.
+    /// `spec.renewal.windows` is set: the renewal time was placed in one of them.
     pub windows: bool,
+}
+
+/// The lifetime of the issued certificate, from the Certificate's status.
+fn lifetime(cert: &Certificate) -> Option<SignedDuration> {
+    let st = cert.status.as_ref()?;
+    let nb = timefmt::parse(st.not_before.as_deref()?)?;
+    let na = timefmt::parse(st.not_after.as_deref()?)?;
+    Some(na.duration_since(nb))
 }
 
 /// The renewal rule of a Certificate, from its spec and status.
@@ -45,11 +60,26 @@ pub fn renewal(cert: &Certificate) -> Renewal {
                 timefmt::parse(w.end.as_deref()?)?,
             ))
         });
-    let rule = if let Some((start, end)) = ari {
+    let spec = cert.spec.renewal.as_ref();
+    let disabled = spec.and_then(|r| r.policy.as_deref()) == Some("Disabled");
+    let percentage = cert
+        .spec
+        .renew_before_percentage
+        .filter(|p| (1..100).contains(p));
+    let rule = if disabled {
+        Rule::Disabled
+    } else if let Some((start, end)) = ari {
         Rule::Ari(start, end)
     } else if let Some(rb) = &cert.spec.renew_before {
-        Rule::RenewBefore(rb.clone())
-    } else if let Some(p) = cert.spec.renew_before_percentage {
+        let too_long = super::audit::go_duration(rb)
+            .zip(lifetime(cert))
+            .is_some_and(|(d, life)| d >= life);
+        match (too_long, percentage) {
+            (false, _) => Rule::RenewBefore(rb.clone()),
+            (true, Some(p)) => Rule::Percentage(p),
+            (true, None) => Rule::RenewBeforeIgnored(rb.clone()),
+        }
+    } else if let Some(p) = percentage {
         Rule::Percentage(p)
     } else {
         Rule::Default
@@ -59,22 +89,28 @@ pub fn renewal(cert: &Certificate) -> Renewal {
         at: st
             .and_then(|s| s.renewal_time.as_deref())
             .and_then(timefmt::parse),
-        windows: cert.spec.renewal_policies.is_some(),
+        windows: spec.is_some_and(|r| !r.windows.is_empty()),
     }
 }
 
 impl Renewal {
-    /// True when a passed `renewalTime` is not overdue because cert-manager waits for a
-    /// window: the CA's ARI window has not opened, or renewal policies may defer it.
+    /// True when a passed `renewalTime` is not overdue because cert-manager waits for the
+    /// CA's ARI window to open. (Cron windows need no such exception: cert-manager already
+    /// places `renewalTime` inside one.)
     pub fn waits_for_window(&self, now: Timestamp) -> bool {
-        match self.rule {
-            Rule::Ari(start, _) if start > now => true,
-            _ => self.windows && self.at.is_some_and(|t| t <= now),
-        }
+        matches!(self.rule, Rule::Ari(start, _) if start > now)
+    }
+
+    /// True when cert-manager will never renew the Certificate by itself.
+    pub fn disabled(&self) -> bool {
+        self.rule == Rule::Disabled
     }
 
     /// One line: when, and which rule decides it.
     pub fn describe(&self, now: Timestamp) -> String {
+        if self.disabled() {
+            return "renewal disabled (spec.renewal.policy: Disabled): cert-manager will not renew it".into();
+        }
         let when = match self.at {
             Some(t) => format!(
                 "next renewal {} ({})",
@@ -84,12 +120,16 @@ impl Renewal {
             None => "next renewal not scheduled yet".to_string(),
         };
         let rule = match &self.rule {
+            Rule::Disabled => unreachable!("handled above"),
             Rule::Ari(s, e) => format!(
                 "within the CA's suggested window {} – {} (ACME Renewal Information)",
                 timefmt::rfc3339(*s),
                 timefmt::rfc3339(*e)
             ),
             Rule::RenewBefore(d) => format!("{d} before expiry (spec.renewBefore)"),
+            Rule::RenewBeforeIgnored(d) => format!(
+                "when a third of the lifetime is left (spec.renewBefore {d} is not shorter than the issued certificate's lifetime, so cert-manager ignores it)"
+            ),
             Rule::Percentage(p) => {
                 format!("when {p}% of the lifetime is left (spec.renewBeforePercentage)")
             }
@@ -97,10 +137,8 @@ impl Renewal {
                 "when a third of the lifetime is left (cert-manager's default)".to_string()
             }
         };
-        let windows = if self.waits_for_window(now) {
-            "; waiting for a renewal window (spec.renewalPolicies)"
-        } else if self.windows {
-            "; spec.renewalPolicies may move it into a window"
+        let windows = if self.windows {
+            ", placed in a renewal window (spec.renewal.windows)"
         } else {
             ""
         };
@@ -163,19 +201,55 @@ mod tests {
     }
 
     #[test]
-    fn a_passed_renewal_time_waiting_for_a_window_is_not_overdue() {
+    fn a_passed_renewal_time_waits_only_for_an_ari_window_not_yet_open() {
         let now: Timestamp = "2026-11-23T12:00:00Z".parse().unwrap();
         let passed = json!({"renewalTime": "2026-11-23T10:00:00Z"});
         assert!(!renewal(&cert(json!({}), passed.clone())).waits_for_window(now));
+        // Cron windows: cert-manager already placed renewalTime in one, so a passed one is
+        // overdue like any other.
         let r = renewal(&cert(
-            json!({"renewalPolicies": [{"window": "sat 02:00-04:00"}]}),
+            json!({"renewal": {"policy": "RenewBefore",
+                               "windows": [{"cron": "0 2 * * 6", "windowDuration": "2h"}]}}),
             passed,
         ));
-        assert!(r.waits_for_window(now));
-        assert!(r.describe(now).contains("waiting for a renewal window"));
+        assert!(!r.waits_for_window(now));
+        assert!(
+            r.describe(now)
+                .ends_with("placed in a renewal window (spec.renewal.windows)")
+        );
         let ari = json!({"renewalTime": "2026-11-23T10:00:00Z",
                          "acme": {"ari": {"suggestedWindow": {"start": "2026-11-25T00:00:00Z",
                                                               "end": "2026-11-26T00:00:00Z"}}}});
         assert!(renewal(&cert(json!({}), ari)).waits_for_window(now));
+    }
+
+    #[test]
+    fn a_disabled_policy_says_cert_manager_will_not_renew() {
+        let now: Timestamp = "2026-11-23T12:00:00Z".parse().unwrap();
+        let r = renewal(&cert(
+            json!({"renewal": {"policy": "Disabled"}, "renewBefore": "720h"}),
+            json!({"notAfter": "2026-11-25T12:00:00Z"}),
+        ));
+        assert!(r.disabled());
+        assert!(
+            r.describe(now)
+                .starts_with("renewal disabled (spec.renewal.policy: Disabled)")
+        );
+    }
+
+    #[test]
+    fn a_renew_before_not_shorter_than_the_lifetime_falls_back_to_a_third() {
+        let now: Timestamp = "2026-11-23T12:00:00Z".parse().unwrap();
+        // A 90-day certificate from a CA that ignored the requested year; renewBefore 2200h
+        // (about 92 days) is longer than what was issued.
+        let status = json!({"notBefore": "2026-11-01T00:00:00Z", "notAfter": "2027-01-30T00:00:00Z",
+                            "renewalTime": "2026-12-31T00:00:00Z"});
+        let r = renewal(&cert(json!({"renewBefore": "2200h"}), status.clone()));
+        assert_eq!(r.rule, Rule::RenewBeforeIgnored("2200h".into()));
+        assert!(r.describe(now).contains(
+            "spec.renewBefore 2200h is not shorter than the issued certificate's lifetime"
+        ));
+        let r = renewal(&cert(json!({"renewBefore": "720h"}), status));
+        assert_eq!(r.rule, Rule::RenewBefore("720h".into()));
     }
 }

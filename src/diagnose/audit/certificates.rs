@@ -72,7 +72,11 @@ pub(crate) fn lifetime(c: &Certificate) -> (SignedDuration, String) {
 /// decides (ARI) or the spec cannot be read.
 fn margin(c: &Certificate, life: SignedDuration) -> Option<(SignedDuration, String)> {
     Some(match renewal(c).rule {
-        Rule::Ari(..) => return None,
+        Rule::Ari(..) | Rule::Disabled => return None,
+        Rule::RenewBeforeIgnored(rb) => (
+            life / 3,
+            format!("the default of a third (renewBefore {rb} is not shorter than the lifetime)"),
+        ),
         Rule::RenewBefore(rb) => {
             let d = go_duration(&rb)?;
             if d >= life {

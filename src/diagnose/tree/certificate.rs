@@ -240,7 +240,11 @@ pub(super) fn certificate_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex
                         Severity::Warning,
                         subject.clone(),
                         format!("the certificate expires {}", timefmt::relative(na, now)),
-                        remedy::CERT_EXPIRING_SOON,
+                        if crate::model::renewal::renewal(cert).disabled() {
+                            remedy::CERT_EXPIRING_RENEWAL_DISABLED
+                        } else {
+                            remedy::CERT_EXPIRING_SOON
+                        },
                     )
                     .evidence(format!("status.notAfter: {}", timefmt::rfc3339(na))),
                 );
@@ -256,10 +260,17 @@ pub(super) fn certificate_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex
         && stage::backoff(chain).is_none()
         && !crate::model::renewal::renewal(cert).waits_for_window(now)
     {
+        // cert-manager sets Issuing=True at renewalTime itself (a scheduled requeue, or at once
+        // after a restart): an hour later, nothing will renew it unless something changes.
+        let severity = if now.duration_since(renewal) >= RENEWAL_GRACE {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
         w.add(
             step,
             Level::Certificate,
-            Finding::new(Code::RenewalOverdue, Severity::Warning, subject.clone(), format!("renewal was due {} but no issuance is running", timefmt::relative(renewal, now)), format!("Check that the cert-manager controller is running (`kubectl get pods -n cert-manager`) and look at its logs; `certdoctor renew {name} -n {ns}` triggers renewal now."))
+            Finding::new(Code::RenewalOverdue, severity, subject.clone(), format!("renewal was due {} but no issuance is running", timefmt::relative(renewal, now)), format!("cert-manager's controller did not start the renewal: check that it runs, that it watches this namespace (no --namespace flag limiting it elsewhere) and its logs (`kubectl logs -n cert-manager deploy/cert-manager`); `certdoctor renew {name} -n {ns}` triggers renewal now."))
                 .evidence(format!("status.renewalTime: {}", timefmt::rfc3339(renewal))),
         );
     }
@@ -268,6 +279,10 @@ pub(super) fn certificate_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex
         w.add(step, Level::Certificate, f);
     }
 }
+
+/// How long after `status.renewalTime` a renewal that has not started is an error: the
+/// controller acts at that moment, so an hour late means it is not acting.
+const RENEWAL_GRACE: SignedDuration = SignedDuration::from_hours(1);
 
 /// Issuances in the last hour that make a loop: cert-manager#3603, #8993 (five certificates
 /// in ten seconds).
@@ -344,4 +359,5 @@ mod remedy {
     pub const CERT_EXPIRED: &str =
         "Clients reject it now. Fix what blocks issuance (below), then `certdoctor renew`.";
     pub const CERT_EXPIRING_SOON: &str = "cert-manager should be renewing it; if the path below shows no issuance in progress, check the renewal time and run `certdoctor renew`.";
+    pub const CERT_EXPIRING_RENEWAL_DISABLED: &str = "Renewal is disabled on this Certificate (spec.renewal.policy: Disabled): cert-manager will let it expire. Re-issue it now with `certdoctor renew`, or set spec.renewal.policy to RenewBefore.";
 }

@@ -220,7 +220,7 @@ fn webhook_ca(cp: &ControlPlane, out: &mut Vec<Finding>) {
 
 /// True when the Certificate waits on the controller: it needs an issuance, or its renewal
 /// is due.
-fn waits(chain: &Chain, now: Timestamp) -> bool {
+pub(super) fn waits(chain: &Chain, now: Timestamp) -> bool {
     needs_issuance(chain)
         || chain
             .certificate

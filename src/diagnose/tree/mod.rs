@@ -10,6 +10,7 @@ mod issuer;
 mod order;
 pub mod origin;
 mod request;
+mod scope;
 mod secret;
 mod served;
 mod solver_resources;
@@ -158,6 +159,7 @@ pub fn diagnose_prepared(
     consumers::consumer_checks(&mut w, chain, snapshot);
     served::served_checks(&mut w, chain, snapshot, obs, now);
     certificate::after_walk(&mut w, chain, now);
+    scope::scope_checks(&mut w, chain, snapshot, now);
     controlplane::controlplane_checks(&mut w, chain, control_plane, now);
 
     let root =

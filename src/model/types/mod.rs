@@ -133,9 +133,10 @@ pub struct CertificateSpec {
     /// `spec.renewBeforePercentage` (v1.15+): renew when this share of the lifetime is left.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renew_before_percentage: Option<i64>,
-    /// `spec.renewalPolicies` (v1.21+), kept raw: windows that may defer a renewal.
+    /// `spec.renewal` (v1.21+): the renewal policy (`RenewBefore`, or `Disabled`: never
+    /// renewed) and the cron windows the renewal time is placed in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub renewal_policies: Option<serde_json::Value>,
+    pub renewal: Option<RenewalSpec>,
     /// `spec.privateKey`: the key's algorithm, size and rotation policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_key: Option<PrivateKeySpec>,
@@ -368,4 +369,18 @@ pub struct ClusterIssuerSpec {
     /// The issuer's type-specific settings.
     #[serde(flatten)]
     pub config: IssuerConfig,
+}
+
+/// `spec.renewal` of a Certificate (cert-manager v1.21+).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct RenewalSpec {
+    /// `RenewBefore` (the default) or `Disabled`: cert-manager then computes no renewal time
+    /// and never renews the Certificate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    /// Cron windows (`cron`, `windowDuration`, `timezone`), kept raw: cert-manager places the
+    /// renewal time in one of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub windows: Vec<serde_json::Value>,
 }
