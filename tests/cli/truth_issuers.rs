@@ -90,6 +90,66 @@ fn an_unreachable_acme_server_is_not_an_account_problem_and_is_retried() {
     );
 }
 
+#[test]
+fn a_rate_limited_registration_says_wait_and_not_to_register_again() {
+    let objs = account_error(
+        "Failed to register ACME account: 429 urn:ietf:params:acme:error:rateLimited: too many new registrations (10) from this IP address in the last 3h0m0s, retry after 2026-11-23 14:12:00 UTC: see https://letsencrypt.org/docs/rate-limits/#new-registrations-per-ip-address",
+    );
+    let (r, _) = diagnose(&objs, &[]);
+    assert_eq!(root(&r, "docs-tls"), "ACME_ACCOUNT_REGISTRATION_FAILED");
+    let f = finding(&r, "docs-tls", "ACME_ACCOUNT_REGISTRATION_FAILED");
+    let remedy = f["remedy"].as_str().unwrap();
+    assert!(
+        remedy.contains("Do not delete the account key Secret"),
+        "{remedy}"
+    );
+    assert!(!remedy.contains("Check spec.acme.server"), "{remedy}");
+    assert!(
+        f["evidence"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("retry after 2026-11-23 14:12:00 UTC")),
+        "{f}"
+    );
+}
+
+#[test]
+fn a_missing_external_account_binding_secret_is_named_with_where_it_is_read() {
+    // A ZeroSSL-style ClusterIssuer: EAB key Secret and a DNS-01 solver's token Secret; the
+    // EAB one is missing (cert-manager reads it before registering and does not retry).
+    let mut objs =
+        account_error("Failed to register ACME account: secrets \"zerossl-eab\" not found");
+    edit(&mut objs, "ClusterIssuer", "letsencrypt-prod", |i| {
+        i["spec"]["acme"]["server"] = json!("https://acme.zerossl.com/v2/DV90");
+        i["spec"]["acme"]["externalAccountBinding"] =
+            json!({"keyID": "kid-1", "keySecretRef": {"name": "zerossl-eab", "key": "secret"}});
+        i["spec"]["acme"]["solvers"] = json!([{"dns01": {"cloudflare": {
+            "apiTokenSecretRef": {"name": "cloudflare-api-token", "key": "api-token"}}}}]);
+    });
+    let (r, _) = diagnose(&objs, &[]);
+    assert_eq!(root(&r, "docs-tls"), "ACME_ACCOUNT_REGISTRATION_FAILED");
+    let remedy = finding(&r, "docs-tls", "ACME_ACCOUNT_REGISTRATION_FAILED")["remedy"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        remedy.starts_with("The External Account Binding key Secret zerossl-eab does not exist"),
+        "{remedy}"
+    );
+    assert!(remedy.contains("cluster resource namespace"), "{remedy}");
+    // The namespace hint names the Secret the message names, not the solver's.
+    let f = finding(&r, "docs-tls", "ISSUER_SECRET_NAMESPACE");
+    let message = f["message"].as_str().unwrap();
+    assert!(message.contains("(zerossl-eab)"), "{message}");
+    assert!(!message.contains("cloudflare-api-token"), "{message}");
+    assert!(
+        f["reproduce"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("kubectl get secret zerossl-eab ")
+    );
+}
+
 /// A Certificate issued once (Ready, revision 2) whose renewal (revision 3) was signed by the
 /// issuer but refused by cert-manager's issuing controller.
 fn invalid_certificate(message: &str) -> Vec<Value> {

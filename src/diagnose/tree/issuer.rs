@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 
 use super::{Walk, describe, subject_of};
-use crate::diagnose::classify::{acme_problem, is_secret_key_missing, network_error};
+use crate::diagnose::classify::is_secret_key_missing;
 use crate::diagnose::plan::needs_issuance;
 use crate::diagnose::{Level, rules};
 use crate::findings::{Code, Finding, Severity, Subject};
@@ -186,44 +186,15 @@ pub(super) fn issuer_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot) {
                     reason,
                     "ErrRegisterACMEAccount" | "ErrVerifyACMEAccount" | "ErrUpdateACMEAccount"
                 );
-                let unreachable = if account {
-                    network_error(message)
-                } else {
-                    None
-                };
-                let mut f = if let Some(marker) = unreachable {
-                    Finding::new(
-                        Code::AcmeServerUnreachable,
-                        Severity::Error,
+                let mut f = if account {
+                    super::account::account_finding(
                         subject.clone(),
-                        format!("the cert-manager controller cannot reach the ACME server {} ({marker}): {message}", config.acme.as_ref().map_or("", |a| a.server.as_str())),
-                        "This is a network or TLS error, not an answer from the ACME server, and cert-manager retries it with backoff. Allow egress from the cert-manager controller to the ACME server on 443 (firewall, NetworkPolicy in cert-manager's namespace); set HTTPS_PROXY/NO_PROXY on the controller when egress goes through a proxy; check cluster DNS from the controller pod; for a private ACME CA or a TLS-intercepting proxy, set spec.acme.caBundle (x509 errors).",
+                        kind,
+                        ns,
+                        reason,
+                        message,
+                        config,
                     )
-                    .evidence(format!("Ready=False {reason}: {message}"))
-                    .evidence(format!("no urn:ietf:params:acme:error in the message; network marker `{marker}`"))
-                    .reproduce(format!("kubectl run -n cert-manager acme-check --rm -it --restart=Never --image=curlimages/curl -- curl -sv {}", config.acme.as_ref().map_or("<spec.acme.server>", |a| a.server.as_str())))
-                } else if account {
-                    let p = acme_problem(message);
-                    let mut f = Finding::new(
-                        Code::AcmeAccountRegistrationFailed,
-                        Severity::Error,
-                        subject.clone(),
-                        format!("the ACME account could not be {}: {}", match reason { "ErrVerifyACMEAccount" => "verified", "ErrUpdateACMEAccount" => "updated", _ => "registered" }, p.as_ref().map_or(message.to_string(), |p| format!("{} ({})", p.detail, p.type_))),
-                        match p.as_ref().map(|p| p.type_.as_str()) {
-                            Some("invalidContact") | Some("invalidEmail") => "The ACME server rejects the account email: set spec.acme.email to a real, deliverable address (not example.com). 4xx registration errors are not retried: the issuer becomes Ready once the spec changes.",
-                            Some("externalAccountRequired") => "This ACME server needs External Account Binding: set spec.acme.externalAccountBinding with the key ID and HMAC secret from the CA.",
-                            _ => "Check spec.acme.server, spec.acme.email and the account key Secret (spec.acme.privateKeySecretRef). cert-manager does not retry a 4xx answer from the ACME server until the issuer changes; other errors are retried with backoff.",
-                        },
-                    )
-                    .evidence(format!("Ready=False {reason}: {message}"));
-                    if let Some(p) = p {
-                        f = f.evidence(format!(
-                            "ACME problem: {} urn:ietf:params:acme:error:{}",
-                            p.status.map_or("-".into(), |s| s.to_string()),
-                            p.type_
-                        ));
-                    }
-                    f
                 } else {
                     Finding::new(
                         Code::IssuerNotReady,
@@ -285,6 +256,13 @@ pub(super) fn issuer_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot) {
                     .find(|m| msg_mentions_secret(m));
                 if !refs.is_empty() && (msg_mentions_secret(issuer_msg) || challenge_msg.is_some())
                 {
+                    // The Secret the message names, when the issuer references it: with
+                    // several solvers, the others are not the missing one.
+                    let named = challenge_msg
+                        .or(Some(issuer_msg))
+                        .and_then(super::account::missing_secret)
+                        .filter(|n| refs.contains(n));
+                    let refs = named.map_or(refs, |n| vec![n]);
                     let mut f = Finding::new(
                         Code::IssuerSecretNamespace,
                         Severity::Warning,

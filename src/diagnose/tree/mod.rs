@@ -2,6 +2,7 @@
 //! order, challenge, secret), each pure, each adding findings at its level and one step to the
 //! walk. This file holds the walk and its order.
 
+mod account;
 mod certificate;
 mod challenge;
 mod consumers;

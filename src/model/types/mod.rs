@@ -272,6 +272,10 @@ pub struct AcmeIssuer {
     /// Solvers as written (kept raw: diagnose reads them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub solvers: Vec<serde_json::Value>,
+    /// `externalAccountBinding` (keyID, keySecretRef), kept raw: its Secret is one the
+    /// issuer needs before it can register.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_account_binding: Option<serde_json::Value>,
 }
 
 /// Desired state shared by Issuer and ClusterIssuer. The issuer type is the one key
