@@ -113,6 +113,7 @@ codes! {
     RequestNotApproved => ("REQUEST_NOT_APPROVED", Error, "the CertificateRequest is neither Approved nor Denied"),
     RequestInvalid => ("REQUEST_INVALID", Error, "the CertificateRequest is marked InvalidRequest"),
     RequestFailed => ("REQUEST_FAILED", Error, "the CertificateRequest's Ready reason is Failed"),
+    RequestNotCreated => ("REQUEST_NOT_CREATED", Error, "the Certificate has been issuing for over ten minutes and cert-manager created no CertificateRequest"),
     OrderFailed => ("ORDER_FAILED", Error, "the ACME Order is invalid, errored or expired"),
     AcmeRateLimited => ("ACME_RATE_LIMITED", Error, "the CA refused the Order with a rate limit"),
     AcmeCaaForbidden => ("ACME_CAA_FORBIDDEN", Error, "the CA refused the Order or a Challenge because of a CAA record"),

@@ -122,6 +122,40 @@ fn a_rate_limit_shows_the_retry_after_time_prominently() {
     assert_eq!(root(&r, "shop-tls"), "ACME_RATE_LIMITED");
     let f = finding(&r, "shop-tls", "ACME_RATE_LIMITED");
     assert!(f["message"].as_str().unwrap().starts_with("rate limited until 2026-11-24 03:12:45 UTC: New Certificates per Exact Set of Identifiers"), "{f}");
+    // The backoff under it does not contradict the root cause with "retry now".
+    let b = finding(&r, "shop-tls", "ISSUANCE_BACKOFF");
+    let remedy = b["remedy"].as_str().unwrap();
+    assert!(remedy.contains("wait for that time"), "{remedy}");
+    assert!(!remedy.contains("retry now"), "{remedy}");
+}
+
+#[test]
+fn a_certificate_issuing_for_long_without_a_request_says_none_was_created() {
+    let mut objs = fixture_objects("issuing.yaml");
+    objs.retain(|o| o["kind"] != "CertificateRequest");
+    let (r, _) = diagnose(&objs, &[]);
+    // api-tls turned Issuing ten minutes ago (11:50 at 12:00): still within the grace.
+    assert!(
+        !codes(&r, "api-tls").contains(&"REQUEST_NOT_CREATED".to_string()),
+        "{r}"
+    );
+    edit(&mut objs, "Certificate", "api-tls", |c| {
+        let conds = c["status"]["conditions"].as_array_mut().unwrap();
+        for cond in conds.iter_mut().filter(|c| c["type"] == "Issuing") {
+            cond["lastTransitionTime"] = json!("2026-11-22T10:00:00Z");
+        }
+    });
+    let (r, code) = diagnose(&objs, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(root(&r, "api-tls"), "REQUEST_NOT_CREATED", "{r}");
+    let f = finding(&r, "api-tls", "REQUEST_NOT_CREATED");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("the Certificate has been issuing for 26h but cert-manager created no CertificateRequest"),
+        "{f}"
+    );
 }
 
 #[test]

@@ -194,7 +194,11 @@ pub(super) fn certificate_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex
                 if chain.is_ready() { Severity::Warning } else { Severity::Error },
                 subject.clone(),
                 format!("issuance {}", b.describe(now)),
-                format!("cert-manager waits min(1h·2^(n−1), 32h) between attempts. Fix the cause below, then retry now with `certdoctor renew {name} -n {ns}`."),
+                if rate_limited(chain) {
+                    "cert-manager waits min(1h·2^(n−1), 32h) between attempts. The CA's rate limit caused the failure: a retry before its retry-after time fails again, so wait for that time (see the root cause) and only then retry with `certdoctor renew`.".to_string()
+                } else {
+                    format!("cert-manager waits min(1h·2^(n−1), 32h) between attempts. Fix the cause below, then retry now with `certdoctor renew {name} -n {ns}`.")
+                },
             )
             .evidence(format!("failedIssuanceAttempts: {}", b.failed_attempts))
             .evidence(format!("lastFailureTime: {}", timefmt::rfc3339(b.last_failure)))
@@ -278,6 +282,27 @@ pub(super) fn certificate_checks(w: &mut Walk, chain: &Chain, index: &ChainIndex
     if let Some(f) = issuance_loop(chain, now) {
         w.add(step, Level::Certificate, f);
     }
+}
+
+/// Whether the last failure was the CA's rate limit (the Certificate's `Issuing` message, its
+/// request's `Ready` message or its Order's reason carries `rateLimited`), so retrying now
+/// only fails again.
+fn rate_limited(chain: &Chain) -> bool {
+    let issuing = cert_condition(chain.certificate, "Issuing").and_then(|c| c.message.as_deref());
+    let request = chain.current_request.and_then(|cr| {
+        let conds = cr.status.as_ref().map(|s| s.conditions.as_slice())?;
+        crate::model::types::find_condition(conds, "Ready")?
+            .message
+            .as_deref()
+    });
+    let order = chain
+        .order
+        .and_then(|o| o.status.as_ref())
+        .and_then(|s| s.reason.as_deref());
+    [issuing, request, order]
+        .into_iter()
+        .flatten()
+        .any(|m| m.contains("rateLimited"))
 }
 
 /// How long after `status.renewalTime` a renewal that has not started is an error: the

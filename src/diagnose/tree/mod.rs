@@ -150,7 +150,7 @@ pub fn diagnose_prepared(
     certificate::certificate_checks(&mut w, chain, index, now);
     issuer::issuer_checks(&mut w, chain, snapshot);
     if needs_issuance(chain) {
-        request::request_checks(&mut w, chain);
+        request::request_checks(&mut w, chain, now);
         order::order_checks(&mut w, chain, index, now);
         challenge::challenge_checks(&mut w, chain, index, snapshot, obs, now);
         solver_resources::solver_checks(&mut w, chain, snapshot, now);

@@ -111,6 +111,48 @@ fn next_request_checks(w: &mut Walk, chain: &Chain) {
     }
 }
 
+/// `REQUEST_NOT_CREATED`: `Issuing=True` for longer than [`REQUEST_CREATION_GRACE`] and no
+/// CertificateRequest for the revision. A request blocked by another one (orphaned,
+/// duplicate) is reported by [`next_request_checks`] instead.
+fn not_created(chain: &Chain, now: Timestamp) -> Option<Finding> {
+    let cert = chain.certificate;
+    let issuing = crate::model::chain::cert_condition(cert, "Issuing").filter(|c| c.is_true())?;
+    let since = issuing
+        .last_transition_time
+        .as_deref()
+        .and_then(timefmt::parse)?;
+    if now.duration_since(since) <= REQUEST_CREATION_GRACE {
+        return None;
+    }
+    let ns = cert.metadata.namespace.as_deref().unwrap_or("");
+    let name = cert.metadata.name.as_deref().unwrap_or("");
+    let mut f = Finding::new(
+        Code::RequestNotCreated,
+        Severity::Error,
+        subject_of("Certificate", &cert.metadata),
+        format!(
+            "the Certificate has been issuing for {} but cert-manager created no CertificateRequest",
+            timefmt::short(now.duration_since(since))
+        ),
+        format!("cert-manager creates the request seconds after Issuing=True, once the next private key Secret ({}) exists. Look at the Certificate's Events for the error creating either (an admission webhook or policy engine rejecting CertificateRequests or Secrets, a quota), then at the controller's logs; `certdoctor renew {name} -n {ns}` retries once it is fixed.", cert.status.as_ref().and_then(|s| s.next_private_key_secret_name.as_deref()).unwrap_or("status.nextPrivateKeySecretName")),
+    )
+    .evidence(format!(
+        "Issuing=True {}: {} (since {})",
+        issuing.reason.as_deref().unwrap_or("-"),
+        issuing.message.as_deref().unwrap_or("-"),
+        timefmt::rfc3339(since)
+    ))
+    .reproduce(format!("kubectl get events -n {ns} --field-selector involvedObject.name={name}"))
+    .reproduce(format!("kubectl get certificaterequests -n {ns} -l cert-manager.io/certificate-name={name}"));
+    if let Some(e) = event_evidence(
+        &chain.events.certificate,
+        &["RequestFailed", "Failed", "FailedCreate"],
+    ) {
+        f = f.evidence(e);
+    }
+    Some(f)
+}
+
 fn cr_conditions(cr: &CertificateRequest) -> &[crate::model::Condition] {
     cr.status
         .as_ref()
@@ -118,10 +160,17 @@ fn cr_conditions(cr: &CertificateRequest) -> &[crate::model::Condition] {
         .unwrap_or(&[])
 }
 
-pub(super) fn request_checks(w: &mut Walk, chain: &Chain) {
+/// How long cert-manager may take to create the request once `Issuing=True`: it does so
+/// within seconds (key Secret, then the request), so ten minutes without one is a fault.
+const REQUEST_CREATION_GRACE: SignedDuration = SignedDuration::from_mins(10);
+
+pub(super) fn request_checks(w: &mut Walk, chain: &Chain, now: Timestamp) {
     let cert = chain.certificate;
     let ns = cert.metadata.namespace.as_deref().unwrap_or("");
+    let before = w.findings.len();
     next_request_checks(w, chain);
+    // A request that blocks the next one already says why none was created.
+    let blocked = w.findings.len() > before;
     let Some(cr) = chain.current_request else {
         let step = w.step(
             "CertificateRequest",
@@ -132,7 +181,10 @@ pub(super) fn request_checks(w: &mut Walk, chain: &Chain) {
                 "none"
             },
         );
-        w.unknown(step);
+        match not_created(chain, now).filter(|_| !blocked) {
+            Some(f) => w.add(step, Level::Request, f),
+            None => w.unknown(step),
+        }
         return;
     };
     let name = cr.metadata.name.as_deref().unwrap_or("");
