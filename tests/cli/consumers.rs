@@ -27,29 +27,8 @@ fn volume(secret: &str) -> Value {
 /// Certificate prod/web (issued 2026-10-15), its Secret, and four Pods using it: one with a
 /// subPath mount, one with env vars from it, one started before the issuance, one fresh.
 fn cluster() -> Cluster {
-    let ca = pki::root("Test CA");
-    let leaf = pki::leaf(
-        &ca,
-        LeafOptions {
-            names: vec!["web.example.com".into()],
-            ..LeafOptions::default()
-        },
-    );
     let fresh = "2026-11-01T08:00:00Z";
-    let cluster = Cluster::with_fixtures(Some("prod"), &[]);
-    cluster.server.insert_all(vec![
-        certificate("prod", "web")
-            .with("/spec/dnsNames", json!(["web.example.com"]))
-            .with("/status", ready_status()),
-        cluster_issuer("letsencrypt-prod").with("/spec", json!({"selfSigned": {}})),
-        tls_secret(
-            "prod",
-            "web",
-            &[
-                ("tls.crt", leaf.cert_pem.as_bytes()),
-                ("tls.key", leaf.key_pem.as_bytes()),
-            ],
-        ),
+    web_cluster(vec![
         pod(
             "subpath",
             json!({"volumes": volume("web"),
@@ -72,13 +51,7 @@ fn cluster() -> Cluster {
                                    "volumeMounts": [{"name": "tls", "mountPath": "/etc/tls"}]}]}),
             "2026-09-01T08:00:00Z",
         ),
-        pod(
-            "fresh",
-            json!({"volumes": volume("web"),
-                   "containers": [{"name": "app", "image": "app",
-                                   "volumeMounts": [{"name": "tls", "mountPath": "/etc/tls"}]}]}),
-            fresh,
-        ),
+        fresh_pod(),
         pod(
             "unrelated",
             json!({"volumes": volume("other"),
@@ -86,7 +59,46 @@ fn cluster() -> Cluster {
                                    "volumeMounts": [{"name": "tls", "mountPath": "/x", "subPath": "a"}]}]}),
             "2026-09-01T08:00:00Z",
         ),
+    ])
+}
+
+/// A Pod mounting Secret web as a whole volume, started after the last issuance: not stale.
+fn fresh_pod() -> Value {
+    pod(
+        "fresh",
+        json!({"volumes": volume("web"),
+               "containers": [{"name": "app", "image": "app",
+                               "volumeMounts": [{"name": "tls", "mountPath": "/etc/tls"}]}]}),
+        "2026-11-01T08:00:00Z",
+    )
+}
+
+/// Certificate prod/web (issued 2026-10-15), its Secret, and `pods`.
+fn web_cluster(pods: Vec<Value>) -> Cluster {
+    let ca = pki::root("Test CA");
+    let leaf = pki::leaf(
+        &ca,
+        LeafOptions {
+            names: vec!["web.example.com".into()],
+            ..LeafOptions::default()
+        },
+    );
+    let cluster = Cluster::with_fixtures(Some("prod"), &[]);
+    cluster.server.insert_all(vec![
+        certificate("prod", "web")
+            .with("/spec/dnsNames", json!(["web.example.com"]))
+            .with("/status", ready_status()),
+        cluster_issuer("letsencrypt-prod").with("/spec", json!({"selfSigned": {}})),
+        tls_secret(
+            "prod",
+            "web",
+            &[
+                ("tls.crt", leaf.cert_pem.as_bytes()),
+                ("tls.key", leaf.key_pem.as_bytes()),
+            ],
+        ),
     ]);
+    cluster.server.insert_all(pods);
     cluster
 }
 
@@ -324,4 +336,95 @@ fn status_says_a_secret_of_another_type_exists_instead_of_not_found() {
         "{text}"
     );
     assert!(!text.contains("Secret legacy: not found"), "{text}");
+}
+
+/// The CONSUMER_STALE findings (Pod names) of each certificate, by context.
+fn stale_by_context(report: &Value) -> Vec<(String, Vec<String>)> {
+    report["certificates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let pods = c["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["code"] == "CONSUMER_STALE")
+                .map(|f| f["subject"]["name"].as_str().unwrap().to_string())
+                .collect();
+            (c["context"].as_str().unwrap().to_string(), pods)
+        })
+        .collect()
+}
+
+#[test]
+fn consumers_over_several_contexts_finds_each_stale_pod_in_its_own_context_with_one_more_list_each()
+{
+    // `stale`: the Pods of the one-cluster test; `clean`: the same certificate, one fresh Pod.
+    let stale = cluster();
+    let clean = web_cluster(vec![fresh_pod()]);
+    let dir = tempfile::tempdir().unwrap();
+    let kc = crate::fleet::kubeconfig(
+        dir.path(),
+        &[("stale", stale.server.url()), ("clean", clean.server.url())],
+    );
+    let run = |args: &[&str]| {
+        crate::support::certdoctor()
+            .arg("--kubeconfig")
+            .arg(&kc)
+            .args([
+                "diagnose",
+                "--context",
+                "stale,clean",
+                "-n",
+                "prod",
+                "--offline",
+            ])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["-o", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stale_by_context(&json_of(&out)),
+        [("stale".to_string(), vec![]), ("clean".to_string(), vec![])]
+    );
+    let without = (stale.request_count(), clean.request_count());
+
+    let out = run(&["--consumers", "-o", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stale_by_context(&json_of(&out)),
+        [
+            (
+                "stale".to_string(),
+                vec![
+                    "envvars".to_string(),
+                    "old".to_string(),
+                    "subpath".to_string()
+                ]
+            ),
+            ("clean".to_string(), vec![])
+        ]
+    );
+    // Per cluster, exactly one more request than without --consumers: the LIST of every Pod
+    // in the namespace (no label selector).
+    assert_eq!(stale.request_count(), 2 * without.0 + 1);
+    assert_eq!(clean.request_count(), 2 * without.1 + 1);
+    for cluster in [&stale, &clean] {
+        let lists = pod_lists(cluster);
+        assert_eq!(lists.iter().filter(|s| s.is_none()).count(), 1, "{lists:?}");
+    }
+
+    let out = run(&["--consumers", "--tree"]);
+    let text = stdout(&out);
+    let clean_at = text.find("=== context clean ===").expect(&text);
+    let stale_part = &text[..clean_at];
+    assert!(
+        stale_part.contains("=== context stale ===")
+            && stale_part.contains("Pod subpath may use an old copy of Secret web"),
+        "{text}"
+    );
+    assert!(!text[clean_at..].contains("CONSUMER_STALE"), "{text}");
 }

@@ -35,7 +35,7 @@ pub async fn dump(
         CliError::new(format!("cannot create {}: {e}", dir.display()))
             .hint("choose another --output-dir")
     })?;
-    let reads = read_all(config, true, err).await?;
+    let reads = read_all(config, &KINDS, err).await?;
     let ext = if config.output == Output::Json {
         "json"
     } else {
