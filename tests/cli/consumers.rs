@@ -427,4 +427,137 @@ fn consumers_over_several_contexts_finds_each_stale_pod_in_its_own_context_with_
         "{text}"
     );
     assert!(!text[clean_at..].contains("CONSUMER_STALE"), "{text}");
+
+    // `dump --consumers` over both contexts: each file finds its own context's consumers.
+    let dumps = dir.path().join("dumps");
+    let out = crate::support::certdoctor()
+        .arg("--kubeconfig")
+        .arg(&kc)
+        .args([
+            "dump",
+            "--context",
+            "stale,clean",
+            "-n",
+            "prod",
+            "--consumers",
+        ])
+        .arg("--output-dir")
+        .arg(&dumps)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for (context, want) in [("stale", 3), ("clean", 0)] {
+        let out = crate::support::certdoctor()
+            .args([
+                "diagnose",
+                "-n",
+                "prod",
+                "--offline",
+                "--consumers",
+                "-o",
+                "json",
+            ])
+            .arg("--from-file")
+            .arg(dumps.join(format!("{context}.yaml")))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(stale_findings(&json_of(&out)).len(), want, "{context}");
+    }
+}
+
+/// The CONSUMER_STALE findings of certificate prod/web in a `diagnose -o json` report.
+fn stale_findings(report: &Value) -> Vec<Value> {
+    report["certificates"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "CONSUMER_STALE")
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn dump_consumers_keeps_secret_references_but_no_env_value_so_the_dump_finds_the_same_consumers() {
+    let fresh = "2026-11-01T08:00:00Z";
+    let cluster = web_cluster(vec![
+        pod(
+            "envvars",
+            json!({"containers": [{"name": "app", "image": "app",
+                   "env": [{"name": "PASSWORD", "value": "hunter2"},
+                           {"name": "TLS_CRT", "valueFrom": {"secretKeyRef": {"name": "web", "key": "tls.crt"}}}],
+                   "args": ["--password=hunter2"]}]}),
+            fresh,
+        ),
+        pod(
+            "subpath",
+            json!({"volumes": volume("web"),
+                   "containers": [{"name": "app", "image": "app",
+                                   "volumeMounts": [{"name": "tls", "mountPath": "/etc/tls/tls.crt",
+                                                     "subPath": "tls.crt"}]}]}),
+            fresh,
+        ),
+        fresh_pod(),
+    ]);
+    let live = cluster
+        .certdoctor()
+        .args(["diagnose", "web", "--offline", "--consumers", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(live.status.code(), Some(0), "{}", stderr(&live));
+    let live = stale_findings(&json_of(&live));
+    let pods: Vec<&str> = live
+        .iter()
+        .map(|f| f["subject"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(pods, ["envvars", "subpath"], "{live:?}");
+
+    let before = pod_lists(&cluster).len();
+    let out = cluster
+        .certdoctor()
+        .args(["dump", "--consumers"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let dump = stdout(&out);
+    assert!(!dump.contains("hunter2"), "{dump}");
+    assert!(!dump.contains("PASSWORD"), "{dump}");
+    // One more LIST than a plain dump: every Pod in the namespace.
+    let lists = pod_lists(&cluster);
+    assert_eq!(
+        lists[before..].iter().filter(|s| s.is_none()).count(),
+        1,
+        "{lists:?}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dump.yaml");
+    std::fs::write(&file, &dump).unwrap();
+    let offline = crate::support::certdoctor()
+        .args([
+            "diagnose",
+            "web",
+            "-n",
+            "prod",
+            "--offline",
+            "--consumers",
+            "-o",
+            "json",
+        ])
+        .arg("--from-file")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(offline.status.code(), Some(0), "{}", stderr(&offline));
+    assert_eq!(stale_findings(&json_of(&offline)), live);
+    assert!(
+        live[0]["evidence"]
+            .to_string()
+            .contains("env vars (TLS_CRT)"),
+        "{live:?}"
+    );
+
+    // Without --consumers the dump holds no Pod but cert-manager's and the solver's.
+    let plain = stdout(&cluster.certdoctor().arg("dump").output().unwrap());
+    assert!(!plain.contains("envvars"), "{plain}");
 }

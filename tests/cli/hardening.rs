@@ -745,7 +745,9 @@ fn fuzz_the_dump_reader_over_the_corpus() {
         if let Ok(raw) = certdoctor::cluster::file::parse(&text) {
             let scope = certdoctor::model::snapshot::Scope::default();
             let _ = certdoctor::model::snapshot::Snapshot::from_raw(raw.clone(), &scope);
-            let _ = certdoctor::model::dump::build(raw, &scope);
+            let _ = certdoctor::model::dump::build(raw.clone(), &scope, false);
+            // With --consumers every Pod is kept and its containers rebuilt.
+            let _ = certdoctor::model::dump::build(raw, &scope, true);
         }
     });
 }

@@ -195,8 +195,8 @@ pub const SOLVER_PODS: KindInfo = KindInfo {
     optional: true,
     ..kind("Pod", "", "pods", true)
 };
-/// Every Pod in scope, read only with `diagnose --consumers` (never in [`KINDS`], so no
-/// other command and no dump lists it): the Pods that use a Certificate's Secret.
+/// Every Pod in scope, read only with `diagnose --consumers` and `dump --consumers` (never
+/// in [`KINDS`], so no other command lists it): the Pods that use a Certificate's Secret.
 pub const CONSUMER_PODS: KindInfo = kind("Pod", "", "pods", true);
 /// HTTP-01 solver Services, in scope.
 pub const SOLVER_SERVICES: KindInfo = KindInfo {
