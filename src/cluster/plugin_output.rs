@@ -173,45 +173,36 @@ fn bare_key(key: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// Names of secrets, as keys (`token=…`) and as labels (`password: …`).
+const SECRET_NAMES: [&str; 8] = [
+    "token",
+    "password",
+    "passwd",
+    "secret",
+    "authorization",
+    "apikey",
+    "api_key",
+    "api-key",
+];
+
 /// Whether `key` in one word `key=value` or `key:value` names a secret (`--token=…`,
 /// `aws_session_token=…`, `"password":"…"`).
 fn secret_key(key: &str) -> bool {
     let k = bare_key(key);
-    [
-        "token",
-        "password",
-        "passwd",
-        "secret",
-        "authorization",
-        "apikey",
-        "api_key",
-        "api-key",
-        "cookie",
-        "credential",
-    ]
-    .iter()
-    .any(|s| k.ends_with(s))
+    SECRET_NAMES
+        .iter()
+        .chain(&["cookie", "credential"])
+        .any(|s| k.ends_with(s))
 }
 
 /// Whether `key:` followed by a space names a secret in the next word (`Authorization: …`,
 /// `password: …`). Exact names only: `ExpiredToken: The security token …` is a message.
 fn secret_label(key: &str) -> bool {
     let k = bare_key(key);
-    [
-        "token",
-        "password",
-        "passwd",
-        "secret",
-        "authorization",
-        "apikey",
-        "api_key",
-        "api-key",
-        "access_token",
-        "id_token",
-        "refresh_token",
-        "client_secret",
-    ]
-    .contains(&k.as_str())
+    SECRET_NAMES
+        .iter()
+        .chain(&["access_token", "id_token", "refresh_token", "client_secret"])
+        .any(|s| *s == k)
 }
 
 /// Whether one word (punctuation around it ignored) looks like a credential: a JWT, or a

@@ -9,7 +9,7 @@ use crate::cluster;
 use crate::config::{Config, DumpOptions};
 use crate::error::{CliResult, EXIT_OK};
 use crate::model::dump::{DumpFormat, DumpWriter};
-use crate::model::snapshot::CONSUMER_PODS;
+use crate::model::snapshot::with_consumer_pods;
 
 /// Runs `dump`.
 pub async fn run(
@@ -30,8 +30,8 @@ pub async fn run(
         .iter()
         .chain(crate::model::audit::AUDIT_KINDS.iter())
         .copied()
-        .chain(opts.consumers.then_some(CONSUMER_PODS))
         .collect();
+    let kinds = with_consumer_pods(&kinds, opts.consumers);
     let options = cluster::ReadOptions {
         kinds: &kinds,
         sequential: true,

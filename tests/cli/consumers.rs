@@ -29,14 +29,7 @@ fn volume(secret: &str) -> Value {
 fn cluster() -> Cluster {
     let fresh = "2026-11-01T08:00:00Z";
     web_cluster(vec![
-        pod(
-            "subpath",
-            json!({"volumes": volume("web"),
-                   "containers": [{"name": "app", "image": "app",
-                                   "volumeMounts": [{"name": "tls", "mountPath": "/etc/tls/tls.crt",
-                                                     "subPath": "tls.crt"}]}]}),
-            fresh,
-        ),
+        subpath_pod(),
         pod(
             "envvars",
             json!({"containers": [{"name": "app", "image": "app",
@@ -60,6 +53,18 @@ fn cluster() -> Cluster {
             "2026-09-01T08:00:00Z",
         ),
     ])
+}
+
+/// A Pod mounting Secret web's tls.crt with subPath: stale, whenever it started.
+fn subpath_pod() -> Value {
+    pod(
+        "subpath",
+        json!({"volumes": volume("web"),
+               "containers": [{"name": "app", "image": "app",
+                               "volumeMounts": [{"name": "tls", "mountPath": "/etc/tls/tls.crt",
+                                                 "subPath": "tls.crt"}]}]}),
+        "2026-11-01T08:00:00Z",
+    )
 }
 
 /// A Pod mounting Secret web as a whole volume, started after the last issuance: not stale.
@@ -110,6 +115,27 @@ fn pod_lists(cluster: &Cluster) -> Vec<Option<String>> {
         .filter(|r| r.path.ends_with("/pods"))
         .map(|r| r.param("labelSelector"))
         .collect()
+}
+
+/// `diagnose ARGS -n prod --offline -o json --from-file FILE`, which must exit 0: the report.
+fn diagnose_file(file: &std::path::Path, args: &[&str]) -> Value {
+    let out = crate::support::certdoctor()
+        .arg("diagnose")
+        .args(args)
+        .args(["-n", "prod", "--offline", "-o", "json", "--from-file"])
+        .arg(file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    json_of(&out)
+}
+
+/// [`diagnose_file`] of a dump's text.
+fn diagnose_dump(dump: &str, args: &[&str]) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dump.yaml");
+    std::fs::write(&file, dump).unwrap();
+    diagnose_file(&file, args)
 }
 
 #[test]
@@ -294,25 +320,7 @@ fn a_secret_of_another_type_is_not_secret_not_found_live_and_from_a_dump() {
         !dump.contains("c2VjcmV0") && !dump.contains("password"),
         "{dump}"
     );
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("dump.yaml");
-    std::fs::write(&file, &dump).unwrap();
-    let out = crate::support::certdoctor()
-        .args([
-            "diagnose",
-            "legacy",
-            "-n",
-            "prod",
-            "--offline",
-            "-o",
-            "json",
-        ])
-        .arg("--from-file")
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_not_tls_type(&json_of(&out));
+    assert_not_tls_type(&diagnose_dump(&dump, &["legacy"]));
 }
 
 #[test]
@@ -447,22 +455,8 @@ fn consumers_over_several_contexts_finds_each_stale_pod_in_its_own_context_with_
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     for (context, want) in [("stale", 3), ("clean", 0)] {
-        let out = crate::support::certdoctor()
-            .args([
-                "diagnose",
-                "-n",
-                "prod",
-                "--offline",
-                "--consumers",
-                "-o",
-                "json",
-            ])
-            .arg("--from-file")
-            .arg(dumps.join(format!("{context}.yaml")))
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-        assert_eq!(stale_findings(&json_of(&out)).len(), want, "{context}");
+        let report = diagnose_file(&dumps.join(format!("{context}.yaml")), &["--consumers"]);
+        assert_eq!(stale_findings(&report).len(), want, "{context}");
     }
 }
 
@@ -489,14 +483,7 @@ fn dump_consumers_keeps_secret_references_but_no_env_value_so_the_dump_finds_the
                    "args": ["--password=hunter2"]}]}),
             fresh,
         ),
-        pod(
-            "subpath",
-            json!({"volumes": volume("web"),
-                   "containers": [{"name": "app", "image": "app",
-                                   "volumeMounts": [{"name": "tls", "mountPath": "/etc/tls/tls.crt",
-                                                     "subPath": "tls.crt"}]}]}),
-            fresh,
-        ),
+        subpath_pod(),
         fresh_pod(),
     ]);
     let live = cluster
@@ -530,26 +517,8 @@ fn dump_consumers_keeps_secret_references_but_no_env_value_so_the_dump_finds_the
         "{lists:?}"
     );
 
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("dump.yaml");
-    std::fs::write(&file, &dump).unwrap();
-    let offline = crate::support::certdoctor()
-        .args([
-            "diagnose",
-            "web",
-            "-n",
-            "prod",
-            "--offline",
-            "--consumers",
-            "-o",
-            "json",
-        ])
-        .arg("--from-file")
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert_eq!(offline.status.code(), Some(0), "{}", stderr(&offline));
-    assert_eq!(stale_findings(&json_of(&offline)), live);
+    let offline = diagnose_dump(&dump, &["web", "--consumers"]);
+    assert_eq!(stale_findings(&offline), live);
     assert!(
         live[0]["evidence"]
             .to_string()

@@ -36,11 +36,7 @@ pub async fn dump(
             .hint("choose another --output-dir")
     })?;
     // `--consumers` adds one LIST per context, as for one cluster: every Pod in scope.
-    let kinds: Vec<_> = KINDS
-        .iter()
-        .copied()
-        .chain(opts.consumers.then_some(CONSUMER_PODS))
-        .collect();
+    let kinds = with_consumer_pods(&KINDS, opts.consumers);
     let reads = read_all(config, &kinds, err).await?;
     let ext = if config.output == Output::Json {
         "json"

@@ -16,7 +16,7 @@ use crate::cluster::{Loaded, NamespaceChoice};
 use crate::config::{Config, DiagnoseOptions, DumpOptions, Output};
 use crate::error::{CliError, CliResult, EXIT_OK, EXIT_UNHEALTHY};
 use crate::model::snapshot::{
-    CONSUMER_PODS, EVENTS, KINDS, KindInfo, Note, Snapshot, SnapshotBuilder, Unreadable,
+    EVENTS, KINDS, KindInfo, Note, Snapshot, SnapshotBuilder, Unreadable, with_consumer_pods,
 };
 use crate::render::{self, Paint, status::Width};
 use crate::report::fleet::{ClusterOut, FleetDiagnoseReport, InContext, Unread};
@@ -258,11 +258,7 @@ pub async fn diagnose(
     err: &mut dyn Write,
 ) -> CliResult {
     // `--consumers` adds one LIST per context, as for one cluster: every Pod in scope.
-    let kinds: Vec<_> = KINDS
-        .iter()
-        .copied()
-        .chain(args.consumers.then_some(CONSUMER_PODS))
-        .collect();
+    let kinds = with_consumer_pods(&KINDS, args.consumers);
     let reads = read_all(config, &kinds, err).await?;
     let mut clusters = vec![];
     // (context, its report or None when not read)
