@@ -301,6 +301,7 @@ set edit:completion:arg-completer[certdoctor] = {|@words|
             cand --output 'Output format'
             cand --color 'When to use colour (auto: only on a terminal, and never with NO_COLOR set)'
             cand --from-file 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it'
+            cand --consumers 'Also list every Pod in scope and write it, for `diagnose --consumers --from-file`: volumes, mounts and the Secrets read into env vars (names and keys, never a value)'
             cand --all-contexts 'Read every context of the kubeconfig at once (status, diagnose, dump), each with its own --request-timeout; one unreachable cluster never hides the others'
             cand -A 'Look in every namespace'
             cand --all-namespaces 'Look in every namespace'

@@ -279,6 +279,7 @@ complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -l color -d 
 always\t'Always colour (also when piped)'
 never\t'Never colour'"
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -l from-file -d 'Read objects from a dump file instead of a cluster (`-` for stdin): a `kind: List` or multi-document YAML/JSON as `kubectl get -o yaml` or `certdoctor dump` writes it' -r
+complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -l consumers -d 'Also list every Pod in scope and write it, for `diagnose --consumers --from-file`: volumes, mounts and the Secrets read into env vars (names and keys, never a value)'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -l all-contexts -d 'Read every context of the kubeconfig at once (status, diagnose, dump), each with its own --request-timeout; one unreachable cluster never hides the others'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c certdoctor -n "__fish_certdoctor_using_subcommand dump" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -110,6 +110,9 @@ pub struct DiagnoseOptions {
 pub struct DumpOptions {
     /// `--output-dir`: one `CONTEXT.yaml` per context here instead of stdout.
     pub output_dir: Option<std::path::PathBuf>,
+    /// `--consumers`: also LIST every Pod in scope and write it (for
+    /// `diagnose --consumers --from-file`).
+    pub consumers: bool,
 }
 
 /// What `inspect` reads.

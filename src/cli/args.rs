@@ -217,6 +217,10 @@ pub struct DumpArgs {
     /// needed with --all-contexts or several --context names
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
+    /// Also list every Pod in scope and write it, for `diagnose --consumers --from-file`:
+    /// volumes, mounts and the Secrets read into env vars (names and keys, never a value)
+    #[arg(long)]
+    pub consumers: bool,
 }
 
 /// Help epilogue of `approve`.

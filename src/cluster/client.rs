@@ -5,8 +5,13 @@
 //! Two things kube would do for us are done here instead, because they must be bounded and
 //! must not leak secrets: reading the kubeconfig (capped in size; a parse error names the
 //! file and line, never the content) and running an exec credential plugin (with a
-//! deadline; a failure names the command and its exit status, never its output,
-//! arguments or environment).
+//! deadline; a failure names the command, its exit status and what it said on stderr —
+//! one line, cut, tokens redacted — never its stdout, arguments or environment).
+//!
+//! kube 5 itself (`kube_client::client::auth::auth_exec`) inherits the plugin's stderr
+//! unless the kubeconfig says `interactiveMode: Never`; then it captures stdout and stderr
+//! and its `AuthExecRun` error prints both with the command's arguments and environment,
+//! token included, and it never stops a plugin that hangs.
 
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
@@ -30,6 +35,10 @@ pub const INTERACTIVE_PLUGIN_DEADLINE: Duration = Duration::from_secs(120);
 
 /// Largest ExecCredential a plugin may print.
 const MAX_PLUGIN_OUTPUT: u64 = 1024 * 1024;
+
+/// How long to wait, once a plugin has exited, for the rest of its stderr and stdout: a
+/// process it left behind may hold the pipes open.
+const PLUGIN_PIPE_GRACE: Duration = Duration::from_millis(500);
 
 /// A connected client and what the kubeconfig said about it.
 pub struct Connection {
@@ -278,8 +287,10 @@ fn plugin_deadline(exec: &ExecConfig, request_timeout: Duration) -> Duration {
 }
 
 /// Runs an exec credential plugin as kubectl does (its args, its env, KUBERNETES_EXEC_INFO)
-/// and waits at most `deadline`; the plugin is killed after that. Errors name the command
-/// and, for a failure, its exit status — nothing it printed, nor its args or env values.
+/// and waits at most `deadline`; the plugin is killed after that. Errors name the command,
+/// for a failure its exit status, and what it wrote on stderr (when no terminal shows it):
+/// one line, cut, escape sequences removed and tokens redacted ([`super::plugin_output`]).
+/// Never its stdout (the credential), args or env values.
 pub fn run_plugin(exec: &ExecConfig, deadline: Duration) -> Result<Credential, CliError> {
     let command = exec.command.clone().unwrap_or_default();
     let name = crate::sanitize::clean(&command);
@@ -311,11 +322,13 @@ pub fn run_plugin(exec: &ExecConfig, deadline: Duration) -> Result<Credential, C
     cmd.env("KUBERNETES_EXEC_INFO", info.to_string());
     cmd.stdout(std::process::Stdio::piped());
     if interactive {
+        // Its prompts and messages go to the terminal, where the user reads them.
         cmd.stdin(std::process::Stdio::inherit());
         cmd.stderr(std::process::Stdio::inherit());
     } else {
+        // Nobody sees it: kept, for the error when the plugin fails.
         cmd.stdin(std::process::Stdio::null());
-        cmd.stderr(std::process::Stdio::null());
+        cmd.stderr(std::process::Stdio::piped());
     }
     let mut child = cmd.spawn().map_err(|e| {
         CliError::new(format!(
@@ -324,6 +337,10 @@ pub fn run_plugin(exec: &ExecConfig, deadline: Duration) -> Result<Credential, C
         ))
         .hint("install the plugin or fix the user's `exec.command` in the kubeconfig")
     })?;
+    let said = child
+        .stderr
+        .take()
+        .map(super::plugin_output::Capture::start);
     let stdout = child.stdout.take();
     let reader = std::thread::spawn(move || {
         let mut out = Vec::new();
@@ -340,8 +357,9 @@ pub fn run_plugin(exec: &ExecConfig, deadline: Duration) -> Result<Credential, C
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(CliError::new(format!(
-                    "the exec credential plugin {name:?} did not finish within {}s",
-                    deadline.as_secs_f64()
+                    "the exec credential plugin {name:?} did not finish within {}s{}",
+                    deadline.as_secs_f64(),
+                    stderr_suffix(said, &[])
                 ))
                 .hint("it may be waiting for a login with no terminal to ask on: log in first (run the plugin or `kubectl get ns` in a terminal), then retry"));
             }
@@ -359,18 +377,52 @@ pub fn run_plugin(exec: &ExecConfig, deadline: Duration) -> Result<Credential, C
             Some(c) => format!("exit status {c}"),
             None => "killed by a signal".to_string(),
         };
+        // A token it printed before failing is redacted wherever stderr repeats it.
+        let printed = finished(reader).and_then(|out| parse_credential(&out));
+        let secrets: Vec<&str> = printed
+            .iter()
+            .flat_map(|c| [&c.token, &c.client_key])
+            .filter_map(|s| s.as_deref())
+            .collect();
+        let said = stderr_suffix(said, &secrets);
+        let hint = if said.is_empty() && interactive {
+            "its own message is printed above; fix what it says (often: log in again), then retry"
+        } else if said.is_empty() {
+            "run the plugin yourself to see its error, or log in again"
+        } else {
+            "that is the plugin's own message (one line, cut, tokens redacted): fix what it says (often: log in again), or run it yourself to see all of it"
+        };
         return Err(CliError::new(format!(
-            "the exec credential plugin {name:?} failed ({how})"
+            "the exec credential plugin {name:?} failed ({how}){said}"
         ))
-        .hint("run the plugin yourself to see its error, or log in again"));
+        .hint(hint));
     }
     let out = reader.join().unwrap_or_default();
     parse_credential(&out).ok_or_else(|| {
         CliError::new(format!(
-            "the exec credential plugin {name:?} did not print an ExecCredential with a token or a client certificate"
+            "the exec credential plugin {name:?} did not print an ExecCredential with a token or a client certificate{}",
+            stderr_suffix(said, &[])
         ))
         .hint("check the plugin's version and the user's `exec.apiVersion` in the kubeconfig")
     })
+}
+
+/// `": <what the plugin said>"` for the error line, or `""` when stderr went to the terminal
+/// or was empty.
+fn stderr_suffix(said: Option<super::plugin_output::Capture>, secrets: &[&str]) -> String {
+    said.map(|c| c.text(PLUGIN_PIPE_GRACE))
+        .and_then(|raw| super::plugin_output::reason(&raw, secrets))
+        .map(|r| format!(": {r}"))
+        .unwrap_or_default()
+}
+
+/// The thread's result if it ends within [`PLUGIN_PIPE_GRACE`].
+fn finished<T>(reader: std::thread::JoinHandle<T>) -> Option<T> {
+    let start = Instant::now();
+    while !reader.is_finished() && start.elapsed() < PLUGIN_PIPE_GRACE {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    reader.is_finished().then(|| reader.join().ok()).flatten()
 }
 
 /// Reads an ExecCredential (JSON, or YAML as client-go accepts).

@@ -11,6 +11,7 @@ use futures::StreamExt;
 
 use super::{Loaded, Source, Target, client};
 use crate::error::CliError;
+use crate::model::snapshot::KindInfo;
 
 /// Contexts read at once.
 pub const CONCURRENCY: usize = 8;
@@ -67,14 +68,14 @@ pub fn for_context(target: &Target, context: &str) -> Target {
     t
 }
 
-/// Reads every context (at most [`CONCURRENCY`] at once), in the order given.
-/// `events: false` lists no Events (the `status` table shows none).
-pub async fn load_each(target: &Target, contexts: &[String], events: bool) -> Vec<ContextRead> {
-    let kinds: Vec<_> = crate::model::snapshot::KINDS
-        .into_iter()
-        .filter(|k| events || *k != crate::model::snapshot::EVENTS)
-        .collect();
-    let kinds = &kinds;
+/// Reads `kinds` from every context (at most [`CONCURRENCY`] at once), in the order given:
+/// the same kinds a one-cluster run of the command lists, so each cluster gets the same
+/// requests.
+pub async fn load_each(
+    target: &Target,
+    contexts: &[String],
+    kinds: &[KindInfo],
+) -> Vec<ContextRead> {
     futures::stream::iter(contexts.iter().cloned())
         .map(|context| async move {
             let t = for_context(target, &context);

@@ -9,6 +9,7 @@ pub mod contexts;
 pub mod file;
 pub mod incluster;
 pub mod load;
+mod plugin_output;
 mod progress;
 mod target;
 pub mod watch;

@@ -11,7 +11,7 @@ use crate::error::{CliError, CliResult, EXIT_OK, EXIT_UNHEALTHY};
 use crate::model::chain::ChainIndex;
 use crate::model::observation::Observations;
 use crate::model::ratelimit::Issuance;
-use crate::model::snapshot::{CONSUMER_PODS, KINDS, Scope, Snapshot, SnapshotBuilder};
+use crate::model::snapshot::{KINDS, Scope, Snapshot, SnapshotBuilder, with_consumer_pods};
 use crate::probe;
 use crate::render::{self, Paint};
 use crate::report::DiagnoseReport;
@@ -24,11 +24,7 @@ pub async fn run(
     err: &mut dyn Write,
 ) -> CliResult {
     // `--consumers` adds one LIST: every Pod in scope.
-    let kinds: Vec<_> = KINDS
-        .iter()
-        .copied()
-        .chain(args.consumers.then_some(CONSUMER_PODS))
-        .collect();
+    let kinds = with_consumer_pods(&KINDS, args.consumers);
     let read = cluster::ReadOptions {
         kinds: &kinds,
         ..cluster::ReadOptions::default()

@@ -9,11 +9,12 @@ use crate::cluster;
 use crate::config::{Config, DumpOptions};
 use crate::error::{CliResult, EXIT_OK};
 use crate::model::dump::{DumpFormat, DumpWriter};
+use crate::model::snapshot::with_consumer_pods;
 
 /// Runs `dump`.
 pub async fn run(
     config: &Config,
-    _opts: &DumpOptions,
+    opts: &DumpOptions,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> CliResult {
@@ -24,17 +25,24 @@ pub async fn run(
     };
     // Everything the read-only commands read, `audit`'s extra kinds included, so every one
     // of them gives the same answer from the dump.
+    // `--consumers` adds one LIST, last: every Pod in scope.
     let kinds: Vec<_> = crate::model::snapshot::KINDS
         .iter()
         .chain(crate::model::audit::AUDIT_KINDS.iter())
         .copied()
         .collect();
+    let kinds = with_consumer_pods(&kinds, opts.consumers);
     let options = cluster::ReadOptions {
         kinds: &kinds,
         sequential: true,
     };
     let (writer, _origin) = cluster::load_into(&config.target, options, |scope| {
-        DumpWriter::new(&mut *out, format, scope)
+        let writer = DumpWriter::new(&mut *out, format, scope);
+        if opts.consumers {
+            writer.with_consumers()
+        } else {
+            writer
+        }
     })
     .await?;
     let missing: Vec<_> = writer

@@ -25,7 +25,7 @@ fn closed_port_url() -> String {
     format!("http://{addr}")
 }
 
-fn kubeconfig(dir: &Path, servers: &[(&str, String)]) -> PathBuf {
+pub(crate) fn kubeconfig(dir: &Path, servers: &[(&str, String)]) -> PathBuf {
     let mut clusters = String::new();
     let mut contexts = String::new();
     for (name, url) in servers {

@@ -48,6 +48,21 @@ fn exec_kubeconfig(dir: &Path, server: &str, plugin: &Path) -> PathBuf {
     path
 }
 
+/// `certdoctor status` against a healthy cluster whose user gets its token from the exec plugin
+/// `name`, a shell script of `body`.
+fn status_with_plugin(name: &str, body: &str) -> std::process::Output {
+    let cluster = Cluster::with_fixtures(Some("production"), &["healthy.yaml"]);
+    let dir = tempfile::tempdir().unwrap();
+    let plugin = write_script(dir.path(), name, body);
+    let kc = exec_kubeconfig(dir.path(), &cluster.server.url(), &plugin);
+    certdoctor()
+        .arg("--kubeconfig")
+        .arg(&kc)
+        .arg("status")
+        .output()
+        .unwrap()
+}
+
 /// Waits for `child` at most `limit`; kills it and fails when it is still running.
 fn wait_within(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
     let start = Instant::now();
@@ -272,47 +287,75 @@ fn a_hanging_exec_plugin_is_bounded_and_named() {
 
 #[test]
 fn a_failing_exec_plugin_shows_its_name_and_status_never_its_secrets() {
-    let cluster = Cluster::with_fixtures(Some("production"), &["healthy.yaml"]);
-    let dir = tempfile::tempdir().unwrap();
-    let plugin = write_script(
-        dir.path(),
+    // The token goes to stdout; stderr repeats it and a header carrying another.
+    let out = status_with_plugin(
         "token-helper",
-        "echo '{\"status\":{\"token\":\"STDOUTSECRET\"}}'; echo STDERRSECRET >&2; exit 3",
+        "echo '{\"status\":{\"token\":\"STDOUTSECRET\"}}'\n\
+         echo 'debug: sent Authorization: Bearer STDERRSECRET; cached STDOUTSECRET' >&2; exit 3",
     );
-    let kc = exec_kubeconfig(dir.path(), &cluster.server.url(), &plugin);
-    let out = certdoctor()
-        .arg("--kubeconfig")
-        .arg(&kc)
-        .arg("status")
-        .output()
-        .unwrap();
     assert_error(&out, "token-helper");
     let text = format!("{}{}", stdout(&out), stderr(&out));
-    assert!(text.contains("failed (exit status 3)"), "{text}");
+    assert!(
+        text.contains(
+            "failed (exit status 3): debug: sent Authorization: Bearer [redacted] cached [redacted]"
+        ),
+        "{text}"
+    );
     for secret in ["STDOUTSECRET", "STDERRSECRET", "ARGSECRET", "ENVSECRET"] {
         assert!(!text.contains(secret), "{secret} leaked: {text}");
     }
 }
 
 #[test]
+fn a_failing_exec_plugin_s_own_message_is_the_reason_in_the_error_line() {
+    // As `aws eks get-token` fails when the SSO session is over: coloured, on stderr, exit 1.
+    let out = status_with_plugin(
+        "aws-token",
+        "printf '\\033[31mError:\\033[0m the SSO session for profile \"prod\" has expired\\n' >&2\n\
+         echo 'To refresh it, run: aws sso login --profile prod' >&2\nexit 1",
+    );
+    assert_error(
+        &out,
+        "failed (exit status 1): Error: the SSO session for profile \"prod\" has expired | To refresh it, run: aws sso login --profile prod",
+    );
+    let err = stderr(&out);
+    assert!(!err.contains('\u{1b}') && !err.contains("[31m"), "{err}");
+    assert!(
+        err.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("hint: that is the plugin's own message"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_flooding_exec_plugin_s_message_is_cut_to_its_start_and_end() {
+    let out = status_with_plugin(
+        "gke-auth",
+        "echo 'print credential failed' >&2\n\
+         i=0; while [ $i -lt 5000 ]; do echo \"retry $i: still failing\"; i=$((i+1)); done >&2\n\
+         echo 'Please run: gcloud auth login' >&2; exit 1",
+    );
+    assert_error(
+        &out,
+        "failed (exit status 1): print credential failed | retry 0",
+    );
+    let line = stderr(&out).lines().next().unwrap().to_string();
+    assert!(line.ends_with("| Please run: gcloud auth login"), "{line}");
+    assert!(line.contains(" … "), "{line}");
+    assert!(line.chars().count() < 400 + 200, "{} chars", line.len());
+}
+
+#[test]
 fn a_working_exec_plugin_authenticates() {
-    let cluster = Cluster::with_fixtures(Some("production"), &["healthy.yaml"]);
-    let dir = tempfile::tempdir().unwrap();
-    let plugin = write_script(
-        dir.path(),
+    let out = status_with_plugin(
         "token-helper",
         &format!(
             "echo '{{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"kind\":\"ExecCredential\",\"status\":{{\"token\":\"{}\"}}}}'",
             crate::support::fake_apiserver::TOKEN
         ),
     );
-    let kc = exec_kubeconfig(dir.path(), &cluster.server.url(), &plugin);
-    let out = certdoctor()
-        .arg("--kubeconfig")
-        .arg(&kc)
-        .arg("status")
-        .output()
-        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
 
@@ -745,7 +788,9 @@ fn fuzz_the_dump_reader_over_the_corpus() {
         if let Ok(raw) = certdoctor::cluster::file::parse(&text) {
             let scope = certdoctor::model::snapshot::Scope::default();
             let _ = certdoctor::model::snapshot::Snapshot::from_raw(raw.clone(), &scope);
-            let _ = certdoctor::model::dump::build(raw, &scope);
+            let _ = certdoctor::model::dump::build(raw.clone(), &scope, false);
+            // With --consumers every Pod is kept and its containers rebuilt.
+            let _ = certdoctor::model::dump::build(raw, &scope, true);
         }
     });
 }

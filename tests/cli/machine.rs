@@ -789,9 +789,11 @@ fn dump_writes_the_new_kinds_with_nothing_secret() {
     ] {
         assert!(dump.contains(kind), "{kind} not in the dump");
     }
+    // The Secret the solver reads into env vars is named (for `diagnose --consumers`), its
+    // values and every literal env value are not.
+    assert!(dump.contains("proxy-credentials"));
     for secret in [
         "s3cr3t-value",
-        "proxy-credentials",
         "PROXY_PASSWORD",
         "POD_NAMESPACE",
         "--leader-election-namespace",

@@ -84,6 +84,7 @@ pub fn convert(cli: Cli) -> Result<Invocation, CliError> {
         Command::Renew(a) => CommandConfig::Renew(renew(a, &target)?),
         Command::Dump(a) => CommandConfig::Dump(DumpOptions {
             output_dir: a.output_dir,
+            consumers: a.consumers,
         }),
         Command::Audit(_) => CommandConfig::Audit,
         Command::Approve(a) => CommandConfig::Decide(decide(Verdict::Approve, a, &target)?),
@@ -294,6 +295,7 @@ fn check_many(
     }
     if let CommandConfig::Dump(DumpOptions {
         output_dir: Some(_),
+        ..
     }) = command
         && contexts.is_none()
     {
@@ -315,10 +317,12 @@ fn check_many(
         )
         .hint("pick one context with --context NAME, or drop NAME for the table of every context")),
         CommandConfig::Status { .. } | CommandConfig::Diagnose(_) => Ok(()),
-        CommandConfig::Dump(DumpOptions { output_dir: None }) => Err(CliError::new(
-            "dump over several contexts writes one file per context",
-        )
-        .hint("add --output-dir DIR")),
+        CommandConfig::Dump(DumpOptions {
+            output_dir: None, ..
+        }) => Err(
+            CliError::new("dump over several contexts writes one file per context")
+                .hint("add --output-dir DIR"),
+        ),
         CommandConfig::Dump(_) => Ok(()),
         _ => Err(CliError::new(
             "--all-contexts and --context a,b are for status, diagnose and dump",

@@ -35,7 +35,9 @@ pub async fn dump(
         CliError::new(format!("cannot create {}: {e}", dir.display()))
             .hint("choose another --output-dir")
     })?;
-    let reads = read_all(config, true, err).await?;
+    // `--consumers` adds one LIST per context, as for one cluster: every Pod in scope.
+    let kinds = with_consumer_pods(&KINDS, opts.consumers);
+    let reads = read_all(config, &kinds, err).await?;
     let ext = if config.output == Output::Json {
         "json"
     } else {
@@ -53,7 +55,7 @@ pub async fn dump(
             ),
             err,
         );
-        let doc = crate::model::dump::build(loaded.raw, &loaded.scope);
+        let doc = crate::model::dump::build(loaded.raw, &loaded.scope, opts.consumers);
         let path = unique(&dir, &file_stem(&r.context), ext, &used);
         let mut text = Vec::new();
         if config.output == Output::Json {

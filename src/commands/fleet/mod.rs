@@ -15,16 +15,19 @@ use crate::cluster::contexts::{self, ContextRead};
 use crate::cluster::{Loaded, NamespaceChoice};
 use crate::config::{Config, DiagnoseOptions, DumpOptions, Output};
 use crate::error::{CliError, CliResult, EXIT_OK, EXIT_UNHEALTHY};
-use crate::model::snapshot::{Note, Snapshot, Unreadable};
+use crate::model::snapshot::{
+    EVENTS, KINDS, KindInfo, Note, Snapshot, SnapshotBuilder, Unreadable, with_consumer_pods,
+};
 use crate::render::{self, Paint, status::Width};
 use crate::report::fleet::{ClusterOut, FleetDiagnoseReport, InContext, Unread};
 use crate::report::{self, DiagnoseReport, StatusReport};
 use crate::sanitize::clean;
 
-/// Reads every context asked for; warns on stderr about each one that could not be read.
+/// Reads `kinds` from every context asked for; warns on stderr about each one that could
+/// not be read.
 async fn read_all(
     config: &Config,
-    events: bool,
+    kinds: &[KindInfo],
     err: &mut dyn Write,
 ) -> Result<Vec<ContextRead>, CliError> {
     let choice = config
@@ -32,7 +35,7 @@ async fn read_all(
         .as_ref()
         .ok_or_else(|| CliError::new("no contexts to read"))?;
     let names = contexts::names(&config.target, choice).await?;
-    let reads = contexts::load_each(&config.target, &names, events).await;
+    let reads = contexts::load_each(&config.target, &names, kinds).await;
     for r in &reads {
         if let Err(e) = &r.result {
             let _ = writeln!(
@@ -99,9 +102,17 @@ struct Read {
 }
 
 /// The snapshot of one read context, its warnings on stderr marked with the context.
-fn snapshot_of(context: &str, loaded: Loaded, err: &mut dyn Write) -> Read {
+/// `consumers`: every Pod read is kept as a possible consumer of a Secret, as
+/// `diagnose --consumers` does for one cluster.
+fn snapshot_of(context: &str, loaded: Loaded, consumers: bool, err: &mut dyn Write) -> Read {
     let server = loaded.conn.as_ref().map(|c| c.server.clone());
-    let snapshot = Snapshot::from_raw(loaded.raw, &loaded.scope);
+    let builder = SnapshotBuilder::new(&loaded.scope, true);
+    let builder = if consumers {
+        builder.with_consumers()
+    } else {
+        builder
+    };
+    let snapshot = builder.feed(loaded.raw);
     let mut buf = Vec::new();
     super::warn_about(&snapshot, &mut buf);
     let prefix = "certdoctor: warning: ";
@@ -152,7 +163,8 @@ pub async fn status(
     err: &mut dyn Write,
 ) -> CliResult {
     // The table shows no Events: they are neither listed nor kept.
-    let reads = read_all(config, false, err).await?;
+    let kinds: Vec<_> = KINDS.into_iter().filter(|k| *k != EVENTS).collect();
+    let reads = read_all(config, &kinds, err).await?;
     let mut per_context: Vec<(String, StatusReport)> = vec![];
     let mut report = StatusReport {
         schema_version: report::SCHEMA_VERSION,
@@ -169,7 +181,7 @@ pub async fn status(
         let ContextRead { context, result } = r;
         match result {
             Ok(loaded) => {
-                let read = snapshot_of(&context, loaded, err);
+                let read = snapshot_of(&context, loaded, false, err);
                 let mut one = report::status_report(&read.snapshot, None, config.now);
                 for c in &mut one.certificates {
                     c.context = Some(context.clone());
@@ -245,7 +257,9 @@ pub async fn diagnose(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> CliResult {
-    let reads = read_all(config, true, err).await?;
+    // `--consumers` adds one LIST per context, as for one cluster: every Pod in scope.
+    let kinds = with_consumer_pods(&KINDS, args.consumers);
+    let reads = read_all(config, &kinds, err).await?;
     let mut clusters = vec![];
     // (context, its report or None when not read)
     let mut groups: Vec<(String, Option<DiagnoseReport>)> = vec![];
@@ -256,7 +270,7 @@ pub async fn diagnose(
         let ContextRead { context, result } = r;
         match result {
             Ok(loaded) => {
-                let read = snapshot_of(&context, loaded, err);
+                let read = snapshot_of(&context, loaded, args.consumers, err);
                 let (mut one, issued) = super::diagnose::build(
                     config,
                     args,

@@ -3,7 +3,9 @@
 //! everything that must not leave the cluster: data other than `tls.crt` and `ca.crt` (so no
 //! private key, no keystore password), `stringData`, the last-applied-configuration annotation
 //! (which can embed the whole Secret), and managedFields. The removed data keys are named in
-//! an annotation, so offline `inspect` and `diagnose` do not report them missing.
+//! an annotation, so offline `inspect` and `diagnose` do not report them missing. Pods keep
+//! what the checks read and no credential ([`workload`]); with `--consumers`, every Pod in
+//! scope is kept, for `diagnose --consumers` offline.
 //!
 //! The kept keys are cleaned too: a combined PEM (certificate and private key in one
 //! `tls.crt`, as some tools write it) keeps only its `CERTIFICATE` blocks. Every other block
@@ -17,9 +19,11 @@ use serde_json::{Value, json};
 use std::io::Write;
 
 use super::snapshot::{
-    DEPLOYMENTS, EVENTS, ObjectSink, RawSnapshot, SECRETS, Scope, Unreadable, in_scope, kind_of,
-    metadata_only,
+    CONSUMER_PODS, DEPLOYMENTS, EVENTS, KindInfo, ObjectSink, RawSnapshot, SECRETS, Scope,
+    Unreadable, in_scope, kind_of, metadata_only,
 };
+
+mod workload;
 
 /// Secret data keys a dump keeps: certificates are public; everything else may be a key.
 pub const KEPT_SECRET_KEYS: [&str; 2] = ["tls.crt", "ca.crt"];
@@ -138,46 +142,6 @@ fn scrub(v: &mut Value, is_secret: bool) {
     }
 }
 
-/// Containers reduced to their name and image: `env`, `envFrom`, `args` and `command` may
-/// hold credentials (a DNS provider token, a proxy password) and nothing certdoctor reads
-/// needs them.
-fn containers_only_images(spec: &mut serde_json::Map<String, Value>) {
-    for key in ["containers", "initContainers"] {
-        if let Some(Value::Array(cs)) = spec.get_mut(key) {
-            for c in cs.iter_mut() {
-                if let Value::Object(c) = c {
-                    c.retain(|k, _| k == "name" || k == "image");
-                }
-            }
-        }
-    }
-    spec.retain(|k, _| {
-        matches!(
-            k.as_str(),
-            "containers" | "initContainers" | "volumes" | "nodeName"
-        )
-    });
-}
-
-/// Pods keep only metadata, container names and images, volumes and status; Deployments only
-/// their replicas, selector and the same of their Pod template.
-fn scrub_workload(v: &mut Value, is_deployment: bool) {
-    let Some(obj) = v.as_object_mut() else { return };
-    if is_deployment {
-        if let Some(Value::Object(spec)) = obj.get_mut("spec") {
-            spec.retain(|k, _| matches!(k.as_str(), "replicas" | "selector" | "template"));
-            if let Some(Value::Object(t)) = spec.get_mut("template") {
-                t.retain(|k, _| k == "metadata" || k == "spec");
-                if let Some(Value::Object(ps)) = t.get_mut("spec") {
-                    containers_only_images(ps);
-                }
-            }
-        }
-    } else if let Some(Value::Object(spec)) = obj.get_mut("spec") {
-        containers_only_images(spec);
-    }
-}
-
 /// Writes the dump as objects arrive (an [`ObjectSink`]): objects in scope, scrubbed, one
 /// at a time, so memory never holds the cluster. Events about objects already written go
 /// out at once; others wait (as compact JSON) until [`DumpWriter::finish`], which writes
@@ -186,7 +150,7 @@ fn scrub_workload(v: &mut Value, is_deployment: bool) {
 pub struct DumpWriter<W: Write> {
     out: W,
     format: DumpFormat,
-    scope: Scope,
+    keep: Keep,
     uids: HashSet<String>,
     waiting: Vec<(String, String)>,
     written: usize,
@@ -209,13 +173,20 @@ impl<W: Write> DumpWriter<W> {
         DumpWriter {
             out,
             format,
-            scope: scope.clone(),
+            keep: Keep::new(scope, false),
             uids: HashSet::new(),
             waiting: Vec::new(),
             written: 0,
             error: None,
             unreadable: Vec::new(),
         }
+    }
+
+    /// Also writes every Pod in scope, not only cert-manager's and the solver's
+    /// (`dump --consumers`, with [`CONSUMER_PODS`] listed).
+    pub fn with_consumers(mut self) -> Self {
+        self.keep.consumers = true;
+        self
     }
 
     fn write_item(&mut self, v: &Value) {
@@ -303,7 +274,7 @@ fn indent_item(out: &mut impl Write, text: &str, first: &str, rest: &str) -> std
 /// The kind of an object the dump keeps: the snapshot's kinds and `audit`'s extra ones
 /// (Prometheus Operator rules and monitors, PodDisruptionBudgets, trust-manager Bundles),
 /// so every read-only command answers the same from the dump.
-fn dumped_kind(v: &Value) -> Option<&'static super::snapshot::KindInfo> {
+fn dumped_kind(v: &Value) -> Option<&'static KindInfo> {
     kind_of(v).or_else(|| {
         let kind = v.get("kind")?.as_str()?;
         let api_version = v.get("apiVersion")?.as_str()?;
@@ -314,21 +285,55 @@ fn dumped_kind(v: &Value) -> Option<&'static super::snapshot::KindInfo> {
     })
 }
 
-/// An object as the dump keeps it, with its kind: `None` for a kind the dump does not keep or
-/// an object out of scope; metadata only where the kind is read that way; scrubbed.
-fn prepare(mut v: Value, scope: &Scope) -> Option<(Value, &'static super::snapshot::KindInfo)> {
-    let info = dumped_kind(&v)?;
-    if !in_scope(&v, info, scope) {
-        return None;
+/// Which objects a dump keeps.
+struct Keep {
+    scope: Scope,
+    /// `--consumers`: every core Pod in scope too, not only the label-selected ones.
+    consumers: bool,
+    /// Pods (namespace, name) kept so far, with `consumers`: a cert-manager or solver Pod
+    /// also arrives from the LIST of every Pod, and is written once.
+    pods: HashSet<(String, String)>,
+}
+
+impl Keep {
+    fn new(scope: &Scope, consumers: bool) -> Self {
+        Keep {
+            scope: scope.clone(),
+            consumers,
+            pods: HashSet::new(),
+        }
     }
-    if info.metadata_only {
-        v = metadata_only(&v, info);
+
+    /// An object as the dump keeps it, with its kind: `None` for a kind the dump does not
+    /// keep, an object out of scope or a Pod already kept; metadata only where the kind is
+    /// read that way; scrubbed.
+    fn prepare(&mut self, mut v: Value) -> Option<(Value, &'static KindInfo)> {
+        let core_pod = v.get("kind").and_then(Value::as_str) == Some("Pod")
+            && v.get("apiVersion").and_then(Value::as_str) == Some("v1");
+        let info =
+            dumped_kind(&v).or_else(|| (self.consumers && core_pod).then_some(&CONSUMER_PODS))?;
+        if !in_scope(&v, info, &self.scope) {
+            return None;
+        }
+        if self.consumers && core_pod {
+            let meta = |k: &str| v.pointer(&format!("/metadata/{k}")).and_then(Value::as_str);
+            let key = (
+                meta("namespace").unwrap_or_default().to_string(),
+                meta("name").unwrap_or_default().to_string(),
+            );
+            if !self.pods.insert(key) {
+                return None;
+            }
+        }
+        if info.metadata_only {
+            v = metadata_only(&v, info);
+        }
+        scrub(&mut v, *info == SECRETS);
+        if info.kind == "Pod" || *info == DEPLOYMENTS {
+            workload::scrub(&mut v, *info == DEPLOYMENTS);
+        }
+        Some((v, info))
     }
-    scrub(&mut v, *info == SECRETS);
-    if info.kind == "Pod" || *info == DEPLOYMENTS {
-        scrub_workload(&mut v, *info == DEPLOYMENTS);
-    }
-    Some((v, info))
 }
 
 fn involved_uid(v: &Value) -> Option<&str> {
@@ -337,7 +342,7 @@ fn involved_uid(v: &Value) -> Option<&str> {
 
 impl<W: Write> ObjectSink for DumpWriter<W> {
     fn object(&mut self, v: Value) {
-        let Some((v, info)) = prepare(v, &self.scope) else {
+        let Some((v, info)) = self.keep.prepare(v) else {
             return;
         };
         if *info == EVENTS {
@@ -362,12 +367,14 @@ impl<W: Write> ObjectSink for DumpWriter<W> {
 }
 
 /// Builds the dump document from a raw snapshot (pure): objects in scope, Events only about
-/// objects in the dump, Secrets scrubbed.
-pub fn build(raw: RawSnapshot, scope: &Scope) -> Value {
+/// objects in the dump, Secrets scrubbed. `consumers`: every Pod in scope too, as
+/// [`DumpWriter::with_consumers`].
+pub fn build(raw: RawSnapshot, scope: &Scope, consumers: bool) -> Value {
+    let mut keep = Keep::new(scope, consumers);
     let mut kept: Vec<Value> = Vec::new();
     let mut events: Vec<Value> = Vec::new();
     for v in raw.objects {
-        let Some((v, info)) = prepare(v, scope) else {
+        let Some((v, info)) = keep.prepare(v) else {
             continue;
         };
         if *info == EVENTS {

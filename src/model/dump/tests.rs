@@ -15,7 +15,7 @@ fn secrets_lose_keys_and_last_applied_configuration() {
         })],
         unreadable: vec![],
     };
-    let doc = build(raw, &Scope::default());
+    let doc = build(raw, &Scope::default(), false);
     let text = doc.to_string();
     assert!(!text.contains("c2VjcmV0"), "{text}");
     assert!(!text.contains("password") && !text.contains("managedFields"));
@@ -29,17 +29,26 @@ fn secrets_lose_keys_and_last_applied_configuration() {
 }
 
 #[test]
-fn pods_and_deployments_keep_images_and_lose_env() {
+fn pods_and_deployments_keep_images_and_secret_names_and_lose_every_value() {
     let container = json!({"name": "c", "image": "quay.io/jetstack/cert-manager-controller:v1.19.1",
-        "env": [{"name": "AWS_SECRET_ACCESS_KEY", "value": "hunter2"}],
-        "envFrom": [{"secretRef": {"name": "creds"}}], "args": ["--token=hunter2"]});
+        "env": [{"name": "AWS_SECRET_ACCESS_KEY", "value": "hunter2"},
+                {"name": "FROM_CONFIG", "valueFrom": {"configMapKeyRef": {"name": "cfg", "key": "k"}}},
+                {"name": "ROUTE53_KEY", "value": "hunter2",
+                 "valueFrom": {"secretKeyRef": {"name": "route53", "key": "secret", "optional": true}}}],
+        "envFrom": [{"secretRef": {"name": "creds"}, "prefix": "P_"}, {"configMapRef": {"name": "cfg"}}],
+        "volumeMounts": [{"name": "v", "mountPath": "/tls/tls.crt", "subPath": "tls.crt", "readOnly": true}],
+        "args": ["--token=hunter2"], "command": ["run", "--password=hunter2"]});
     let raw = RawSnapshot {
         objects: vec![
             json!({"apiVersion": "v1", "kind": "Pod",
                    "metadata": {"name": "p", "namespace": "cert-manager",
                                 "labels": {"app.kubernetes.io/component": "controller", "app.kubernetes.io/name": "cert-manager"}},
                    "spec": {"containers": [container.clone()], "serviceAccountName": "x",
-                            "volumes": [{"name": "v", "secret": {"secretName": "s"}}]},
+                            "volumes": [{"name": "v", "secret": {"secretName": "s", "defaultMode": 420}},
+                                        {"name": "p", "projected": {"sources": [
+                                            {"secret": {"name": "s2", "items": [{"key": "tls.crt", "path": "c"}]}},
+                                            {"serviceAccountToken": {"path": "token"}}]}},
+                                        {"name": "f", "flexVolume": {"driver": "d", "options": {"password": "hunter2"}}}]},
                    "status": {"phase": "Running"}}),
             json!({"apiVersion": "apps/v1", "kind": "Deployment",
                    "metadata": {"name": "d", "namespace": "cert-manager",
@@ -49,15 +58,86 @@ fn pods_and_deployments_keep_images_and_lose_env() {
         ],
         unreadable: vec![],
     };
-    let doc = build(raw, &Scope::default());
+    let doc = build(raw, &Scope::default(), false);
     let text = doc.to_string();
-    assert!(
-        !text.contains("hunter2") && !text.contains("creds"),
-        "{text}"
-    );
-    assert!(text.contains("cert-manager-controller:v1.19.1") && text.contains("secretName"));
+    for gone in [
+        "hunter2",
+        "AWS_SECRET_ACCESS_KEY",
+        "FROM_CONFIG",
+        "cfg",
+        "P_",
+        "optional",
+        "readOnly",
+    ] {
+        assert!(!text.contains(gone), "{gone}: {text}");
+    }
     assert_eq!(doc["items"][0]["status"]["phase"], "Running");
     assert_eq!(doc["items"][1]["spec"]["replicas"], 1);
+    let kept = json!({"name": "c", "image": "quay.io/jetstack/cert-manager-controller:v1.19.1",
+        "env": [{"name": "ROUTE53_KEY", "valueFrom": {"secretKeyRef": {"name": "route53", "key": "secret"}}}],
+        "envFrom": [{"secretRef": {"name": "creds"}}],
+        "volumeMounts": [{"name": "v", "mountPath": "/tls/tls.crt", "subPath": "tls.crt"}]});
+    assert_eq!(doc["items"][0]["spec"]["containers"][0], kept);
+    assert_eq!(
+        doc["items"][1]["spec"]["template"]["spec"]["containers"][0],
+        kept
+    );
+    assert_eq!(
+        doc["items"][0]["spec"]["volumes"],
+        json!([{"name": "v", "secret": {"secretName": "s"}},
+               {"name": "p", "projected": {"sources": [{"secret": {"name": "s2"}}]}},
+               {"name": "f"}])
+    );
+}
+
+#[test]
+fn every_pod_in_scope_is_kept_once_only_with_consumers() {
+    let pod = |ns: &str, name: &str, labels: Value| {
+        json!({"apiVersion": "v1", "kind": "Pod",
+               "metadata": {"name": name, "namespace": ns, "labels": labels},
+               "spec": {"containers": [{"name": "app", "image": "app"}]}})
+    };
+    let controller = pod(
+        "cert-manager",
+        "controller",
+        json!({"app.kubernetes.io/component": "controller", "app.kubernetes.io/name": "cert-manager"}),
+    );
+    let raw = || RawSnapshot {
+        objects: vec![
+            controller.clone(),
+            pod("prod", "app", json!({})),
+            pod("other", "app", json!({})),
+            controller.clone(),
+        ],
+        unreadable: vec![],
+    };
+    let scope = Scope {
+        namespace: Some("prod".into()),
+        selector: None,
+    };
+    let names = |doc: Value| -> Vec<String> {
+        doc["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                format!(
+                    "{}/{}",
+                    i["metadata"]["namespace"].as_str().unwrap(),
+                    i["metadata"]["name"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        names(build(raw(), &scope, true)),
+        ["cert-manager/controller", "prod/app"]
+    );
+    let without = names(build(raw(), &scope, false));
+    assert!(
+        without.iter().all(|n| n == "cert-manager/controller"),
+        "{without:?}"
+    );
 }
 
 #[test]
@@ -74,7 +154,7 @@ fn a_private_key_inside_a_kept_key_is_stripped_and_named() {
         })],
         unreadable: vec![],
     };
-    let doc = build(raw, &Scope::default());
+    let doc = build(raw, &Scope::default(), false);
     let item = &doc["items"][0];
     for k in ["tls.crt", "ca.crt"] {
         assert_eq!(item["data"][k], b64(cert), "{k}");
@@ -95,7 +175,7 @@ fn events_about_objects_outside_the_dump_are_dropped() {
         ],
         unreadable: vec![],
     };
-    let doc = build(raw, &Scope::default());
+    let doc = build(raw, &Scope::default(), false);
     let names: Vec<_> = doc["items"]
         .as_array()
         .unwrap()

@@ -62,6 +62,18 @@ impl SnapshotBuilder {
         self.labelled_seen.insert((ns, name))
     }
 
+    /// Types every object of a raw snapshot read before, and finishes (see
+    /// [`Snapshot::from_raw`]).
+    pub fn feed(mut self, raw: RawSnapshot) -> Snapshot {
+        for u in raw.unreadable {
+            self.unreadable(u);
+        }
+        for v in raw.objects {
+            self.object(v);
+        }
+        self.finish()
+    }
+
     /// The typed snapshot. Optional kinds that could not be read become skipped checks
     /// (one note each), the others stay unreadable.
     pub fn finish(self) -> Snapshot {

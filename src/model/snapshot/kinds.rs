@@ -195,9 +195,18 @@ pub const SOLVER_PODS: KindInfo = KindInfo {
     optional: true,
     ..kind("Pod", "", "pods", true)
 };
-/// Every Pod in scope, read only with `diagnose --consumers` (never in [`KINDS`], so no
-/// other command and no dump lists it): the Pods that use a Certificate's Secret.
+/// Every Pod in scope, read only with `diagnose --consumers` and `dump --consumers` (never
+/// in [`KINDS`], so no other command lists it): the Pods that use a Certificate's Secret.
 pub const CONSUMER_PODS: KindInfo = kind("Pod", "", "pods", true);
+
+/// `kinds`, and [`CONSUMER_PODS`] last when `consumers` (`--consumers`: one more LIST).
+pub fn with_consumer_pods(kinds: &[KindInfo], consumers: bool) -> Vec<KindInfo> {
+    kinds
+        .iter()
+        .copied()
+        .chain(consumers.then_some(CONSUMER_PODS))
+        .collect()
+}
 /// HTTP-01 solver Services, in scope.
 pub const SOLVER_SERVICES: KindInfo = KindInfo {
     label_selector: Some(SOLVER_SELECTOR),

@@ -313,14 +313,7 @@ impl Snapshot {
     /// skipped silently (a dump may hold anything); malformed ones become notes. Applying the
     /// scope here too means a dump file is filtered exactly as the API server filters a LIST.
     pub fn from_raw(raw: RawSnapshot, scope: &Scope) -> Snapshot {
-        let mut b = SnapshotBuilder::new(scope, true);
-        for u in raw.unreadable {
-            b.unreadable(u);
-        }
-        for v in raw.objects {
-            b.object(v);
-        }
-        b.finish()
+        SnapshotBuilder::new(scope, true).feed(raw)
     }
 
     /// Whether the Secret `namespace/name` exists but cannot be decoded.
