@@ -9,6 +9,7 @@ pub mod api_check;
 pub mod approval;
 pub mod audit;
 pub mod chain;
+pub mod controller_flags;
 pub mod controlplane;
 pub mod dump;
 pub mod gateway;

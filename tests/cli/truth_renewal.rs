@@ -195,3 +195,41 @@ fn renewal_disabled_by_policy_says_cert_manager_will_let_it_expire() {
     );
     assert!(!remedy.contains("should be renewing"), "{remedy}");
 }
+
+#[test]
+fn a_dump_keeps_the_controllers_namespace_flag_and_no_other_argument() {
+    let mut objs = with_controller_args(&[
+        "--namespace",
+        "platform",
+        "--dns01-recursive-nameservers=10.0.0.2:53",
+    ]);
+    overdue(&mut objs, "2026-11-23T10:00:00Z");
+    let cluster = crate::support::Cluster::with_fixtures(None, &[]);
+    cluster.server.insert_all(objs);
+    let out = cluster.certdoctor().args(["dump", "-A"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let dump = crate::support::stdout(&out);
+    assert!(dump.contains("--namespace=platform"), "{dump}");
+    for gone in [
+        "--dns01-recursive-nameservers",
+        "--acme-http01-solver-image",
+        "--v=2",
+    ] {
+        assert!(!dump.contains(gone), "{gone} kept");
+    }
+    let out = crate::support::certdoctor()
+        .args([
+            "diagnose",
+            "-A",
+            "--offline",
+            "-o",
+            "json",
+            "--from-file",
+            "-",
+        ])
+        .write_stdin(dump)
+        .output()
+        .unwrap();
+    let r = crate::support::report::json_of(&out);
+    assert_eq!(root(&r, "web-tls"), "CONTROLLER_NAMESPACE_SCOPE", "{r}");
+}

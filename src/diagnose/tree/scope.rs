@@ -26,9 +26,9 @@ pub(super) fn watched_namespace(snapshot: &Snapshot) -> Option<(String, String)>
             return None;
         }
         let containers = &d.spec.as_ref()?.template.spec.as_ref()?.containers;
-        let ns = containers
-            .iter()
-            .find_map(|c| namespace_flag(c.args.as_deref().unwrap_or_default()))?;
+        let ns = containers.iter().find_map(|c| {
+            crate::model::controller_flags::namespace_flag(c.args.as_deref().unwrap_or_default())
+        })?;
         let at = format!(
             "{}/{}",
             d.metadata.namespace.as_deref().unwrap_or_default(),
@@ -36,25 +36,6 @@ pub(super) fn watched_namespace(snapshot: &Snapshot) -> Option<(String, String)>
         );
         Some((at, ns))
     })
-}
-
-/// The value of `--namespace` (as `--namespace=NS` or `--namespace NS`, one or two dashes,
-/// as Go's flag package reads them); `None` when absent or empty (every namespace).
-fn namespace_flag(args: &[String]) -> Option<String> {
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let name = a.trim_start_matches('-');
-        if a.len() - name.len() > 2 || !a.starts_with('-') {
-            continue;
-        }
-        let value = match name.split_once('=') {
-            Some(("namespace", v)) => v.to_string(),
-            None if name == "namespace" => it.next().cloned().unwrap_or_default(),
-            _ => continue,
-        };
-        return Some(value).filter(|v| !v.is_empty());
-    }
-    None
 }
 
 /// `CONTROLLER_NAMESPACE_SCOPE`: the Certificate is outside the controller's one namespace,
@@ -116,24 +97,4 @@ pub(super) fn scope_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot, now
             "kubectl get deployment {dname} -n {dns} -o jsonpath='{{.spec.template.spec.containers[*].args}}'"
         )),
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::namespace_flag;
-
-    #[test]
-    fn the_namespace_flag_is_read_as_go_reads_it() {
-        let v = |a: &[&str]| namespace_flag(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>());
-        assert_eq!(
-            v(&["--v=2", "--namespace=platform"]),
-            Some("platform".into())
-        );
-        assert_eq!(v(&["-namespace", "platform"]), Some("platform".into()));
-        assert_eq!(v(&["--namespace="]), None);
-        assert_eq!(v(&["--cluster-resource-namespace=cert-manager"]), None);
-        assert_eq!(v(&["--leader-election-namespace=kube-system"]), None);
-        assert_eq!(v(&["---namespace=x"]), None);
-        assert_eq!(v(&[]), None);
-    }
 }

@@ -1,10 +1,11 @@
 //! What a dump keeps of a Pod and of a Deployment's Pod template: enough for every check that
 //! reads them (images and readiness for cert-manager's own health, volumes, mounts and Secret
-//! references for `diagnose --consumers`), and nothing that may hold a credential. `args`,
-//! `command`, every literal `env` value, every other reference (ConfigMaps, fields) and every
-//! volume source but a Secret's name are dropped; a Secret read into env vars is kept by name
-//! and key only. Kept parts are rebuilt from the fields named here, never filtered, so a
-//! field the API adds later cannot slip through.
+//! references for `diagnose --consumers`, the controller's `--namespace`), and nothing that
+//! may hold a credential. `args` (but that one flag, rebuilt), `command`, every literal `env`
+//! value, every other reference (ConfigMaps, fields) and every volume source but a Secret's
+//! name are dropped; a Secret read into env vars is kept by name and key only. Kept parts are
+//! rebuilt from the fields named here, never filtered, so a field the API adds later cannot
+//! slip through.
 
 use serde_json::{Map, Value, json};
 
@@ -89,13 +90,35 @@ fn volumes(volumes: &Value) -> Vec<Value> {
         .collect()
 }
 
-/// One container reduced to its name, image, volume mounts and Secret references.
-fn container(c: &mut Map<String, Value>) {
+/// The flags that change what cert-manager's controller does (see
+/// `model::controller_flags`), rebuilt as `--flag=value`: a Deployment's other arguments
+/// (a proxy URL, a DNS provider's option) are dropped.
+fn controller_flags(args: Option<&Value>) -> Vec<Value> {
+    let args: Vec<String> = args
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a.as_str().map(str::to_string))
+        .collect();
+    crate::model::controller_flags::namespace_flag(&args)
+        .map(|ns| vec![Value::String(format!("--namespace={ns}"))])
+        .unwrap_or_default()
+}
+
+/// One container reduced to its name, image, volume mounts and Secret references, and for
+/// a Deployment's template (`flags`) the controller flags that decide its scope.
+fn container(c: &mut Map<String, Value>, flags: bool) {
+    let args = if flags {
+        controller_flags(c.get("args"))
+    } else {
+        vec![]
+    };
     let env = c.get("env").map(secret_env).unwrap_or_default();
     let env_from = c.get("envFrom").map(secret_env_from).unwrap_or_default();
     let volume_mounts = c.get("volumeMounts").map(mounts).unwrap_or_default();
     c.retain(|k, _| k == "name" || k == "image");
     for (k, list) in [
+        ("args", args),
         ("env", env),
         ("envFrom", env_from),
         ("volumeMounts", volume_mounts),
@@ -108,7 +131,7 @@ fn container(c: &mut Map<String, Value>) {
 
 /// A Pod spec reduced to its containers (see [`container`]), `volumes` (see [`volumes`]) and
 /// `nodeName`.
-fn pod_spec(spec: &mut Map<String, Value>) {
+fn pod_spec(spec: &mut Map<String, Value>, flags: bool) {
     if let Some(v) = spec.get("volumes") {
         let kept = volumes(v);
         spec.insert("volumes".into(), Value::Array(kept));
@@ -117,7 +140,7 @@ fn pod_spec(spec: &mut Map<String, Value>) {
         if let Some(Value::Array(cs)) = spec.get_mut(key) {
             for c in cs.iter_mut() {
                 if let Value::Object(c) = c {
-                    container(c);
+                    container(c, flags);
                 }
             }
         }
@@ -140,11 +163,11 @@ pub(super) fn scrub(v: &mut Value, is_deployment: bool) {
             if let Some(Value::Object(t)) = spec.get_mut("template") {
                 t.retain(|k, _| k == "metadata" || k == "spec");
                 if let Some(Value::Object(ps)) = t.get_mut("spec") {
-                    pod_spec(ps);
+                    pod_spec(ps, true);
                 }
             }
         }
     } else if let Some(Value::Object(spec)) = obj.get_mut("spec") {
-        pod_spec(spec);
+        pod_spec(spec, false);
     }
 }
