@@ -31,3 +31,4 @@ mod truth_challenges;
 mod truth_issuers;
 mod truth_renewal;
 mod watch;
+mod webhooks;
