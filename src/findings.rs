@@ -161,6 +161,8 @@ codes! {
     GatewayNoCertificate => ("GATEWAY_NO_CERTIFICATE", Error, "a Gateway annotated for cert-manager has a TLS listener with no Certificate"),
     Http01SolverPodNotRunning => ("HTTP01_SOLVER_POD_NOT_RUNNING", Error, "the HTTP-01 solver Pod is not running (pending, image pull, crash loop)"),
     Http01SolverIngressNotAdmitted => ("HTTP01_SOLVER_INGRESS_NOT_ADMITTED", Error, "no ingress controller serves the HTTP-01 solver Ingress (no address, unknown class, or not the app's class)"),
+    Http01SolverServiceMissing => ("HTTP01_SOLVER_SERVICE_MISSING", Warning, "the solver Ingress or HTTPRoute sends the challenge to a Service that does not exist; cert-manager re-creates it at its next self-check"),
+    Http01SolverServiceMismatch => ("HTTP01_SOLVER_SERVICE_MISMATCH", Error, "the solver's Service selects no solver Pod or lacks the port its Ingress or HTTPRoute uses; cert-manager never corrects an existing one"),
     GatewayRouteNotAccepted => ("GATEWAY_ROUTE_NOT_ACCEPTED", Error, "a parent Gateway did not accept the HTTP-01 solver HTTPRoute"),
     ServedCertMismatch => ("SERVED_CERT_MISMATCH", Error, "port 443 serves another certificate than the one in the Secret (the ingress default, an older one, another issuer's)"),
     ServedCertExpired => ("SERVED_CERT_EXPIRED", Error, "port 443 serves an expired certificate"),

@@ -610,11 +610,12 @@ pub(crate) fn http01_chain(solver: Value) -> (Vec<Value>, Value) {
     (objs, ch)
 }
 
-/// The labels and owner cert-manager gives every solver resource of `ch`.
+/// The labels and owner cert-manager gives every solver resource of `ch` (`podLabels` in
+/// pkg/issuer/acme/http/pod.go: the adler32 of the name, shop.example.com, and of the token).
 pub(crate) fn solver_meta(ch: &Value, name: &str) -> Value {
     json!({"name": name, "namespace": "production", "uid": format!("solver-{name}"),
         "generateName": "cm-acme-http-solver-", "creationTimestamp": "2026-11-23T11:40:00Z",
-        "labels": {"acme.cert-manager.io/http-domain": "1733706926", "acme.cert-manager.io/http-token": "1079124658",
+        "labels": {"acme.cert-manager.io/http-domain": "903284290", "acme.cert-manager.io/http-token": "108921378",
                    "acme.cert-manager.io/http01-solver": "true"},
         "ownerReferences": [{"apiVersion": "acme.cert-manager.io/v1", "kind": "Challenge",
                              "name": ch["metadata"]["name"], "uid": ch["metadata"]["uid"],

@@ -26,6 +26,7 @@ mod renew;
 mod report_shape;
 mod served;
 mod snapshot;
+mod solver_service;
 mod status;
 mod truth_challenges;
 mod truth_issuers;

@@ -13,6 +13,7 @@ mod request;
 mod secret;
 mod served;
 mod solver_resources;
+mod solver_service;
 
 use jiff::Timestamp;
 

@@ -107,6 +107,7 @@ pub(super) fn solver_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot, no
         found.extend(pods(ch, snapshot, now));
         found.extend(ingresses(ch, snapshot, now));
         found.extend(routes(ch, snapshot, now));
+        found.extend(super::solver_service::service_findings(chain, ch, snapshot));
         if found.is_empty() {
             continue;
         }
