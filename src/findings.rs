@@ -132,6 +132,7 @@ codes! {
     Http01NoAddress => ("HTTP01_NO_ADDRESS", Error, "the name has no A or AAAA record"),
     Http01PrivateAddress => ("HTTP01_PRIVATE_ADDRESS", Warning, "the name resolves to reserved or private addresses"),
     Http01DnsNotIngress => ("HTTP01_DNS_NOT_INGRESS", Warning, "the name does not resolve to the load balancer of the Ingress that serves it"),
+    Http01LbNoAddress => ("HTTP01_LB_NO_ADDRESS", Warning, "a load-balancer host name the Ingress or Gateway of the name publishes does not resolve (NXDOMAIN), so no DNS record can point at it"),
     Http01Unreachable => ("HTTP01_UNREACHABLE", Error, "nothing answers HTTP on port 80 at an address"),
     Http01WrongStatus => ("HTTP01_WRONG_STATUS", Error, "the challenge URL answers a status other than 200"),
     Http01BadRedirect => ("HTTP01_BAD_REDIRECT", Error, "a redirect the CA would not follow"),
