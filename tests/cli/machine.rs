@@ -272,21 +272,10 @@ fn an_empty_ca_bundle_is_the_root_cause_of_a_frozen_issuance() {
                 .remove("caBundle");
         },
     );
-    let cert = objects::certificate("production", "shop-tls").with(
-        "/status",
-        json!({"conditions": [
-            condition("Ready", "False", "DoesNotExist", "Issuing certificate as Secret does not exist"),
-            condition("Issuing", "True", "DoesNotExist", "Issuing certificate as Secret does not exist")]}),
-    );
-    let event = json!({"apiVersion": "v1", "kind": "Event",
-        "metadata": {"name": "shop-tls.187a9c2f3b1d4e5f", "namespace": "production", "uid": "event-webhook"},
-        "involvedObject": {"apiVersion": "cert-manager.io/v1", "kind": "Certificate", "name": "shop-tls",
-                           "namespace": "production", "uid": "certificate-shop-tls"},
-        "reason": "RequestFailed", "type": "Warning", "count": 14,
-        "firstTimestamp": "2026-11-23T10:01:00Z", "lastTimestamp": "2026-11-23T11:56:00Z",
-        "source": {"component": "cert-manager-certificates-request-manager"},
-        "message": "Failed to create CertificateRequest: Internal error occurred: failed calling webhook \"webhook.cert-manager.io\": failed to call webhook: Post \"https://cert-manager-webhook.cert-manager.svc:443/validate?timeout=30s\": tls: failed to verify certificate: x509: certificate signed by unknown authority"});
-    objs.extend([objects::cluster_issuer(objects::ISSUER), cert, event]);
+    objs.extend(super::webhooks::frozen(
+        "cert-manager-webhook.cert-manager.svc",
+        "tls: failed to verify certificate: x509: certificate signed by unknown authority",
+    ));
     for s in diagnose_both(objs, &[]) {
         let how = s.how;
         assert_eq!(

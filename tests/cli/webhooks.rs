@@ -97,8 +97,9 @@ fn tekton() -> Vec<Value> {
     ]
 }
 
-/// A Certificate in production that waits on cert-manager: its request cannot be created.
-fn frozen(webhook_host: &str, error: &str) -> Vec<Value> {
+/// A Certificate in production that waits on cert-manager: its request cannot be created,
+/// the webhook at `webhook_host` failing with `error`.
+pub(crate) fn frozen(webhook_host: &str, error: &str) -> Vec<Value> {
     let cert = objects::certificate("production", "shop-tls").with(
         "/status",
         json!({"conditions": [

@@ -27,7 +27,8 @@ pub const CLASS_ANNOTATION: &str = "kubernetes.io/ingress.class";
 /// How long a controller may take to write status before its absence means something.
 const GRACE: SignedDuration = SignedDuration::from_secs(60);
 
-fn controlled_by(meta: &ObjectMeta, ch: &Challenge) -> bool {
+/// True when `ch` is the controller owner of the object (cert-manager's solver resources are).
+pub(super) fn controlled_by(meta: &ObjectMeta, ch: &Challenge) -> bool {
     let Some(uid) = ch.metadata.uid.as_deref() else {
         return false;
     };

@@ -19,6 +19,7 @@ use k8s_openapi::api::core::v1::{Pod, Service, ServicePort};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
+use super::solver_resources::controlled_by;
 use crate::diagnose::plan::{ProbeRole, probe_role};
 use crate::findings::{Code, Finding, Severity, Subject};
 use crate::model::chain::Chain;
@@ -69,14 +70,6 @@ impl Backend<'_> {
             self.port
         )
     }
-}
-
-fn controlled_by(meta: &ObjectMeta, ch: &Challenge) -> bool {
-    let uid = ch.metadata.uid.as_deref();
-    meta.owner_references
-        .iter()
-        .flatten()
-        .any(|o| Some(o.uid.as_str()) == uid && o.controller == Some(true))
 }
 
 /// Every route of `ch` to a Service: the Ingress path for its token (the solver's own

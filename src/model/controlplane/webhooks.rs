@@ -99,33 +99,29 @@ pub fn cert_manager_webhooks(
     mutating: &[MutatingWebhookConfiguration],
     webhook_deployments: &[(String, String)],
 ) -> Vec<WebhookCa> {
-    let v = validating.iter().filter_map(|c| {
-        let hooks = c
+    let v = validating.iter().map(|c| {
+        let hooks: Vec<Hook> = c
             .webhooks
             .iter()
             .flatten()
-            .map(|w| (&w.name, &w.client_config));
-        judged(
-            "ValidatingWebhookConfiguration",
-            &c.metadata,
-            hooks,
-            webhook_deployments,
-        )
+            .map(|w| (&w.name, &w.client_config))
+            .collect();
+        ("ValidatingWebhookConfiguration", &c.metadata, hooks)
     });
-    let m = mutating.iter().filter_map(|c| {
-        let hooks = c
+    let m = mutating.iter().map(|c| {
+        let hooks: Vec<Hook> = c
             .webhooks
             .iter()
             .flatten()
-            .map(|w| (&w.name, &w.client_config));
-        judged(
-            "MutatingWebhookConfiguration",
-            &c.metadata,
-            hooks,
-            webhook_deployments,
-        )
+            .map(|w| (&w.name, &w.client_config))
+            .collect();
+        ("MutatingWebhookConfiguration", &c.metadata, hooks)
     });
-    v.chain(m).collect()
+    v.chain(m)
+        .filter_map(|(kind, meta, hooks)| {
+            judged(kind, meta, hooks.into_iter(), webhook_deployments)
+        })
+        .collect()
 }
 
 #[cfg(test)]
