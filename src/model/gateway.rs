@@ -130,6 +130,36 @@ pub struct HttpRouteSpec {
     /// Host names.
     #[serde(default)]
     pub hostnames: Vec<String>,
+    /// Rules; the solver's one rule sends the token's path to its Service.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<HttpRouteRule>,
+}
+
+/// One rule of an HTTPRoute: only its backends are read.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct HttpRouteRule {
+    /// Where matching requests go.
+    #[serde(default)]
+    pub backend_refs: Vec<BackendRef>,
+}
+
+/// A backend of a rule (a Service unless `kind` says otherwise).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct BackendRef {
+    /// Object name.
+    #[serde(default)]
+    pub name: String,
+    /// Kind; empty means `Service`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Namespace; empty means the route's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Port on the Service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
 }
 
 /// A route's reference to a parent Gateway.

@@ -11,21 +11,21 @@ use crate::support::report::json_of;
 use crate::support::{Cluster, certdoctor, fixture_objects, stderr, stdout};
 
 /// cert-manager v1.19.1 as the Helm chart leaves it, healthy.
-fn parts() -> Vec<Value> {
+pub(crate) fn parts() -> Vec<Value> {
     fixture_objects("cert-manager-parts.yaml")
 }
 
 /// What one way of running `diagnose` showed.
-struct Seen {
-    how: &'static str,
-    json: Value,
-    text: String,
-    code: i32,
+pub(crate) struct Seen {
+    pub how: &'static str,
+    pub json: Value,
+    pub text: String,
+    pub code: i32,
 }
 
 /// Diagnoses `objects` in namespace production: live from the fake API server, and from the
 /// dump that server gives, each as JSON and text.
-fn diagnose_both(objects: Vec<Value>, args: &[&str]) -> Vec<Seen> {
+pub(crate) fn diagnose_both(objects: Vec<Value>, args: &[&str]) -> Vec<Seen> {
     let cluster = Cluster::with_fixtures(Some("production"), &[]);
     cluster.server.insert_all(objects);
     let run = |extra: &[&str], stdin: Option<&str>| {
@@ -59,13 +59,13 @@ fn diagnose_both(objects: Vec<Value>, args: &[&str]) -> Vec<Seen> {
 }
 
 /// True when the text's headline of Certificate production/`name` leads with `code`.
-fn headline(text: &str, name: &str, code: &str) -> bool {
+pub(crate) fn headline(text: &str, name: &str, code: &str) -> bool {
     text.lines().any(|l| {
         l.starts_with(&format!("✗ production/{name} ")) && l.ends_with(&format!("[{code}]"))
     })
 }
 
-fn cert<'a>(report: &'a Value, name: &str) -> &'a Value {
+pub(crate) fn cert<'a>(report: &'a Value, name: &str) -> &'a Value {
     report["certificates"]
         .as_array()
         .unwrap()
@@ -74,14 +74,14 @@ fn cert<'a>(report: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{name} not in {report}"))
 }
 
-fn root(report: &Value, name: &str) -> String {
+pub(crate) fn root(report: &Value, name: &str) -> String {
     cert(report, name)["rootCause"]["code"]
         .as_str()
         .unwrap_or("none")
         .to_string()
 }
 
-fn codes(findings: &Value) -> Vec<&str> {
+pub(crate) fn codes(findings: &Value) -> Vec<&str> {
     findings
         .as_array()
         .unwrap()
@@ -90,7 +90,7 @@ fn codes(findings: &Value) -> Vec<&str> {
         .collect()
 }
 
-fn evidence(f: &Value) -> String {
+pub(crate) fn evidence(f: &Value) -> String {
     f["evidence"]
         .as_array()
         .unwrap()
@@ -272,21 +272,10 @@ fn an_empty_ca_bundle_is_the_root_cause_of_a_frozen_issuance() {
                 .remove("caBundle");
         },
     );
-    let cert = objects::certificate("production", "shop-tls").with(
-        "/status",
-        json!({"conditions": [
-            condition("Ready", "False", "DoesNotExist", "Issuing certificate as Secret does not exist"),
-            condition("Issuing", "True", "DoesNotExist", "Issuing certificate as Secret does not exist")]}),
-    );
-    let event = json!({"apiVersion": "v1", "kind": "Event",
-        "metadata": {"name": "shop-tls.187a9c2f3b1d4e5f", "namespace": "production", "uid": "event-webhook"},
-        "involvedObject": {"apiVersion": "cert-manager.io/v1", "kind": "Certificate", "name": "shop-tls",
-                           "namespace": "production", "uid": "certificate-shop-tls"},
-        "reason": "RequestFailed", "type": "Warning", "count": 14,
-        "firstTimestamp": "2026-11-23T10:01:00Z", "lastTimestamp": "2026-11-23T11:56:00Z",
-        "source": {"component": "cert-manager-certificates-request-manager"},
-        "message": "Failed to create CertificateRequest: Internal error occurred: failed calling webhook \"webhook.cert-manager.io\": failed to call webhook: Post \"https://cert-manager-webhook.cert-manager.svc:443/validate?timeout=30s\": tls: failed to verify certificate: x509: certificate signed by unknown authority"});
-    objs.extend([objects::cluster_issuer(objects::ISSUER), cert, event]);
+    objs.extend(super::webhooks::frozen(
+        "cert-manager-webhook.cert-manager.svc",
+        "tls: failed to verify certificate: x509: certificate signed by unknown authority",
+    ));
     for s in diagnose_both(objs, &[]) {
         let how = s.how;
         assert_eq!(
@@ -380,7 +369,13 @@ fn an_unreadable_control_plane_is_one_note_and_changes_nothing_else() {
 
 /// An Ingress `name` in production with `annotations` and `tls`, as a user writes it, with
 /// the address its controller wrote.
-fn ingress(name: &str, class: &str, annotations: Value, tls: Value, host: &str) -> Value {
+pub(crate) fn ingress(
+    name: &str,
+    class: &str,
+    annotations: Value,
+    tls: Value,
+    host: &str,
+) -> Value {
     json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
         "metadata": {"name": name, "namespace": "production", "uid": format!("ingress-{name}"),
                      "creationTimestamp": "2026-11-20T08:00:00Z", "generation": 1,
@@ -559,7 +554,7 @@ fn a_gateway_listener_without_hostname_gets_no_certificate() {
 
 /// An HTTP-01 chain in production for shop.example.com: Certificate issuing, request, Order
 /// and a pending, presented Challenge whose self-check fails.
-fn http01_chain(solver: Value) -> (Vec<Value>, Value) {
+pub(crate) fn http01_chain(solver: Value) -> (Vec<Value>, Value) {
     let cert = objects::certificate("production", "shop-tls")
         .with("/spec/dnsNames", json!(["shop.example.com"]))
         .with(
@@ -604,11 +599,12 @@ fn http01_chain(solver: Value) -> (Vec<Value>, Value) {
     (objs, ch)
 }
 
-/// The labels and owner cert-manager gives every solver resource of `ch`.
-fn solver_meta(ch: &Value, name: &str) -> Value {
+/// The labels and owner cert-manager gives every solver resource of `ch` (`podLabels` in
+/// pkg/issuer/acme/http/pod.go: the adler32 of the name, shop.example.com, and of the token).
+pub(crate) fn solver_meta(ch: &Value, name: &str) -> Value {
     json!({"name": name, "namespace": "production", "uid": format!("solver-{name}"),
         "generateName": "cm-acme-http-solver-", "creationTimestamp": "2026-11-23T11:40:00Z",
-        "labels": {"acme.cert-manager.io/http-domain": "1733706926", "acme.cert-manager.io/http-token": "1079124658",
+        "labels": {"acme.cert-manager.io/http-domain": "903284290", "acme.cert-manager.io/http-token": "108921378",
                    "acme.cert-manager.io/http01-solver": "true"},
         "ownerReferences": [{"apiVersion": "acme.cert-manager.io/v1", "kind": "Challenge",
                              "name": ch["metadata"]["name"], "uid": ch["metadata"]["uid"],

@@ -612,6 +612,111 @@ fn a_load_balancer_host_name_that_does_not_resolve_is_no_mismatch() {
     assert!(!c.contains(&"HTTP01_DNS_NOT_INGRESS".to_string()), "{c:?}");
 }
 
+/// An AWS load balancer's name, in a zone the test's DNS server answers for.
+const ELB: &str = "k8s-ingressn-ingressn-3f9a1c2b7d-4e5f60718293a4b5.elb.eu-west-1.amazonaws.com";
+
+/// The stuck HTTP-01 fixture whose Ingress status names the load balancer [`ELB`] (as
+/// ingress-nginx publishes an AWS NLB), probed against the zones `example` (example.com)
+/// and, when given, `elb` (elb.eu-west-1.amazonaws.com); the solver serves `reply` for the
+/// token on 127.0.0.1.
+fn elb_case(example: &str, elb: Option<&str>, reply: Option<Reply>) -> Value {
+    let mut objs = fixture_objects("stuck-http01.yaml");
+    edit(&mut objs, "Ingress", "app", |o| {
+        o["status"] = json!({"loadBalancer": {"ingress": [{"hostname": ELB}]}});
+    });
+    let (token, key) = challenge(&objs);
+    let http = HttpServer::start(vec![(path(&token), reply.unwrap_or(Reply::Body(key)))]);
+    let elb_zone = elb.map(|records| {
+        format!("$TTL 60\n@ IN SOA ns-1.awsdns-00.com. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 60\n@ IN NS ns1.example.com.\n{records}")
+    });
+    let mut zones = vec![("example.com.", zone(example))];
+    if let Some(z) = &elb_zone {
+        zones.push(("elb.eu-west-1.amazonaws.com.", z.clone()));
+    }
+    let zones: Vec<(&str, &str)> = zones.iter().map(|(o, z)| (*o, z.as_str())).collect();
+    let dns = DnsServer::start(&zones);
+    let (r, _, _) = diagnose_live(
+        &objs,
+        dns.port(),
+        &["--http-port", &http.port().to_string()],
+    );
+    r
+}
+
+fn evidence_of(f: &Value) -> Vec<String> {
+    f["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_load_balancer_that_dns_does_not_know_is_a_warning_naming_its_ingress() {
+    // The name still points at an address that answers; the load balancer the Ingress's
+    // status names is gone (NXDOMAIN in its zone).
+    let r = elb_case("app IN A 127.0.0.1\n", Some(""), None);
+    let f = finding(&r, "app-tls", "HTTP01_LB_NO_ADDRESS");
+    assert_eq!(f["severity"], "warning", "{f}");
+    assert_eq!(
+        f["message"],
+        format!(
+            "load balancer {ELB} of Ingress production/app does not resolve (NXDOMAIN): it is gone or not provisioned, so no DNS record for app.example.com can point at it"
+        )
+    );
+    let ev = evidence_of(f);
+    assert_eq!(
+        ev,
+        [
+            format!("Ingress production/app: status.loadBalancer.ingress {ELB}"),
+            format!("{ELB}: NXDOMAIN"),
+            "app.example.com: A 127.0.0.1; AAAA no records".to_string(),
+        ]
+    );
+    assert_eq!(
+        f["reproduce"][0],
+        format!("dig +short A {ELB}; dig +short AAAA {ELB}")
+    );
+    assert!(
+        !codes(&r, "app-tls").contains(&"HTTP01_DNS_NOT_INGRESS".to_string()),
+        "no other load balancer is known to compare with: {r}"
+    );
+}
+
+#[test]
+fn a_name_with_no_address_behind_a_load_balancer_dns_does_not_know_leads_with_the_load_balancer() {
+    // app.example.com is a CNAME to the load balancer's name, which no longer exists: the
+    // record the operator wrote is right, the load balancer is what is missing.
+    let r = elb_case(&format!("app IN CNAME {ELB}.\n"), Some(""), None);
+    assert_eq!(root(&r, "app-tls"), "HTTP01_LB_NO_ADDRESS", "{r}");
+    let f = finding(&r, "app-tls", "HTTP01_LB_NO_ADDRESS");
+    assert_eq!(f["severity"], "error");
+    assert!(
+        codes(&r, "app-tls").contains(&"HTTP01_NO_ADDRESS".to_string()),
+        "{r}"
+    );
+}
+
+#[test]
+fn a_load_balancer_this_machine_cannot_resolve_is_evidence_and_blames_no_zone() {
+    // The test's DNS server answers only for example.com: the load balancer's name is
+    // REFUSED, this machine's resolver failing, not the name's zone. The solver answers 404.
+    let r = elb_case("app IN A 127.0.0.1\n", None, Some(Reply::Status(404)));
+    let c = codes(&r, "app-tls");
+    assert!(
+        !c.contains(&"HTTP01_LB_NO_ADDRESS".to_string())
+            && !c.contains(&"HTTP01_DNS_NOT_INGRESS".to_string()),
+        "{c:?}"
+    );
+    let ev = evidence_of(finding(&r, "app-tls", "HTTP01_WRONG_STATUS"));
+    assert!(
+        ev.iter().any(|e| e.starts_with(&format!("load balancer {ELB} of Ingress production/app could not be resolved from this machine ("))
+            && e.ends_with("); whether app.example.com points at it was not checked")),
+        "{ev:?}"
+    );
+}
+
 #[test]
 fn the_text_report_names_the_load_balancer_host_name() {
     let mut objs = fixture_objects("stuck-http01.yaml");

@@ -3,6 +3,7 @@
 
 use std::net::IpAddr;
 
+use super::lb::{self, LbHostname};
 use crate::findings::{Code, Finding, Severity, Subject};
 use crate::model::observation::{FetchEnd, Hop, Http01Observation, ProbeHost, is_reserved};
 
@@ -21,11 +22,12 @@ pub struct Http01Target {
     pub expected: String,
     /// Load-balancer addresses of the Ingresses and Gateways that route this host.
     pub ingress_addresses: Vec<IpAddr>,
-    /// Their load-balancer host names (AWS ELB/NLB, Gateway `Hostname` addresses); the probe
-    /// resolves them (`Http01Observation::lb_addresses`). While one is known but was not
-    /// resolved, a DNS answer that differs from the addresses is not judged, since the name
-    /// may resolve to it.
-    pub ingress_hostnames: Vec<String>,
+    /// Their load-balancer host names (AWS ELB/NLB, Gateway `Hostname` addresses), each with
+    /// the object that publishes it; the probe resolves them
+    /// (`Http01Observation::lb_addresses`). While one could not be resolved from here, a DNS
+    /// answer that differs from the addresses is not judged, since the name may resolve to
+    /// it; one DNS says does not exist is `HTTP01_LB_NO_ADDRESS`.
+    pub ingress_hostnames: Vec<LbHostname>,
 }
 
 fn addrs_text(r: &Result<Vec<IpAddr>, String>) -> String {
@@ -51,70 +53,6 @@ fn chain_text(hops: &[Hop]) -> String {
         .join("; ")
 }
 
-/// `HTTP01_DNS_NOT_INGRESS`: the name's addresses (`all`) are none of the load balancer's —
-/// the Ingress and Gateway IPs and what their load-balancer host names resolved to. Not
-/// claimed while a load-balancer host name is unresolved (the name may resolve to it).
-fn dns_not_ingress(t: &Http01Target, o: &Http01Observation, all: &[IpAddr]) -> Option<Finding> {
-    let resolved = |name: &String| {
-        o.lb_addresses
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, r)| r)
-    };
-    let mut known: Vec<IpAddr> = t.ingress_addresses.clone();
-    let mut lb_evidence = Vec::new();
-    for name in &t.ingress_hostnames {
-        match resolved(name) {
-            Some(Ok(ips)) => {
-                known.extend(ips.iter().copied());
-                lb_evidence.push(format!(
-                    "load balancer {name} resolves to {}",
-                    ips.iter()
-                        .map(IpAddr::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
-            // Unresolved (or not looked up): the name may well point at the answer.
-            Some(Err(_)) | None => return None,
-        }
-    }
-    if known.is_empty() || all.is_empty() || all.iter().any(|ip| known.contains(ip)) {
-        return None;
-    }
-    let mut f = Finding::new(
-        Code::Http01DnsNotIngress,
-        Severity::Warning,
-        t.subject.clone(),
-        format!(
-            "{} does not resolve to the load balancer of the Ingress that serves it",
-            t.dns_name
-        ),
-        remedy::HTTP01_DNS_NOT_INGRESS,
-    )
-    .evidence(format!(
-        "DNS: {}",
-        all.iter()
-            .map(IpAddr::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    ));
-    if !t.ingress_addresses.is_empty() {
-        f = f.evidence(format!(
-            "Ingress load balancer: {}",
-            t.ingress_addresses
-                .iter()
-                .map(IpAddr::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
-    for e in lb_evidence {
-        f = f.evidence(e);
-    }
-    Some(f)
-}
-
 /// A forced HTTPS redirect in front of the solver: where to turn it off for the challenge path.
 const HTTPS_REDIRECT_REMEDY: &str = "The CA follows the redirect and fails on the HTTPS side the same way (the solver serves only plain HTTP on port 80). Exempt /.well-known/acme-challenge/ from the redirect: ingress-nginx `nginx.ingress.kubernetes.io/ssl-redirect: \"false\"` on the solver (or `no-tls-redirect-locations` in its ConfigMap), a CDN's \"always use HTTPS\" rule, or the load balancer's listener rule.";
 
@@ -129,7 +67,12 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation, host: ProbeHost)
     let dig = format!("dig +short A {0}; dig +short AAAA {0}", t.dns_name);
     let mut all: Vec<IpAddr> = o.a.clone().unwrap_or_default();
     all.extend(o.aaaa.clone().unwrap_or_default());
-    if all.is_empty() && o.connect_to.is_none() {
+    let no_address = all.is_empty() && o.connect_to.is_none();
+    // First, so that a load balancer DNS does not know leads when it is why the name has no
+    // address.
+    out.extend(lb::lb_no_address(t, o, no_address));
+    let unchecked = lb::unchecked(t, o);
+    if no_address {
         out.push(
             Finding::new(
                 Code::Http01NoAddress,
@@ -145,6 +88,7 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation, host: ProbeHost)
             .evidence(format!("AAAA: {}", addrs_text(&o.aaaa)))
             .reproduce(dig.clone()),
         );
+        with_unchecked(&mut out, &unchecked);
         return out;
     }
     let reserved: Vec<String> = all
@@ -158,7 +102,7 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation, host: ProbeHost)
                 .reproduce(dig.clone()),
         );
     }
-    if let Some(f) = dns_not_ingress(t, o, &all) {
+    if let Some(f) = lb::dns_not_ingress(t, o, &all) {
         out.push(f.reproduce(dig.clone()));
     }
     let mut seen = Vec::new();
@@ -287,7 +231,25 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation, host: ProbeHost)
         }
         out.push(finding.reproduce(curl.clone()));
     }
+    with_unchecked(&mut out, &unchecked);
     out
+}
+
+/// Adds the load balancers not resolved from here to the findings about reaching the name,
+/// where whether the name points at them would matter.
+fn with_unchecked(out: &mut [Finding], unchecked: &[String]) {
+    for f in out.iter_mut().filter(|f| {
+        matches!(
+            f.code,
+            Code::Http01NoAddress
+                | Code::Http01PrivateAddress
+                | Code::Http01Unreachable
+                | Code::Http01WrongStatus
+                | Code::Http01WrongBody
+        )
+    }) {
+        f.evidence.extend(unchecked.iter().cloned());
+    }
 }
 
 /// Remedies of this level, kept out of the control flow above.
@@ -295,7 +257,6 @@ mod remedy {
     pub const HTTP01_NO_ADDRESS: &str =
         "Create the DNS record pointing at the ingress or load balancer that serves this host.";
     pub const HTTP01_PRIVATE_ADDRESS: &str = "A public CA validates from the internet: publish a public address, or use DNS-01. (A private ACME CA inside your network may reach it.)";
-    pub const HTTP01_DNS_NOT_INGRESS: &str = "Point the DNS record at the Ingress's load-balancer address, or check with --connect-to that the ingress answers before changing DNS. (A CDN or proxy in front explains a difference.)";
     pub const HTTP01_WRONG_BODY: &str = "Another backend answers for this path: check that the solver's Ingress/HTTPRoute wins over the app's routes (ingress class, path precedence, a catch-all or auth middleware).";
     pub const HTTP01_BAD_REDIRECT: &str = "The CA follows at most 10 redirects, only to http/https on ports 80/443, only 301/302/307/308, and never a loop; fix the redirect or exempt the challenge path from it.";
     pub const HTTP01_IPV6_BROKEN: &str = "Let's Encrypt tries IPv6 first and only falls back to IPv4 on connection failure: remove the AAAA record or make the service reachable over IPv6.";

@@ -6,9 +6,11 @@
 mod caa;
 mod dns01;
 mod http01;
+mod lb;
 mod served;
 
 pub use caa::{CaaObservation, ca_domain, caa_findings};
 pub use dns01::{Dns01Target, dns01_findings};
 pub use http01::{Http01Target, http01_findings};
+pub use lb::LbHostname;
 pub use served::{INGRESS_FAKE_CN, ServedTarget, judge_chain, name_covers, served_findings};

@@ -5,7 +5,7 @@
 
 use std::net::IpAddr;
 
-use super::network::{CaaObservation, Dns01Target, Http01Target, ca_domain};
+use super::network::{CaaObservation, Dns01Target, Http01Target, LbHostname, ca_domain};
 use crate::findings::Subject;
 use crate::model::chain::{Chain, IssuerLink, SecretLink};
 use crate::model::observation::{
@@ -106,7 +106,10 @@ pub fn plan(chains: &[Chain], snapshot: &Snapshot) -> Plan {
                     key,
                     dns_name: ch.spec.dns_name.clone(),
                     token: ch.spec.token.clone(),
-                    lb_hostnames: load_balancer_names(snapshot, ns, &ch.spec.dns_name),
+                    lb_hostnames: load_balancer_names(snapshot, ns, &ch.spec.dns_name)
+                        .into_iter()
+                        .map(|lb| lb.name)
+                        .collect(),
                 });
             } else if ch.spec.type_.eq_ignore_ascii_case("DNS-01") {
                 p.dns.push(DnsProbe {
@@ -278,12 +281,21 @@ fn ingress_addresses(snapshot: &Snapshot, ns: &str, host: &str) -> Vec<IpAddr> {
 }
 
 /// Load-balancer host names (AWS ELB/NLB publish `hostname`, not `ip`; Gateways may publish
-/// `Hostname` addresses) of the same Ingresses and Gateways. This module is pure: they go
-/// into the plan (`HttpProbe::lb_hostnames`), the probe resolves them, and the findings
-/// compare the name's addresses with the IPs and what these names resolved to.
-fn load_balancer_names(snapshot: &Snapshot, ns: &str, host: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for ing in ingresses_for(snapshot, ns, host) {
+/// `Hostname` addresses) of the same Ingresses and Gateways, each once, with the object that
+/// publishes it: the app's Ingress before the solver's own (which lives only as long as the
+/// Challenge). This module is pure: they go into the plan (`HttpProbe::lb_hostnames`), the
+/// probe resolves them, and the findings compare the name's addresses with the IPs and what
+/// these names resolved to.
+fn load_balancer_names(snapshot: &Snapshot, ns: &str, host: &str) -> Vec<LbHostname> {
+    let mut ingresses: Vec<_> = ingresses_for(snapshot, ns, host).collect();
+    ingresses.sort_by_key(|ing| {
+        ing.metadata
+            .labels
+            .as_ref()
+            .is_some_and(|l| l.contains_key(crate::model::snapshot::SOLVER_LABEL))
+    });
+    let mut out: Vec<LbHostname> = Vec::new();
+    for ing in ingresses {
         for lb in ing
             .status
             .as_ref()
@@ -293,16 +305,32 @@ fn load_balancer_names(snapshot: &Snapshot, ns: &str, host: &str) -> Vec<String>
             .flatten()
         {
             if let Some(h) = lb.hostname.as_deref().filter(|h| !h.is_empty()) {
-                out.push(h.to_string());
+                out.push(LbHostname {
+                    name: h.to_string(),
+                    kind: "Ingress",
+                    namespace: ns.to_string(),
+                    object: ing.metadata.name.clone().unwrap_or_default(),
+                });
             }
         }
     }
-    out.extend(
-        gateway_addresses(snapshot, ns, host)
+    for g in gateways_for(snapshot, ns, host) {
+        for a in g
+            .status
+            .iter()
+            .flat_map(|s| s.addresses.iter())
             .filter(|a| is_hostname_address(a))
-            .map(|a| a.value.clone()),
-    );
-    out.dedup();
+        {
+            out.push(LbHostname {
+                name: a.value.clone(),
+                kind: "Gateway",
+                namespace: ns.to_string(),
+                object: g.metadata.name.clone().unwrap_or_default(),
+            });
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|lb| seen.insert(lb.name.to_ascii_lowercase()));
     out
 }
 
@@ -348,9 +376,25 @@ mod tests {
             ingress_addresses(&snapshot, "web", "shop.example.com"),
             ["203.0.113.20".parse::<IpAddr>().unwrap()]
         );
+        let names: Vec<(String, &str, String)> =
+            load_balancer_names(&snapshot, "web", "shop.example.com")
+                .into_iter()
+                .map(|lb| (lb.name, lb.kind, lb.object))
+                .collect();
         assert_eq!(
-            load_balancer_names(&snapshot, "web", "shop.example.com"),
-            ["a1b2.elb.eu-west-1.amazonaws.com", "gw.elb.amazonaws.com"]
+            names,
+            [
+                (
+                    "a1b2.elb.eu-west-1.amazonaws.com".to_string(),
+                    "Ingress",
+                    "app".to_string()
+                ),
+                (
+                    "gw.elb.amazonaws.com".to_string(),
+                    "Gateway",
+                    "public".to_string()
+                )
+            ]
         );
         assert!(ingress_addresses(&snapshot, "other", "shop.example.com").is_empty());
     }

@@ -101,9 +101,18 @@ pub fn control_plane_findings(
     if let Some(e) = call_failed
         && !out.iter().any(|f| f.code == Code::WebhookNotReady)
     {
-        let subject = match cp.and_then(|cp| cp.component(Component::Webhook)) {
-            Some(c) => deployment_subject(c),
-            None => Subject::new("Deployment", None, "cert-manager-webhook"),
+        // The chart names the webhook's Service like its Deployment (`webhook.fullname`), so
+        // a release with another name has its endpoints under that name.
+        let webhook = cp.and_then(|cp| cp.component(Component::Webhook));
+        let (subject, endpoints) = match webhook {
+            Some(c) => (
+                deployment_subject(c),
+                format!("kubectl get endpoints -n {} {}", c.namespace, c.deployment),
+            ),
+            None => (
+                Subject::new("Deployment", None, "cert-manager-webhook"),
+                "kubectl get endpoints -n cert-manager cert-manager-webhook".to_string(),
+            ),
         };
         out.push(
             Finding::new(
@@ -114,7 +123,7 @@ pub fn control_plane_findings(
                 "The webhook validates every write (status included) and fails closed. Check the webhook Pod, its Service endpoints, and NetworkPolicies or firewalls between the API server and the webhook (port 10250); on private GKE/EKS clusters the control plane must be allowed to reach it.",
             )
             .evidence(event_line(e))
-            .reproduce("kubectl get endpoints -n cert-manager cert-manager-webhook"),
+            .reproduce(endpoints),
         );
     }
     out

@@ -15,6 +15,7 @@ mod scope;
 mod secret;
 mod served;
 mod solver_resources;
+mod solver_service;
 
 use jiff::Timestamp;
 

@@ -27,7 +27,8 @@ pub const CLASS_ANNOTATION: &str = "kubernetes.io/ingress.class";
 /// How long a controller may take to write status before its absence means something.
 const GRACE: SignedDuration = SignedDuration::from_secs(60);
 
-fn controlled_by(meta: &ObjectMeta, ch: &Challenge) -> bool {
+/// True when `ch` is the controller owner of the object (cert-manager's solver resources are).
+pub(super) fn controlled_by(meta: &ObjectMeta, ch: &Challenge) -> bool {
     let Some(uid) = ch.metadata.uid.as_deref() else {
         return false;
     };
@@ -107,6 +108,7 @@ pub(super) fn solver_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot, no
         found.extend(pods(ch, snapshot, now));
         found.extend(ingresses(ch, snapshot, now));
         found.extend(routes(ch, snapshot, now));
+        found.extend(super::solver_service::service_findings(chain, ch, snapshot));
         if found.is_empty() {
             continue;
         }

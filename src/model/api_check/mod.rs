@@ -21,7 +21,7 @@ pub const REQUIRED: &[(&str, &[&str])] = &[
 ];
 
 /// The name of cert-manager's validating webhook inside its configuration.
-pub const WEBHOOK_NAME: &str = "webhook.cert-manager.io";
+pub const WEBHOOK_NAME: &str = super::controlplane::CERT_MANAGER_WEBHOOK;
 
 /// An API answer that was not a success: the HTTP code (`None` when there was no answer)
 /// and the message.

@@ -143,8 +143,17 @@ pub const SOLVER_LABEL: &str = "acme.cert-manager.io/http01-solver";
 pub const SOLVER_SELECTOR: &str = "acme.cert-manager.io/http01-solver=true";
 /// Name of the controller's leader-election Lease.
 pub const LEASE_NAME: &str = "cert-manager-controller";
-/// Name of the webhook configurations the chart installs.
+/// Name of the webhook configurations the chart installs under the release name
+/// `cert-manager` (the default); another release name gives another name (`helm install cm`
+/// gives `cm-cert-manager-webhook`), so this is one way of recognising them, not the only one.
 pub const WEBHOOK_CONFIG_NAME: &str = "cert-manager-webhook";
+/// What every chart version since v0.9 labels the webhook's configurations with, whatever
+/// the release is called (the chart's `webhook.name` is fixed to `webhook`):
+/// `app.kubernetes.io/name: webhook`. `app.kubernetes.io/component: webhook` came only in
+/// v0.14, so it would miss older installs; both are generic enough that another product
+/// may carry them, which is why [`crate::model::controlplane`] still decides which listed
+/// configuration is cert-manager's.
+pub const WEBHOOK_CONFIG_SELECTOR: &str = "app.kubernetes.io/name=webhook";
 
 const fn control_plane(info: KindInfo) -> KindInfo {
     KindInfo {
@@ -169,9 +178,11 @@ pub const LEASES: KindInfo = control_plane(KindInfo {
     field_selector: Some("metadata.name=cert-manager-controller"),
     ..kind("Lease", "coordination.k8s.io", "leases", true)
 });
-/// The webhook's ValidatingWebhookConfiguration (is its caBundle injected?).
+/// The webhook's ValidatingWebhookConfiguration (is its caBundle injected?), label-selected
+/// so that a release with another name is seen and other products' configurations mostly
+/// stay on the server.
 pub const VALIDATING_WEBHOOKS: KindInfo = control_plane(KindInfo {
-    field_selector: Some("metadata.name=cert-manager-webhook"),
+    label_selector: Some(WEBHOOK_CONFIG_SELECTOR),
     ..kind(
         "ValidatingWebhookConfiguration",
         "admissionregistration.k8s.io",
@@ -179,9 +190,9 @@ pub const VALIDATING_WEBHOOKS: KindInfo = control_plane(KindInfo {
         false,
     )
 });
-/// The webhook's MutatingWebhookConfiguration.
+/// The webhook's MutatingWebhookConfiguration, selected the same way.
 pub const MUTATING_WEBHOOKS: KindInfo = control_plane(KindInfo {
-    field_selector: Some("metadata.name=cert-manager-webhook"),
+    label_selector: Some(WEBHOOK_CONFIG_SELECTOR),
     ..kind(
         "MutatingWebhookConfiguration",
         "admissionregistration.k8s.io",

@@ -1,7 +1,7 @@
 //! cert-manager's own health, read from the snapshot: its Deployments and Pods (as the Helm
 //! chart and the static manifests label them), the controller's leader-election Lease and the
-//! webhook configurations' `caBundle`. Pure: [`ControlPlane::of`] summarises, the decision
-//! tree judges (`diagnose::tree::controlplane`).
+//! `caBundle` of the webhook configurations that are cert-manager's (`webhooks`). Pure:
+//! [`ControlPlane::of`] summarises, the decision tree judges (`diagnose::tree::controlplane`).
 
 use jiff::{SignedDuration, Timestamp};
 use k8s_openapi::api::apps::v1::Deployment;
@@ -9,6 +9,10 @@ use k8s_openapi::api::core::v1::Pod;
 use serde::Serialize;
 
 use super::snapshot::Snapshot;
+
+mod webhooks;
+
+pub use webhooks::{CERT_MANAGER_WEBHOOK, WebhookCa};
 
 /// One of cert-manager's three Deployments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -214,18 +218,6 @@ impl LeaseState {
     }
 }
 
-/// A webhook configuration whose `caBundle` was looked at.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookCa {
-    /// `ValidatingWebhookConfiguration` or `MutatingWebhookConfiguration`.
-    pub kind: String,
-    /// Its name.
-    pub name: String,
-    /// Webhooks in it whose `clientConfig.caBundle` is empty.
-    pub empty: Vec<String>,
-}
-
 /// cert-manager's control plane as the snapshot shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -325,31 +317,16 @@ impl ControlPlane {
                 .map(|t| crate::timefmt::rfc3339(t.0)),
             lease_duration_seconds: l.spec.as_ref().and_then(|sp| sp.lease_duration_seconds),
         });
-        let mut webhooks = Vec::new();
-        for v in &s.validating_webhooks {
-            webhooks.push(WebhookCa {
-                kind: "ValidatingWebhookConfiguration".into(),
-                name: v.metadata.name.clone().unwrap_or_default(),
-                empty: without_ca(
-                    v.webhooks
-                        .iter()
-                        .flatten()
-                        .map(|w| (&w.name, &w.client_config)),
-                ),
-            });
-        }
-        for m in &s.mutating_webhooks {
-            webhooks.push(WebhookCa {
-                kind: "MutatingWebhookConfiguration".into(),
-                name: m.metadata.name.clone().unwrap_or_default(),
-                empty: without_ca(
-                    m.webhooks
-                        .iter()
-                        .flatten()
-                        .map(|w| (&w.name, &w.client_config)),
-                ),
-            });
-        }
+        let webhook_deployments: Vec<(String, String)> = components
+            .iter()
+            .filter(|c| c.component == Component::Webhook)
+            .map(|c| (c.namespace.clone(), c.deployment.clone()))
+            .collect();
+        let webhooks = webhooks::cert_manager_webhooks(
+            &s.validating_webhooks,
+            &s.mutating_webhooks,
+            &webhook_deployments,
+        );
         if components.is_empty() && lease.is_none() && webhooks.is_empty() {
             return None;
         }
@@ -384,22 +361,6 @@ impl ControlPlane {
         }
         s
     }
-}
-
-/// The webhooks (by name) of a configuration whose `caBundle` is empty: the API server
-/// cannot trust those, whether validating or mutating.
-fn without_ca<'a>(
-    hooks: impl Iterator<
-        Item = (
-            &'a String,
-            &'a k8s_openapi::api::admissionregistration::v1::WebhookClientConfig,
-        ),
-    >,
-) -> Vec<String> {
-    hooks
-        .filter(|(_, c)| c.ca_bundle.as_ref().is_none_or(|b| b.0.is_empty()))
-        .map(|(n, _)| n.clone())
-        .collect()
 }
 
 #[cfg(test)]
