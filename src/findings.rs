@@ -156,6 +156,7 @@ codes! {
     ConditionStale => ("CONDITION_STALE", Warning, "the Ready condition was written for an older generation of the spec, more than a minute ago"),
     ControllerNotRunning => ("CONTROLLER_NOT_RUNNING", Error, "no cert-manager controller replica is available, or its leader Lease is not renewed: nothing progresses"),
     ControllerNamespaceScope => ("CONTROLLER_NAMESPACE_SCOPE", Error, "the controller runs with --namespace: Certificates elsewhere, and ClusterIssuers, are never processed"),
+    WebhookCaMismatch => ("WEBHOOK_CA_MISMATCH", Error, "the webhook configurations carry a caBundle that is not the CA of the webhook's serving certificate"),
     WebhookNotReady => ("WEBHOOK_NOT_READY", Error, "the cert-manager webhook has no available replica or rejects calls, so every write to cert-manager objects fails"),
     WebhookCaNotInjected => ("WEBHOOK_CA_NOT_INJECTED", Error, "the webhook configuration's caBundle is empty, so the API server cannot trust the webhook"),
     CainjectorNotRunning => ("CAINJECTOR_NOT_RUNNING", Warning, "no cainjector replica is available; the webhook's CA bundle is not kept up to date"),

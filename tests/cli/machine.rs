@@ -328,6 +328,39 @@ fn webhook_call_failures_in_events_mean_the_webhook_is_not_ready() {
 }
 
 #[test]
+fn an_x509_webhook_failure_with_a_ca_bundle_in_place_is_a_stale_bundle_not_the_network() {
+    let cert = objects::certificate("production", "shop-tls").with(
+        "/status",
+        json!({"conditions": [condition("Issuing", "True", "DoesNotExist", "Issuing certificate as Secret does not exist")]}),
+    );
+    let event = json!({"apiVersion": "v1", "kind": "Event",
+        "metadata": {"name": "shop-tls.187a9c2f3b1d4e61", "namespace": "production"},
+        "involvedObject": {"kind": "Certificate", "name": "shop-tls", "namespace": "production", "uid": "certificate-shop-tls"},
+        "reason": "RequestFailed", "type": "Warning",
+        "lastTimestamp": "2026-11-23T11:55:00Z",
+        "message": "Failed to create CertificateRequest: Internal error occurred: failed calling webhook \"webhook.cert-manager.io\": failed to call webhook: Post \"https://cert-manager-webhook.cert-manager.svc:443/validate?timeout=30s\": tls: failed to verify certificate: x509: certificate signed by unknown authority"});
+    // cert-manager healthy, both configurations with their caBundle (the chart as installed).
+    let mut objs = parts();
+    objs.extend([objects::cluster_issuer(objects::ISSUER), cert, event]);
+    for s in &diagnose_both(objs, &[]) {
+        let cp = &s.json["controlPlane"];
+        assert_eq!(codes(cp), ["WEBHOOK_CA_MISMATCH"], "{}: {cp}", s.how);
+        let remedy = cp[0]["remedy"].as_str().unwrap();
+        assert!(
+            remedy.contains("cainjector") && remedy.contains("ignoreDifferences"),
+            "{remedy}"
+        );
+        assert!(!remedy.contains("NetworkPolicies"), "{remedy}");
+        assert_eq!(
+            root(&s.json, "shop-tls"),
+            "WEBHOOK_CA_MISMATCH",
+            "{}",
+            s.how
+        );
+    }
+}
+
+#[test]
 fn an_unreadable_control_plane_is_one_note_and_changes_nothing_else() {
     let cluster = Cluster::with_fixtures(Some("production"), &[]);
     let mut objs = parts();

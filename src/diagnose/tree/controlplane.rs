@@ -98,6 +98,15 @@ pub fn control_plane_findings(
         ca.evidence.push(event_line(e));
         return out;
     }
+    // With a caBundle in place, an x509 error means the bundle is not the CA that signed the
+    // webhook's serving certificate: not a network problem.
+    if let Some(e) = call_failed
+        && e.message.as_deref().is_some_and(|m| m.contains("x509:"))
+        && !out.iter().any(|f| f.code == Code::WebhookNotReady)
+    {
+        out.push(ca_mismatch(cp, e));
+        return out;
+    }
     if let Some(e) = call_failed
         && !out.iter().any(|f| f.code == Code::WebhookNotReady)
     {
@@ -225,6 +234,39 @@ fn webhook_ca(cp: &ControlPlane, out: &mut Vec<Finding>) {
         }
         out.push(f);
     }
+}
+
+/// `WEBHOOK_CA_MISMATCH`: the API server rejects the webhook's serving certificate although
+/// a caBundle is injected. cainjector copies the CA from the webhook's CA Secret
+/// (`<webhook>-ca`); the bundle goes stale when cainjector is not running, when a GitOps tool
+/// writes back the caBundle of its manifests, or when the CA Secret was re-created and the
+/// webhook still serves a certificate of the old CA.
+fn ca_mismatch(cp: Option<&ControlPlane>, e: &k8s_openapi::api::core::v1::Event) -> Finding {
+    let webhook = cp.and_then(|cp| cp.component(Component::Webhook));
+    let (ns, deployment) = webhook.map_or(("cert-manager", "cert-manager-webhook"), |c| {
+        (c.namespace.as_str(), c.deployment.as_str())
+    });
+    let configuration = cp
+        .and_then(|cp| {
+            cp.webhooks
+                .iter()
+                .find(|w| w.kind == "ValidatingWebhookConfiguration")
+        })
+        .map_or(deployment, |w| w.name.as_str());
+    let subject = webhook.map_or_else(
+        || Subject::new("Deployment", Some(ns), deployment),
+        deployment_subject,
+    );
+    Finding::new(
+        Code::WebhookCaMismatch,
+        Severity::Error,
+        subject,
+        "the API server does not trust cert-manager's webhook: the caBundle in its webhook configurations is not the CA that signed the webhook's serving certificate",
+        format!("cainjector copies the CA from the Secret {deployment}-ca into the webhook configurations. Check that cainjector runs and read its logs; if a GitOps tool (Argo CD, Flux) applies the webhook configurations, make it ignore the caBundle field (Argo CD: ignoreDifferences on /webhooks/*/clientConfig/caBundle); if the CA Secret was re-created, restart the webhook (`kubectl rollout restart deploy/{deployment} -n {ns}`). Not a network problem: the call reached the webhook."),
+    )
+    .evidence(event_line(e))
+    .reproduce(format!("kubectl get validatingwebhookconfiguration {configuration} -o jsonpath='{{.webhooks[0].clientConfig.caBundle}}' | base64 -d | openssl x509 -noout -subject -enddate"))
+    .reproduce(format!("kubectl get secret {deployment}-ca -n {ns} -o jsonpath='{{.data.ca\\.crt}}' | base64 -d | openssl x509 -noout -subject -enddate"))
 }
 
 /// True when the Certificate waits on the controller: it needs an issuance, or its renewal
