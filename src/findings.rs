@@ -130,6 +130,7 @@ codes! {
     SelfCheckFailsInCluster => ("SELF_CHECK_FAILS_IN_CLUSTER", Error, "cert-manager's self-check fails inside the cluster while the probes from here pass"),
     OrderStuck => ("ORDER_STUCK", Error, "the Order can never finish on its own; delete it and cert-manager re-creates it"),
     ProbeHostNoRoute => ("PROBE_HOST_NO_ROUTE", Info, "an address could not be tried from this machine (no route, usually IPv6); says nothing about the target"),
+    Http01LookupFailed => ("HTTP01_LOOKUP_FAILED", Warning, "the challenge name's address lookup failed from this machine (timeout, SERVFAIL, REFUSED): not proof that it has no address"),
     Http01NoAddress => ("HTTP01_NO_ADDRESS", Error, "the name has no A or AAAA record"),
     Http01PrivateAddress => ("HTTP01_PRIVATE_ADDRESS", Warning, "the name resolves to reserved or private addresses"),
     Http01DnsNotIngress => ("HTTP01_DNS_NOT_INGRESS", Warning, "the name does not resolve to the load balancer of the Ingress that serves it"),

@@ -160,6 +160,30 @@ pub struct ProbeHost {
     /// Treat every IPv6 address as unreachable from here. Set only by the test seam
     /// `CERTDOCTOR_PROBE_NO_IPV6=1`; real runs find each address's route as they go.
     pub no_ipv6_route: bool,
+    /// The recursive resolver this machine uses answered no query of the run (no records,
+    /// no empty answer, no NXDOMAIN): a lookup failure then says more about this machine's
+    /// resolver than about any zone. Set by the probe run from what it saw.
+    pub resolver_silent: bool,
+}
+
+impl Observations {
+    /// Whether the recursive resolver answered anything in this run: an address, a CAA set,
+    /// a zone, an empty answer or NXDOMAIN. `false` also when nothing was looked up.
+    pub fn resolver_answered(&self) -> bool {
+        let definitive = |r: &Result<Vec<IpAddr>, String>| match r {
+            Ok(_) => true,
+            Err(e) => e == "NXDOMAIN",
+        };
+        self.http
+            .values()
+            .any(|h| definitive(&h.a) || definitive(&h.aaaa))
+            || self
+                .tls
+                .values()
+                .any(|t| t.connect_to.is_none() && definitive(&t.resolved))
+            || self.caa.values().any(|c| c.iter().any(|(_, r)| r.is_ok()))
+            || self.dns.values().any(|d| d.zone.is_ok())
+    }
 }
 
 impl ProbeHost {

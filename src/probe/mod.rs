@@ -204,6 +204,7 @@ pub async fn run<'a>(plan: &'a Plan, opts: &ProbeOptions) -> Observations {
     let mut obs = Observations {
         probe_host: ProbeHost {
             no_ipv6_route: std::env::var_os(NO_IPV6_ENV).is_some_and(|v| v == "1"),
+            resolver_silent: false,
         },
         ..Observations::default()
     };
@@ -237,6 +238,7 @@ pub async fn run<'a>(plan: &'a Plan, opts: &ProbeOptions) -> Observations {
             obs.caa.insert(c.key.clone(), o.clone());
         }
     }
+    obs.probe_host.resolver_silent = !plan.is_empty() && !obs.resolver_answered();
     obs
 }
 

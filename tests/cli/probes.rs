@@ -380,17 +380,22 @@ fn a_servfailing_resolver_gives_findings_not_a_crash() {
     let (r, code, err) = diagnose_live(&objs, bad.port(), &[]);
     assert_eq!(code, 1, "{err}");
     let c = codes(&r, "app-tls");
+    // Every lookup failed at this machine's resolver: nothing is blamed on the zone.
+    assert!(!c.contains(&"HTTP01_NO_ADDRESS".to_string()), "{c:?}");
+    let f = finding(&r, "app-tls", "HTTP01_LOOKUP_FAILED");
+    assert_eq!(f["severity"], "warning");
+    assert!(f["message"].as_str().unwrap().contains("SERVFAIL"), "{f}");
+    let caa = finding(&r, "app-tls", "CAA_LOOKUP_FAILED");
+    assert_eq!(caa["severity"], "warning", "{caa}");
     assert!(
-        c.contains(&"HTTP01_NO_ADDRESS".to_string())
-            && c.contains(&"CAA_LOOKUP_FAILED".to_string()),
-        "{c:?}"
-    );
-    assert!(
-        finding(&r, "app-tls", "HTTP01_NO_ADDRESS")["evidence"][0]
+        caa["message"]
             .as_str()
             .unwrap()
-            .contains("SERVFAIL")
+            .contains("from this machine"),
+        "{caa}"
     );
+    // The Challenge's own status, what the CA and cert-manager saw, leads.
+    assert_eq!(root(&r, "app-tls"), "CHALLENGE_NOT_PROPAGATED", "{r}");
 }
 
 #[test]
@@ -445,9 +450,10 @@ fn a_resolver_that_never_answers_times_out_into_findings() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let r = json_of(&out);
-    assert_eq!(root(&r, "app-tls"), "HTTP01_NO_ADDRESS");
+    // A resolver that never answers is this machine's problem, never "no A record".
+    assert_eq!(root(&r, "app-tls"), "CHALLENGE_NOT_PROPAGATED", "{r}");
     assert!(
-        finding(&r, "app-tls", "HTTP01_NO_ADDRESS")["evidence"][0]
+        finding(&r, "app-tls", "HTTP01_LOOKUP_FAILED")["message"]
             .as_str()
             .unwrap()
             .contains("timed out"),

@@ -59,7 +59,9 @@ fn authorizes(value: &str, ca: &str, account: Option<&str>, method: Option<&str>
 }
 
 /// Evaluates CAA as RFC 8659/8657 and Let's Encrypt do; returns findings.
-pub fn caa_findings(subject: &Subject, o: &CaaObservation) -> Vec<Finding> {
+/// `resolver_silent`: this machine's resolver answered nothing in the run, so a failed
+/// lookup is reported as unchecked (a warning), not as the zone's fault.
+pub fn caa_findings(subject: &Subject, o: &CaaObservation, resolver_silent: bool) -> Vec<Finding> {
     let Some(ca) = o.ca_domain.as_deref() else {
         return vec![];
     };
@@ -68,10 +70,17 @@ pub fn caa_findings(subject: &Subject, o: &CaaObservation) -> Vec<Finding> {
     let mut relevant: Option<(&str, &Vec<CaaRecord>)> = None;
     for (name, r) in &o.lookups {
         match r {
+            Err(e) if resolver_silent => {
+                return vec![
+                    Finding::new(Code::CaaLookupFailed, Severity::Warning, subject.clone(), format!("the CAA lookup for {name} failed from this machine ({e}), whose resolver answered no query in this run: CAA was not checked"), remedy::CAA_LOOKUP_LOCAL)
+                        .reproduce(format!("dig @1.1.1.1 CAA {name}")),
+                ];
+            }
             Err(e) => {
                 return vec![
                     Finding::new(Code::CaaLookupFailed, Severity::Error, subject.clone(), format!("the CAA lookup for {name} failed ({e}); the CA refuses to issue when it cannot rule out CAA records"), remedy::CAA_LOOKUP_FAILED)
-                        .reproduce(dig(name)),
+                        .reproduce(dig(name))
+                        .reproduce(format!("dig @1.1.1.1 CAA {name}  # a public resolver: fails the same way when the zone is at fault")),
                 ];
             }
             Ok(v) if !v.is_empty() => {
@@ -166,7 +175,7 @@ mod tests {
     }
 
     fn codes(o: &CaaObservation) -> Vec<&'static str> {
-        caa_findings(&Subject::new("Certificate", Some("a"), "c"), o)
+        caa_findings(&Subject::new("Certificate", Some("a"), "c"), o, false)
             .iter()
             .map(|f| f.code.as_str())
             .collect()
@@ -290,5 +299,6 @@ mod tests {
 
 /// Remedies of this level, kept out of the control flow above.
 mod remedy {
+    pub const CAA_LOOKUP_LOCAL: &str = "This machine's resolver failed every lookup, so this says nothing about the zone yet: re-run with --nameserver 1.1.1.1, or ask a public resolver. If it fails too, make the nameservers answer CAA queries (NOERROR with no records is fine).";
     pub const CAA_LOOKUP_FAILED: &str = "Make the nameservers answer CAA queries (NOERROR with no records is fine): SERVFAIL usually means broken DNSSEC, a timeout a firewall dropping unknown query types.";
 }

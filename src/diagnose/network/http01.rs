@@ -72,6 +72,34 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation, host: ProbeHost)
     // address.
     out.extend(lb::lb_no_address(t, o, no_address));
     let unchecked = lb::unchecked(t, o);
+    // No address because this machine's lookup failed (timed out, SERVFAIL, REFUSED) is not
+    // a name without records: say what is known, and how to tell the two apart.
+    let negative = |r: &Result<Vec<IpAddr>, String>| match r {
+        Ok(v) => v.is_empty(),
+        Err(e) => e == "NXDOMAIN",
+    };
+    let nxdomain = |r: &Result<Vec<IpAddr>, String>| matches!(r, Err(e) if e == "NXDOMAIN");
+    let answered = nxdomain(&o.a) || nxdomain(&o.aaaa) || (negative(&o.a) && negative(&o.aaaa));
+    if no_address && !answered {
+        out.push(
+            Finding::new(
+                Code::Http01LookupFailed,
+                Severity::Warning,
+                t.subject.clone(),
+                format!(
+                    "the address lookup of {} failed from this machine (A: {}; AAAA: {}), so its HTTP-01 path was not checked",
+                    t.dns_name,
+                    addrs_text(&o.a),
+                    addrs_text(&o.aaaa)
+                ),
+                "This may be only this machine's resolver. Ask public resolvers: if they answer, the name is fine and the failure is local (re-run with --nameserver 1.1.1.1); if they fail too (SERVFAIL), the zone is broken, often its DNSSEC, and the CA fails the same way.",
+            )
+            .reproduce(format!("dig @1.1.1.1 A {0}; dig @8.8.8.8 AAAA {0}", t.dns_name))
+            .reproduce(format!("dig @1.1.1.1 +cd A {0}  # answers when only DNSSEC is broken", t.dns_name)),
+        );
+        with_unchecked(&mut out, &unchecked);
+        return out;
+    }
     if no_address {
         out.push(
             Finding::new(

@@ -335,7 +335,11 @@ fn self_check(ch: &Challenge, text: &str, probes: Option<&[Finding]>, check: Str
     let detail = text.split_once(": ").map_or(text, |(_, r)| r);
     // Warnings (a private address, a DNS name that is not the Ingress's) do not stop the
     // token being fetched from here; only an error does.
-    let clean = probes.is_some_and(|p| p.iter().all(|f| f.severity != Severity::Error));
+    // A lookup that failed from here checked nothing: that is not a pass either.
+    let clean = probes.is_some_and(|p| {
+        p.iter()
+            .all(|f| f.severity != Severity::Error && f.code != Code::Http01LookupFailed)
+    });
     if clean {
         let kind = SelfCheckError::of(text);
         let mut f = Finding::new(
@@ -406,7 +410,7 @@ pub(super) fn caa_checks(w: &mut Walk, chain: &Chain, obs: &Observations) {
         let Some(o) = plan::caa_observation(chain, n, obs) else {
             continue;
         };
-        for f in caa_findings(&subject.part(n), &o) {
+        for f in caa_findings(&subject.part(n), &o, obs.probe_host.resolver_silent) {
             let step = *caa_step.get_or_insert_with(|| w.step("CAA", "records", "checked"));
             w.add(step, Level::Probe, f);
         }
