@@ -410,4 +410,40 @@ fn the_secret_is_checked_like_inspect_does() {
     let r = json_of(&out);
     assert_eq!(root(&r, "web-tls"), "KEY_MISMATCH");
     assert!(!stdout(&out).contains("PRIVATE KEY"));
+    // Still Ready with a mismatched key: cert-manager would have re-issued, so its
+    // controller is not processing this Certificate.
+    let remedy = finding(&r, "web-tls", "KEY_MISMATCH")["remedy"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(remedy.contains("not processing it"), "{remedy}");
+    // Once cert-manager has noticed (Issuing=True InvalidKeyPair), nothing to trigger.
+    let mut cert = cluster
+        .server
+        .get(
+            "cert-manager.io/v1",
+            "Certificate",
+            Some("production"),
+            "web-tls",
+        )
+        .unwrap();
+    cert["status"]["conditions"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"type": "Issuing", "status": "True", "reason": "InvalidKeyPair",
+                     "message": "Issuing certificate as Secret contains a private key that does not match the certificate",
+                     "lastTransitionTime": "2026-11-23T11:59:00Z"}));
+    cluster.server.insert(cert);
+    let out = cluster
+        .certdoctor()
+        .args(["diagnose", "web-tls", "--offline", "-o", "json"])
+        .output()
+        .unwrap();
+    let r = json_of(&out);
+    let remedy = finding(&r, "web-tls", "KEY_MISMATCH")["remedy"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(remedy.contains("is re-issuing"), "{remedy}");
+    assert!(!remedy.contains("certdoctor renew"), "{remedy}");
 }

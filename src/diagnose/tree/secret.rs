@@ -89,6 +89,7 @@ pub(super) fn secret_checks(
             let step = w.step("Secret", secret_name, "present");
             let content = content.unwrap_or_else(|| secret_findings(secret, cert, now));
             for f in content {
+                let f = key_mismatch_in_context(f, chain);
                 // The Certificate-level checks already cover expiry from status; every other
                 // Secret finding stands, even when its code repeats.
                 let expiry = matches!(f.code, Code::CertExpired | Code::CertExpiringSoon);
@@ -146,6 +147,31 @@ fn secret_findings(secret: &TlsSecret, cert: &Certificate, now: Timestamp) -> Ve
         &mut findings,
     );
     findings
+}
+
+/// KEY_MISMATCH as the Certificate's conditions place it. cert-manager's readiness checks see
+/// the same mismatch (`InvalidKeyPair`, "…a private key that does not match the
+/// certificate") and re-issue within seconds: while it does (`Issuing=True`), a manual renew
+/// adds nothing; a Certificate still Ready with the mismatch means the controller is not
+/// processing it.
+fn key_mismatch_in_context(f: Finding, chain: &Chain) -> Finding {
+    if f.code != Code::KeyMismatch {
+        return f;
+    }
+    let cert = chain.certificate;
+    let (ns, name) = (
+        cert.metadata.namespace.as_deref().unwrap_or(""),
+        cert.metadata.name.as_deref().unwrap_or(""),
+    );
+    let mut f = f;
+    if chain.is_issuing() {
+        f.remedy = "cert-manager has seen the mismatch and is re-issuing (Issuing=True): the path below shows how far it got; nothing to trigger by hand.".into();
+    } else if chain.is_ready() {
+        f.remedy = format!(
+            "cert-manager re-issues within seconds when the key does not match (Issuing=True, reason InvalidKeyPair); a Certificate still Ready with a mismatched key means its controller is not processing it. Check that the controller runs and watches namespace {ns}, then `certdoctor renew {name} -n {ns}`; if the Secret was edited by hand, restore it or delete it and let cert-manager re-create it."
+        );
+    }
+    f
 }
 
 /// SECRET_NOT_FOUND's message: when the Secrets of other types could not be listed, the
