@@ -272,6 +272,28 @@ fn a_missing_issuer_says_when_the_other_kind_exists() {
             .unwrap()
             .contains("kind: ClusterIssuer")
     );
+    // The Issuer exists, in another namespace: it serves only its own.
+    let mut objs = fixture_objects("issuer-missing.yaml");
+    let mut elsewhere = objects::cluster_issuer("vault-issuer");
+    elsewhere["kind"] = json!("Issuer");
+    elsewhere["metadata"]["namespace"] = json!("cert-manager");
+    objs.push(elsewhere);
+    let (r, _) = diagnose(&objs, &[]);
+    let f = finding(&r, "payroll-tls", "ISSUER_NOT_FOUND");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("an Issuer of that name exists in cert-manager"),
+        "{f}"
+    );
+    assert!(
+        f["remedy"]
+            .as_str()
+            .unwrap()
+            .contains("only Certificates in its own namespace"),
+        "{f}"
+    );
 }
 
 #[test]

@@ -122,17 +122,32 @@ pub(super) fn issuer_checks(w: &mut Walk, chain: &Chain, snapshot: &Snapshot) {
                     })
                     .then_some("Issuer")
             };
+            // An Issuer of that name in other namespaces (those in scope): it serves only its
+            // own namespace's Certificates.
+            let elsewhere: Vec<&str> = if kind == "Issuer" && other.is_none() {
+                snapshot
+                    .issuers
+                    .iter()
+                    .filter(|i| i.metadata.name.as_deref() == Some(r.name.as_str()))
+                    .filter_map(|i| i.metadata.namespace.as_deref())
+                    .filter(|n| *n != ns)
+                    .collect()
+            } else {
+                vec![]
+            };
             let mut f = Finding::new(
                 Code::IssuerNotFound,
                 Severity::Error,
                 Subject::new(kind, (kind == "Issuer").then_some(ns), &r.name),
                 match other {
                     Some(o) => format!("{label} does not exist, but a {o} named {} does", r.name),
+                    None if !elsewhere.is_empty() => format!("{label} does not exist in namespace {ns}; an Issuer of that name exists in {}", elsewhere.join(", ")),
                     None if kind == "Issuer" => format!("{label} does not exist in namespace {ns}"),
                     None => format!("{label} does not exist"),
                 },
                 match other {
                     Some(o) => format!("Set spec.issuerRef.kind: {o} on the Certificate (or the cert-manager.io/{} annotation on its Ingress); kind defaults to Issuer (cert-manager#3414).", if o == "ClusterIssuer" { "cluster-issuer" } else { "issuer" }),
+                    None if !elsewhere.is_empty() => format!("An Issuer serves only Certificates in its own namespace: create one in {ns} (like the one in {}), or use a ClusterIssuer for several namespaces.", elsewhere[0]),
                     None => "Create the issuer, or point spec.issuerRef at an existing one (`kubectl get issuers,clusterissuers -A`).".into(),
                 },
             )
