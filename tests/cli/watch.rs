@@ -183,3 +183,27 @@ fn an_expired_watch_is_replaced_by_a_new_list() {
     // The snapshot's LIST, the watch's LIST, and the LIST after 410.
     assert!(lists >= 3, "{lists}");
 }
+
+#[test]
+fn ctrl_c_during_a_watch_ends_it_at_once_with_exit_130() {
+    let cluster = Cluster::with_fixtures(Some("production"), &["stuck-http01.yaml"]);
+    let mut w = Watching::start(&cluster, &[]);
+    let first = w.until("the first view", |_| true);
+    assert_eq!(first["kind"], "StatusReport");
+    // SIGINT, as a terminal's Ctrl-C sends it.
+    // SAFETY: signals our own child, whose pid we hold and have not waited for.
+    let sent = unsafe { libc::kill(w.child.id() as libc::pid_t, libc::SIGINT) };
+    assert_eq!(sent, 0);
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = w.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "still watching 5 s after Ctrl-C"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(130));
+}
