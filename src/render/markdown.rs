@@ -167,6 +167,16 @@ fn machine(out: &mut dyn Write, m: &crate::diagnose::MachineDiagnosis) -> io::Re
         return Ok(());
     }
     writeln!(out)?;
+    finding_items(out, &findings, |f| f.subject.to_string())
+}
+
+/// One list item per finding: its mark, code, subject (as `subject` words it), message and
+/// fix.
+fn finding_items(
+    out: &mut dyn Write,
+    findings: &[&crate::findings::Finding],
+    subject: impl Fn(&crate::findings::Finding) -> String,
+) -> io::Result<()> {
     for f in findings {
         let mark = if f.severity == Severity::Error {
             "✗"
@@ -177,7 +187,7 @@ fn machine(out: &mut dyn Write, m: &crate::diagnose::MachineDiagnosis) -> io::Re
             out,
             "- {mark} **{}** {}: {}  \n  fix: {}",
             f.code,
-            escape(&clean(&f.subject.to_string())),
+            escape(&clean(&subject(f))),
             escape(&clean(&f.message)),
             escape(&clean(&f.remedy))
         )?;
@@ -193,22 +203,8 @@ pub fn rate_limits(out: &mut dyn Write, findings: &[crate::findings::Finding]) -
     writeln!(out)?;
     writeln!(out, "### Let's Encrypt rate limits")?;
     writeln!(out)?;
-    for f in findings {
-        let mark = if f.severity == Severity::Error {
-            "✗"
-        } else {
-            "!"
-        };
-        writeln!(
-            out,
-            "- {mark} **{}** {}: {}  \n  fix: {}",
-            f.code,
-            escape(&clean(&f.subject.name)),
-            escape(&clean(&f.message)),
-            escape(&clean(&f.remedy))
-        )?;
-    }
-    Ok(())
+    let findings: Vec<_> = findings.iter().collect();
+    finding_items(out, &findings, |f| f.subject.name.clone())
 }
 
 /// `diagnose -o markdown`.
