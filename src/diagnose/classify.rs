@@ -77,24 +77,7 @@ pub fn rate_limit_name(text: &str) -> Option<&'static str> {
     table.iter().find(|(k, _)| t.contains(k)).map(|(_, v)| *v)
 }
 
-/// The `retry after …` time in a rate-limit message (`2026-01-02 15:04:05 UTC` or
-/// `2024-01-27T03:00:00Z`), as written.
-pub fn retry_after(text: &str) -> Option<String> {
-    let lower = text.to_ascii_lowercase();
-    let at = lower.find("retry after ")? + "retry after ".len();
-    let rest = &text[at..];
-    if let Some(end) = rest.find(" UTC") {
-        return Some(rest[..end + 4].to_string());
-    }
-    let end = rest.find([':', ',', ' ']).map_or(rest.len(), |i| {
-        // An RFC 3339 time has colons; cut at the first ": " or ", " instead.
-        rest.find(": ")
-            .or_else(|| rest.find(", "))
-            .or_else(|| rest.find(' '))
-            .unwrap_or(i)
-    });
-    Some(rest[..end].trim_end_matches('.').to_string()).filter(|s| !s.is_empty())
-}
+pub use crate::model::types::retry_after;
 
 /// True for cert-manager's self-check messages (`Waiting for HTTP-01 challenge propagation:`),
 /// matched case-insensitively as older releases wrote `dns-01`.

@@ -1,6 +1,7 @@
 //! The decision of `renew` for one Certificate, read from its raw JSON: skip it when it is
-//! already issuing (unless forced), and otherwise say which failure backoff the manual
-//! trigger bypasses, so the user learns what they skipped.
+//! already issuing or when the CA's rate limit has not lifted yet (unless forced), and
+//! otherwise say which failure backoff the manual trigger bypasses, so the user learns what
+//! they skipped.
 
 use jiff::Timestamp;
 use serde_json::Value;
@@ -47,6 +48,24 @@ pub fn decide(obj: &Value, now: Timestamp, force: bool) -> Decision {
             reason: format!("already issuing{since}; use --force to trigger again"),
         };
     }
+    // The CA's rate limit ended the last attempt: before its retry-after time a new one only
+    // fails again (and counts against the limit again).
+    if !force
+        && let Some(message) = issuing(obj)
+            .filter(|c| c["status"] == "False")
+            .and_then(|c| c["message"].as_str())
+        && message.contains("rateLimited")
+        && let Some(at) = crate::model::types::retry_after_time(message)
+        && at > now
+    {
+        return Decision::Skip {
+            reason: format!(
+                "the last attempt hit the CA's rate limit, which lifts at {} ({}); a renewal before then fails again; use --force to trigger anyway",
+                timefmt::rfc3339(at),
+                timefmt::relative(at, now)
+            ),
+        };
+    }
     let failed = obj
         .pointer("/status/failedIssuanceAttempts")
         .and_then(Value::as_i64)
@@ -85,6 +104,27 @@ mod tests {
             decide(&obj, now(), true),
             Decision::Renew { bypassed: None }
         );
+    }
+
+    #[test]
+    fn a_rate_limit_not_lifted_yet_is_skipped_unless_forced() {
+        let failed = |retry: &str| {
+            json!({"status": {"failedIssuanceAttempts": 1, "lastFailureTime": "2026-11-23T11:00:00Z",
+                "conditions": [{"type": "Issuing", "status": "False", "reason": "Failed",
+                "message": format!("The certificate request has failed to complete and will be retried: Failed to wait for order resource \"web-tls-1-1\" to become ready: order is in \"errored\" state: Failed to create Order: 429 urn:ietf:params:acme:error:rateLimited: Error creating new order :: too many certificates (5) already issued for this exact set of identifiers in the last 168h0m0s, retry after {retry}: see https://letsencrypt.org/docs/rate-limits/")}]}})
+        };
+        let obj = failed("2026-11-24 03:12:45 UTC");
+        match decide(&obj, now(), false) {
+            Decision::Skip { reason } => assert!(
+                reason.starts_with("the last attempt hit the CA's rate limit, which lifts at 2026-11-24T03:12:45Z (in 15h"),
+                "{reason}"
+            ),
+            d => panic!("{d:?}"),
+        }
+        assert!(matches!(decide(&obj, now(), true), Decision::Renew { .. }));
+        // Lifted already: renew as usual.
+        let obj = failed("2026-11-23T10:00:00Z");
+        assert!(matches!(decide(&obj, now(), false), Decision::Renew { .. }));
     }
 
     #[test]

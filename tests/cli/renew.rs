@@ -223,6 +223,32 @@ fn an_issuing_certificate_is_skipped_unless_forced() {
 }
 
 #[test]
+fn a_certificate_whose_rate_limit_has_not_lifted_is_skipped_unless_forced() {
+    let st = json!({"conditions": [{"type": "Ready", "status": "False", "reason": "DoesNotExist"},
+                                   {"type": "Issuing", "status": "False", "reason": "Failed",
+                                    "message": "The certificate request has failed to complete and will be retried: Failed to wait for order resource \"web-1-3392751873\" to become ready: order is in \"errored\" state: Failed to create Order: 429 urn:ietf:params:acme:error:rateLimited: Error creating new order :: too many certificates (5) already issued for this exact set of identifiers in the last 168h0m0s, retry after 2026-11-24 03:12:45 UTC: see https://letsencrypt.org/docs/rate-limits/#new-certificates-per-exact-set-of-identifiers"}],
+                    "failedIssuanceAttempts": 1, "lastFailureTime": "2026-11-23T11:00:00Z"});
+    let c = cluster_with(vec![certificate("production", "web", json!({}), st)]);
+    let out = c.certdoctor().args(["renew", "web"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stdout(&out).contains(
+            "skipped  the last attempt hit the CA's rate limit, which lifts at 2026-11-24T03:12:45Z"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    assert!(writes(&c).is_empty());
+    let out = c
+        .certdoctor()
+        .args(["renew", "web", "--force"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!writes(&c).is_empty());
+}
+
+#[test]
 fn renewing_in_backoff_says_which_backoff_it_bypassed() {
     let st = json!({"conditions": [{"type": "Ready", "status": "False", "reason": "DoesNotExist"},
                                    {"type": "Issuing", "status": "False", "reason": "Failed"}],

@@ -231,3 +231,32 @@ impl Order {
         AcmeState::parse(self.status.as_ref().and_then(|s| s.state.as_deref()))
     }
 }
+
+/// The `retry after …` time in a rate-limit message (`2026-01-02 15:04:05 UTC` or
+/// `2024-01-27T03:00:00Z`), as written.
+pub fn retry_after(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let at = lower.find("retry after ")? + "retry after ".len();
+    let rest = &text[at..];
+    if let Some(end) = rest.find(" UTC") {
+        return Some(rest[..end + 4].to_string());
+    }
+    let end = rest.find([':', ',', ' ']).map_or(rest.len(), |i| {
+        // An RFC 3339 time has colons; cut at the first ": " or ", " instead.
+        rest.find(": ")
+            .or_else(|| rest.find(", "))
+            .or_else(|| rest.find(' '))
+            .unwrap_or(i)
+    });
+    Some(rest[..end].trim_end_matches('.').to_string()).filter(|s| !s.is_empty())
+}
+
+/// [`retry_after`] as an instant, when it is one of the two forms the CA writes.
+pub fn retry_after_time(text: &str) -> Option<jiff::Timestamp> {
+    let at = retry_after(text)?;
+    let rfc = match at.strip_suffix(" UTC") {
+        Some(t) => format!("{}Z", t.replacen(' ', "T", 1)),
+        None => at,
+    };
+    rfc.parse().ok()
+}
