@@ -246,7 +246,8 @@ pub struct Hop {
 /// How a fetch ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FetchEnd {
-    /// A 200 with this body (trailing whitespace trimmed, capped).
+    /// A 200 with this body, as served (capped; whitespace kept: the self-check compares it
+    /// exactly, the CA after trimming).
     Body(String),
     /// A final status other than 200.
     Status(u16),

@@ -87,7 +87,7 @@ fn finding_v4<'a>(r: &'a Value, code: &str) -> &'a Value {
 
 #[test]
 fn a_correct_answer_is_not_blamed_and_broken_ipv6_is_flagged() {
-    let (r, _) = http_case(|t, k| vec![(path(t), Reply::Body(format!("{k}\n")))]);
+    let (r, _) = http_case(|t, k| vec![(path(t), Reply::Body(k.to_string()))]);
     let c = codes(&r, "app-tls");
     assert!(
         !c.iter().any(|c| matches!(
@@ -203,10 +203,33 @@ fn redirects_are_followed_by_the_cas_rules() {
 }
 
 #[test]
-fn a_server_that_hangs_times_out() {
+fn a_key_with_a_trailing_newline_passes_the_ca_but_never_the_self_check() {
+    // cert-manager's self-check compares the body exactly (http.go); Let's Encrypt trims.
+    let (r, _) = http_case(|t, k| vec![(path(t), Reply::Body(format!("{k}\n")))]);
+    let f = finding_v4(&r, "HTTP01_WRONG_BODY");
+    assert!(
+        f["message"].as_str().unwrap().contains(
+            "followed by whitespace: Let's Encrypt would accept it, but cert-manager's self-check"
+        ),
+        "{f}"
+    );
+    assert_ne!(root(&r, "app-tls"), "SELF_CHECK_FAILS_IN_CLUSTER", "{r}");
+}
+
+#[test]
+fn a_server_that_accepts_and_hangs_is_slow_not_firewalled() {
     let (r, _) = http_case(|t, _| vec![(path(t), Reply::Hang)]);
     let f = finding_v4(&r, "HTTP01_UNREACHABLE");
-    assert!(f["message"].as_str().unwrap().ends_with("timed out"), "{f}");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("connected, then timed out waiting for the answer"),
+        "{f}"
+    );
+    let remedy = f["remedy"].as_str().unwrap();
+    assert!(remedy.contains("does not answer in time"), "{remedy}");
+    assert!(!remedy.contains("firewall"), "{remedy}");
 }
 
 #[test]

@@ -43,6 +43,20 @@ pub fn dns01_findings(t: &Dns01Target, o: &Dns01Observation, host: ProbeHost) ->
     }
     let zone = match &o.zone {
         Ok(z) => z.clone(),
+        // This machine's resolver answered nothing all run: the zone is not judged.
+        Err(e) if host.resolver_silent => {
+            out.push(
+                Finding::new(
+                    Code::Dns01ZoneNotFound,
+                    Severity::Warning,
+                    t.subject.clone(),
+                    format!("the zone of {target} could not be looked up from this machine ({e}), whose resolver answered no query in this run: DNS-01 was not checked"),
+                    "This says nothing about the zone yet: re-run with --nameserver 1.1.1.1, or ask a public resolver. If it fails too, check that the domain is delegated.",
+                )
+                .reproduce(format!("dig @1.1.1.1 SOA {target}")),
+            );
+            return out;
+        }
         Err(e) => {
             out.push(
                 Finding::new(

@@ -174,6 +174,19 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation, host: ProbeHost)
                     HTTPS_REDIRECT_REMEDY,
                 )
             }
+            // cert-manager's self-check compares the body exactly (`http.go`
+            // testReachability); Let's Encrypt trims trailing whitespace. A key followed by a
+            // newline passes the CA and never the self-check.
+            FetchEnd::Body(b) if b.trim_end() == t.expected => Finding::new(
+                Code::Http01WrongBody,
+                Severity::Error,
+                t.subject.clone(),
+                format!(
+                    "{} serves the key authorization followed by whitespace: Let's Encrypt would accept it, but cert-manager's self-check compares the body exactly and never passes",
+                    f.address
+                ),
+                remedy::HTTP01_TRAILING_WHITESPACE,
+            ),
             FetchEnd::Body(b) => Finding::new(
                 Code::Http01WrongBody,
                 Severity::Error,
@@ -234,7 +247,7 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation, host: ProbeHost)
                         remedy::HTTP01_IPV6_BROKEN,
                     )
                 } else {
-                    Finding::new(
+                    let mut u = Finding::new(
                         Code::Http01Unreachable,
                         Severity::Error,
                         t.subject.clone(),
@@ -243,8 +256,16 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation, host: ProbeHost)
                             f.address,
                             if f.ipv6 { "IPv6" } else { "IPv4" }
                         ),
-                        remedy::HTTP01_UNREACHABLE,
-                    )
+                        unreachable_remedy(why),
+                    );
+                    // A silent IPv6 address may be this machine's IPv6, which the probe
+                    // cannot tell apart from the server's: say so, with the test that decides.
+                    if f.ipv6 && !why.contains("refused") {
+                        u = u
+                            .evidence("this machine's own IPv6 may be what fails: if the IPv6 check below fails too, this says nothing about the server")
+                            .reproduce("curl -6 -sI https://www.google.com  # does this machine reach anything over IPv6?");
+                    }
+                    u
                 }
             }
         };
@@ -265,6 +286,19 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation, host: ProbeHost)
 
 /// Adds the load balancers not resolved from here to the findings about reaching the name,
 /// where whether the name points at them would matter.
+/// The fix for a fetch that got no HTTP answer, by how it failed (as Let's Encrypt words
+/// them: "Timeout during connect (likely firewall problem)" against "Timeout after connect
+/// (your server may be slow or overloaded)").
+fn unreachable_remedy(why: &str) -> &'static str {
+    if why.starts_with("connected, then") {
+        remedy::HTTP01_SLOW
+    } else if why.contains("invalid HTTP") || why.contains("HTTP version") {
+        remedy::HTTP01_NOT_HTTP
+    } else {
+        remedy::HTTP01_UNREACHABLE
+    }
+}
+
 fn with_unchecked(out: &mut [Finding], unchecked: &[String]) {
     for f in out.iter_mut().filter(|f| {
         matches!(
@@ -286,7 +320,10 @@ mod remedy {
         "Create the DNS record pointing at the ingress or load balancer that serves this host.";
     pub const HTTP01_PRIVATE_ADDRESS: &str = "A public CA validates from the internet: publish a public address, or use DNS-01. (A private ACME CA inside your network may reach it.)";
     pub const HTTP01_WRONG_BODY: &str = "Another backend answers for this path: check that the solver's Ingress/HTTPRoute wins over the app's routes (ingress class, path precedence, a catch-all or auth middleware).";
+    pub const HTTP01_TRAILING_WHITESPACE: &str = "Something between the solver and the client rewrites the body (a proxy or middleware adding a newline, a custom error or response filter): serve the solver's answer unchanged on the challenge path.";
     pub const HTTP01_BAD_REDIRECT: &str = "The CA follows at most 10 redirects, only to http/https on ports 80/443, only 301/302/307/308, and never a loop; fix the redirect or exempt the challenge path from it.";
     pub const HTTP01_IPV6_BROKEN: &str = "Let's Encrypt tries IPv6 first and only falls back to IPv4 on connection failure: remove the AAAA record or make the service reachable over IPv6.";
+    pub const HTTP01_SLOW: &str = "Something accepts the connection on port 80 but does not answer in time: a slow or overloaded backend, or a proxy waiting on one. Check the ingress controller's logs and the service behind the challenge path.";
+    pub const HTTP01_NOT_HTTP: &str = "What answers on port 80 does not speak plain HTTP (often TLS on port 80, or another protocol): the CA sends plain HTTP to port 80; fix the listener or the load balancer's port mapping.";
     pub const HTTP01_UNREACHABLE: &str = "Nothing accepts connections on port 80 there: check the load balancer, firewall and security groups (port 80 must be open to the internet for HTTP-01).";
 }

@@ -335,10 +335,16 @@ fn self_check(ch: &Challenge, text: &str, probes: Option<&[Finding]>, check: Str
     let detail = text.split_once(": ").map_or(text, |(_, r)| r);
     // Warnings (a private address, a DNS name that is not the Ingress's) do not stop the
     // token being fetched from here; only an error does.
-    // A lookup that failed from here checked nothing: that is not a pass either.
+    // A lookup that failed from here, or an address this machine could not try, checked
+    // nothing: that is not a pass either.
     let clean = probes.is_some_and(|p| {
-        p.iter()
-            .all(|f| f.severity != Severity::Error && f.code != Code::Http01LookupFailed)
+        p.iter().all(|f| {
+            f.severity != Severity::Error
+                && !matches!(
+                    f.code,
+                    Code::Http01LookupFailed | Code::ProbeHostNoRoute | Code::Dns01ZoneNotFound
+                )
+        })
     });
     if clean {
         let kind = SelfCheckError::of(text);
