@@ -129,6 +129,9 @@ pub async fn build(
             "DNS, HTTP-01, CAA and TLS probes ran from this machine ({}), not from the cluster or the CA",
             probe::host_label()
         );
+        if results.probe_host.resolver_silent {
+            note.push_str("; this machine's DNS resolver answered no query, so names, CAA and served certificates were not checked (try --nameserver 1.1.1.1)");
+        }
         if !results.unfinished.is_empty() {
             note.push_str(&unfinished_note(
                 &results.unfinished,

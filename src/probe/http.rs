@@ -14,15 +14,24 @@ pub const MAX_REDIRECTS: usize = 10;
 /// Most body bytes read.
 pub const MAX_BODY: usize = 4096;
 
+/// Why a redirect hop has no address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoRoute {
+    /// DNS answered: the name has no A or AAAA record (or does not exist).
+    NoAddress(String),
+    /// The lookup itself failed from this machine (timed out, SERVFAIL, REFUSED).
+    LookupFailed(String),
+}
+
 /// Where a hop connects: the address chosen for `host:port`.
 pub trait Route {
-    /// The socket address for `host:port` on a redirect hop, if one can be found.
+    /// The socket address for `host:port` on a redirect hop, or why there is none.
     fn route(
         &self,
         host: &str,
         port: u16,
         ipv6: bool,
-    ) -> impl std::future::Future<Output = Option<SocketAddr>> + Send;
+    ) -> impl std::future::Future<Output = Result<SocketAddr, NoRoute>> + Send;
 }
 
 fn default_port(scheme: &str) -> u16 {
@@ -180,10 +189,15 @@ pub async fn fetch(url: &str, first: SocketAddr, route: &impl Route, timeout: Du
             }
             let port = nport.unwrap_or(default_port(&nscheme));
             match route.route(&nhost, port, ipv6).await {
-                Some(a) => addr = a,
-                None => {
+                Ok(a) => addr = a,
+                Err(NoRoute::NoAddress(why)) => {
+                    break FetchEnd::BadRedirect(format!(
+                        "redirect to {next}, but {nhost} has no address ({why})"
+                    ));
+                }
+                Err(NoRoute::LookupFailed(why)) => {
                     break FetchEnd::Unreachable(format!(
-                        "redirect to {next}, but {nhost} has no address"
+                        "redirect to {next}, but looking up {nhost} failed from this machine ({why})"
                     ));
                 }
             }

@@ -72,26 +72,51 @@ struct Router<'a> {
 }
 
 impl http::Route for Router<'_> {
-    async fn route(&self, host: &str, port: u16, ipv6: bool) -> Option<SocketAddr> {
+    async fn route(&self, host: &str, port: u16, ipv6: bool) -> Result<SocketAddr, http::NoRoute> {
         if let Some(a) = self.opts.connect_to(host, port) {
-            return Some(a);
+            return Ok(a);
         }
         if let Ok(ip) = host.parse::<IpAddr>() {
-            return Some(SocketAddr::new(ip, port));
+            return Ok(SocketAddr::new(ip, port));
         }
-        let (a, aaaa) = dns::addresses(self.dns?, host).await;
-        let (v4, v6) = (a.unwrap_or_default(), aaaa.unwrap_or_default());
-        let pick = if ipv6 {
-            v6.first().or(v4.first())
-        } else {
-            v4.first().or(v6.first())
+        let Some(dns) = self.dns else {
+            return Err(http::NoRoute::LookupFailed("no resolver".into()));
         };
+        let (a, aaaa) = dns::addresses(dns, host).await;
         let port = if port == 80 {
             self.opts.http_port
         } else {
             port
         };
-        pick.map(|ip| SocketAddr::new(*ip, port))
+        let (v4, v6) = (
+            a.as_deref().unwrap_or_default(),
+            aaaa.as_deref().unwrap_or_default(),
+        );
+        let pick = if ipv6 {
+            v6.first().or(v4.first())
+        } else {
+            v4.first().or(v6.first())
+        };
+        if let Some(ip) = pick {
+            return Ok(SocketAddr::new(*ip, port));
+        }
+        // No address: an answer (NXDOMAIN, or no records for both) or a failed lookup.
+        let negative = |r: &Result<Vec<IpAddr>, String>| match r {
+            Ok(_) => true,
+            Err(e) => e == "NXDOMAIN",
+        };
+        let nx = |r: &Result<Vec<IpAddr>, String>| matches!(r, Err(e) if e == "NXDOMAIN");
+        if nx(&a) || nx(&aaaa) || (negative(&a) && negative(&aaaa)) {
+            let why = if nx(&a) || nx(&aaaa) {
+                "NXDOMAIN"
+            } else {
+                "no A or AAAA record"
+            };
+            Err(http::NoRoute::NoAddress(why.into()))
+        } else {
+            let why = a.err().or(aaaa.err()).unwrap_or_default();
+            Err(http::NoRoute::LookupFailed(why))
+        }
     }
 }
 

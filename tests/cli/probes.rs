@@ -203,6 +203,53 @@ fn redirects_are_followed_by_the_cas_rules() {
 }
 
 #[test]
+fn a_404_behind_a_redirect_names_the_redirect() {
+    let (r, _) = http_case(|t, _| vec![(path(t), Reply::Redirect(302, "/www/landing".into()))]);
+    let f = finding_v4(&r, "HTTP01_WRONG_STATUS");
+    assert!(
+        f["message"].as_str().unwrap().contains(
+            "redirects the challenge path to http://app.example.com/www/landing, which answers 404"
+        ),
+        "{f}"
+    );
+    assert!(
+        f["remedy"]
+            .as_str()
+            .unwrap()
+            .contains("Exempt /.well-known/acme-challenge/")
+    );
+}
+
+#[test]
+fn a_redirect_to_a_name_without_address_is_a_bad_redirect_and_a_failed_lookup_is_not_blamed() {
+    // The zone answers: gone.example.com does not exist.
+    let (r, _) = http_case(|t, _| {
+        vec![(
+            path(t),
+            Reply::Redirect(302, "http://gone.example.com/x".into()),
+        )]
+    });
+    let f = finding_v4(&r, "HTTP01_BAD_REDIRECT");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("gone.example.com has no address (NXDOMAIN)"),
+        "{f}"
+    );
+    // This machine's resolver refuses the target's zone: not checked, not the zone's fault.
+    let (r, _) = http_case(|t, _| {
+        vec![(
+            path(t),
+            Reply::Redirect(302, "http://www.elsewhere.test/x".into()),
+        )]
+    });
+    let c = codes(&r, "app-tls");
+    assert!(c.contains(&"HTTP01_LOOKUP_FAILED".to_string()), "{c:?}");
+    assert!(!c.contains(&"HTTP01_UNREACHABLE".to_string()), "{c:?}");
+}
+
+#[test]
 fn a_key_with_a_trailing_newline_passes_the_ca_but_never_the_self_check() {
     // cert-manager's self-check compares the body exactly (http.go); Let's Encrypt trims.
     let (r, _) = http_case(|t, k| vec![(path(t), Reply::Body(format!("{k}\n")))]);
@@ -419,6 +466,15 @@ fn a_servfailing_resolver_gives_findings_not_a_crash() {
     );
     // The Challenge's own status, what the CA and cert-manager saw, leads.
     assert_eq!(root(&r, "app-tls"), "CHALLENGE_NOT_PROPAGATED", "{r}");
+    // And the report says, once, that this machine's resolver checked nothing.
+    assert!(
+        r["probes"]
+            .as_str()
+            .unwrap()
+            .contains("this machine's DNS resolver answered no query"),
+        "{}",
+        r["probes"]
+    );
 }
 
 #[test]

@@ -202,6 +202,19 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation, host: ProbeHost)
                 crate::sanitize::clean(&b.chars().take(120).collect::<String>())
             ))
             .evidence(format!("expected: {:?}", t.expected)),
+            // Redirected elsewhere first: the redirect is what sends the CA away from the
+            // solver, the last server only answers for its own site.
+            FetchEnd::Status(s) if f.hops.len() > 1 => Finding::new(
+                Code::Http01WrongStatus,
+                Severity::Error,
+                t.subject.clone(),
+                format!(
+                    "{} redirects the challenge path to {}, which answers {s}",
+                    f.address,
+                    f.hops.last().map_or("-", |h| h.url.as_str())
+                ),
+                remedy::HTTP01_REDIRECTED_AWAY,
+            ),
             FetchEnd::Status(s) => Finding::new(
                 Code::Http01WrongStatus,
                 Severity::Error,
@@ -226,6 +239,14 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation, host: ProbeHost)
                 t.subject.clone(),
                 format!("{}: {why}", f.address),
                 remedy::HTTP01_BAD_REDIRECT,
+            ),
+            // A redirect target this machine could not look up: nothing was checked there.
+            FetchEnd::Unreachable(why) if why.contains("failed from this machine") => Finding::new(
+                Code::Http01LookupFailed,
+                Severity::Warning,
+                t.subject.clone(),
+                format!("{} answers with a {why}", f.address),
+                "This may be only this machine's resolver: ask a public resolver for the redirect target (dig @1.1.1.1). If it answers, re-run with --nameserver 1.1.1.1; if it fails too, the CA cannot follow the redirect either.",
             ),
             FetchEnd::Unreachable(why) if host.local_failure(&f.address, why) => Finding::new(
                 Code::ProbeHostNoRoute,
@@ -323,6 +344,7 @@ mod remedy {
     pub const HTTP01_TRAILING_WHITESPACE: &str = "Something between the solver and the client rewrites the body (a proxy or middleware adding a newline, a custom error or response filter): serve the solver's answer unchanged on the challenge path.";
     pub const HTTP01_BAD_REDIRECT: &str = "The CA follows at most 10 redirects, only to http/https on ports 80/443, only 301/302/307/308, and never a loop; fix the redirect or exempt the challenge path from it.";
     pub const HTTP01_IPV6_BROKEN: &str = "Let's Encrypt tries IPv6 first and only falls back to IPv4 on connection failure: remove the AAAA record or make the service reachable over IPv6.";
+    pub const HTTP01_REDIRECTED_AWAY: &str = "The challenge path is redirected away from the solver (often an apex-to-www or canonical-host redirect on the app's Ingress, or a CDN rule); the CA follows it and gets the target's answer. Exempt /.well-known/acme-challenge/ from the redirect so the solver answers on the name itself.";
     pub const HTTP01_SLOW: &str = "Something accepts the connection on port 80 but does not answer in time: a slow or overloaded backend, or a proxy waiting on one. Check the ingress controller's logs and the service behind the challenge path.";
     pub const HTTP01_NOT_HTTP: &str = "What answers on port 80 does not speak plain HTTP (often TLS on port 80, or another protocol): the CA sends plain HTTP to port 80; fix the listener or the load balancer's port mapping.";
     pub const HTTP01_UNREACHABLE: &str = "Nothing accepts connections on port 80 there: check the load balancer, firewall and security groups (port 80 must be open to the internet for HTTP-01).";
