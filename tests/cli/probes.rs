@@ -430,6 +430,28 @@ fn a_name_outside_any_zone_has_no_zone() {
 }
 
 #[test]
+fn a_domain_that_is_not_delegated_is_named_not_a_missing_record() {
+    let (mut objs, _) = dns01_objects();
+    edit(&mut objs, "Challenge", "api-tls", |c| {
+        c["spec"]["dnsName"] = json!("shop.unregistered.test")
+    });
+    // Only the top-level zone exists: the SOA walk for the name ends at `test.`.
+    let tld = "$TTL 60\n@ IN SOA ns1.test. hostmaster.test. 1 3600 600 604800 60\n@ IN NS ns1.test.\nns1 IN A 127.0.0.1\n";
+    let dns = DnsServer::start(&[("example.com.", &zone("")), ("test.", tld)]);
+    let (r, _, _) = diagnose_live(&objs, dns.port(), &[]);
+    assert_eq!(root(&r, "api-tls"), "DNS01_ZONE_NOT_FOUND", "{r}");
+    let f = finding(&r, "api-tls", "DNS01_ZONE_NOT_FOUND");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("unregistered.test is not delegated"),
+        "{f}"
+    );
+    assert!(!codes(&r, "api-tls").contains(&"DNS01_TXT_MISSING".to_string()));
+}
+
+#[test]
 fn caa_records_that_forbid_the_ca_are_found_by_climbing() {
     let objs = fixture_objects("stuck-http01.yaml");
     let dns = DnsServer::start(&[("example.com.", &zone("@ IN CAA 0 issue \"pki.goog\"\n"))]);

@@ -71,6 +71,25 @@ pub fn dns01_findings(t: &Dns01Target, o: &Dns01Observation, host: ProbeHost) ->
             return out;
         }
     };
+    // The SOA walk climbed above the registered domain (to `com.`, `co.uk.`): the domain is
+    // not delegated, so no nameserver of it exists to hold the record.
+    let registered =
+        crate::model::ratelimit::registered_domain(target.trim_start_matches("_acme-challenge."));
+    let zone_name = zone.trim_end_matches('.').to_ascii_lowercase();
+    if registered != zone_name && registered.ends_with(&format!(".{zone_name}")) {
+        out.push(
+            Finding::new(
+                Code::Dns01ZoneNotFound,
+                Severity::Error,
+                t.subject.clone(),
+                format!("{registered} is not delegated: the zone search for {target} reached {zone}, above the registered domain"),
+                format!("The parent zone ({zone}) has no NS records for {registered}: register the domain, or fix its delegation at the registrar, before DNS-01 can work."),
+            )
+            .reproduce(format!("dig NS {registered}"))
+            .reproduce(format!("dig @1.1.1.1 SOA {registered}")),
+        );
+        return out;
+    }
     if let Some(e) = &o.ns_error {
         out.push(
             Finding::new(

@@ -356,7 +356,7 @@ fn self_check(ch: &Challenge, text: &str, probes: Option<&[Finding]>, check: Str
                 "cert-manager's self-check for {dns_name} fails inside the cluster, but the probes from this machine pass: {detail}"
             ),
             format!(
-                "The self-check runs in the controller pod, so {}. From here the name is fine, which this machine cannot tell apart from the cluster's view: run the in-cluster check below to decide.",
+                "The self-check runs in the controller pod, so {}. From this machine the name checks out; what the cluster sees can only be checked from inside it: run the in-cluster check below to decide.",
                 kind.causes(dns01)
             ),
         )
@@ -417,6 +417,14 @@ pub(super) fn caa_checks(w: &mut Walk, chain: &Chain, obs: &Observations) {
             continue;
         };
         for f in caa_findings(&subject.part(n), &o, obs.probe_host.resolver_silent) {
+            // `*.example.com` and `example.com` share one CAA walk: one lookup failure, once.
+            if f.code == Code::CaaLookupFailed
+                && w.findings
+                    .iter()
+                    .any(|g| g.code == f.code && g.message == f.message)
+            {
+                continue;
+            }
             let step = *caa_step.get_or_insert_with(|| w.step("CAA", "records", "checked"));
             w.add(step, Level::Probe, f);
         }
