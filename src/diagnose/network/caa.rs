@@ -123,10 +123,63 @@ pub fn caa_findings(subject: &Subject, o: &CaaObservation, resolver_silent: bool
     {
         return vec![];
     }
+    // A record naming this CA that its parameters rule out: say which parameter.
+    let narrowed = selected.iter().find_map(|r| {
+        parameter_mismatch(&r.value, ca, o.account_uri.as_deref(), o.method.as_deref())
+    });
+    let message = match narrowed {
+        Some(why) => format!(
+            "CAA records at {found_at} allow {ca} to issue for {} only {why}",
+            o.name
+        ),
+        None => format!(
+            "CAA records at {found_at} do not allow {ca} to issue for {}",
+            o.name
+        ),
+    };
     vec![evidence(
-        Finding::new(Code::CaaForbidsCa, Severity::Error, subject.clone(), format!("CAA records at {found_at} do not allow {ca} to issue for {}", o.name), format!("Add `0 {} \"{ca}\"` at {found_at} (mind accounturi and validationmethods parameters), or the CA refuses with urn:ietf:params:acme:error:caa.", if wildcard { "issuewild" } else { "issue" })),
+        Finding::new(Code::CaaForbidsCa, Severity::Error, subject.clone(), message, format!("Add `0 {} \"{ca}\"` at {found_at} (mind accounturi and validationmethods parameters), or the CA refuses with urn:ietf:params:acme:error:caa.", if wildcard { "issuewild" } else { "issue" })),
     )
     .reproduce(dig(found_at))]
+}
+
+/// Why a record that names `ca` still does not authorise this issuer: its `accounturi` is
+/// another account, or its `validationmethods` leave out the one in use.
+fn parameter_mismatch(
+    value: &str,
+    ca: &str,
+    account: Option<&str>,
+    method: Option<&str>,
+) -> Option<String> {
+    let mut parts = value.split(';');
+    if !parts.next()?.trim().eq_ignore_ascii_case(ca) {
+        return None;
+    }
+    for p in parts {
+        let Some((k, v)) = p.trim().split_once('=') else {
+            continue;
+        };
+        let v = v.trim();
+        match k.trim().to_ascii_lowercase().as_str() {
+            "accounturi" if account.is_some_and(|a| a != v) => {
+                return Some(format!(
+                    "for the ACME account {v}, not this issuer's account {}",
+                    account.unwrap_or_default()
+                ));
+            }
+            "validationmethods"
+                if method
+                    .is_some_and(|m| !v.split(',').any(|x| x.trim().eq_ignore_ascii_case(m))) =>
+            {
+                return Some(format!(
+                    "by validation methods {v}, not {}",
+                    method.unwrap_or_default()
+                ));
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The CAA identifier of the CA behind an ACME directory URL, for the CAs we know.
@@ -256,9 +309,38 @@ mod tests {
             )),
             ["CAA_FORBIDS_CA"]
         );
-        let mut o = obs("a.example.com", vec![("a.example.com", Ok(vec![dns_only]))]);
+        let mut o = obs(
+            "a.example.com",
+            vec![("a.example.com", Ok(vec![dns_only.clone()]))],
+        );
         o.method = Some("dns-01".into());
         assert!(codes(&o).is_empty());
+    }
+
+    #[test]
+    fn a_record_for_this_ca_narrowed_by_a_parameter_names_the_parameter() {
+        let message = |r: CaaRecord| {
+            let o = obs("a.example.com", vec![("a.example.com", Ok(vec![r]))]);
+            caa_findings(&Subject::new("Certificate", Some("a"), "c"), &o, false)[0]
+                .message
+                .clone()
+        };
+        let pinned = rec(
+            "issue",
+            "letsencrypt.org; accounturi=https://acme-v02.api.letsencrypt.org/acme/acct/2",
+        );
+        assert_eq!(
+            message(pinned),
+            "CAA records at a.example.com allow letsencrypt.org to issue for a.example.com only for the ACME account https://acme-v02.api.letsencrypt.org/acme/acct/2, not this issuer's account https://acme-v02.api.letsencrypt.org/acme/acct/1"
+        );
+        assert!(
+            message(rec("issue", "letsencrypt.org; validationmethods=dns-01"))
+                .ends_with("only by validation methods dns-01, not http-01")
+        );
+        assert!(
+            message(rec("issue", "pki.goog"))
+                .ends_with("do not allow letsencrypt.org to issue for a.example.com")
+        );
     }
 
     #[test]
