@@ -530,6 +530,24 @@ fn the_text_report_says_where_the_probes_ran() {
 }
 
 #[test]
+fn a_dead_resolver_on_a_healthy_fleet_blames_no_name_and_says_so_once() {
+    let objs = fixture_objects("healthy.yaml");
+    let bad = DnsServer::start_servfail();
+    let (r, code, err) = diagnose_live(&objs, bad.port(), &[]);
+    assert_eq!(code, 0, "{err}");
+    let c = codes(&r, "web-tls");
+    assert!(!c.contains(&"HTTPS_UNREACHABLE".to_string()), "{c:?}");
+    assert!(
+        r["probes"]
+            .as_str()
+            .unwrap()
+            .contains("this machine's DNS resolver answered no query"),
+        "{}",
+        r["probes"]
+    );
+}
+
+#[test]
 fn a_resolver_that_never_answers_times_out_into_findings() {
     let objs = fixture_objects("stuck-http01.yaml");
     let silent = DnsServer::start_silent();

@@ -286,8 +286,15 @@ pub fn served_findings(
     let mut out = Vec::new();
     if o.connect_to.is_none() {
         match &o.resolved {
+            // This machine's resolver answered nothing all run (the report says so once):
+            // nothing to say about this name.
+            Err(_) if probe_host.resolver_silent => return out,
+            Err(e) if e == "NXDOMAIN" => {
+                out.push(Finding::new(Code::HttpsUnreachable, Severity::Warning, subject, format!("{} does not exist in DNS (NXDOMAIN), so nothing was checked on 443", t.host), "Clients cannot reach the name either: publish its A/AAAA records pointing at the ingress's load balancer.").reproduce(format!("dig +short {} A {} AAAA", t.host, t.host)));
+                return out;
+            }
             Err(e) => {
-                out.push(Finding::new(Code::HttpsUnreachable, Severity::Warning, subject, format!("{} does not resolve ({e}), so nothing was checked on 443", t.host), "Clients cannot reach the name either: publish its A/AAAA records, or check --nameserver.").reproduce(format!("dig +short {} A {} AAAA", t.host, t.host)));
+                out.push(Finding::new(Code::HttpsUnreachable, Severity::Warning, subject, format!("the lookup of {} failed from this machine ({e}), so nothing was checked on 443", t.host), "This may be only this machine's resolver: ask a public resolver (dig @1.1.1.1), or re-run with --nameserver 1.1.1.1.").reproduce(format!("dig @1.1.1.1 +short {} A {} AAAA", t.host, t.host)));
                 return out;
             }
             Ok(v) if v.is_empty() => {
