@@ -12,6 +12,7 @@ use kube::core::Request;
 use serde_json::Value;
 
 use super::client::Connection;
+pub use super::write::{WriteError, put_status};
 use crate::error::CliError;
 use crate::model::snapshot::{
     CERTIFICATES, KINDS, KindInfo, METADATA_ONLY_ACCEPT, ObjectSink, RawSnapshot, Scope,
@@ -182,7 +183,7 @@ fn max_pages() -> usize {
         .map_or(MAX_PAGES, |n| n.min(MAX_PAGES))
 }
 
-fn transport_text(e: &kube::Error) -> String {
+pub(super) fn transport_text(e: &kube::Error) -> String {
     let msg = crate::error::innermost(e);
     if msg.contains("deadline has elapsed") || msg.to_lowercase().contains("timed out") {
         "timed out".to_string()
@@ -361,57 +362,6 @@ pub async fn fetch_into<S: ObjectSink>(
         }
     }
     Ok(())
-}
-
-/// How a status write failed.
-#[derive(Debug)]
-pub enum WriteError {
-    /// 409: the object changed since it was read.
-    Conflict,
-    /// 404: the object is gone.
-    NotFound,
-    /// 403, with the API server's message.
-    Forbidden(String),
-    /// Anything else, in words.
-    Other(String),
-}
-
-/// PUTs `obj` (with its resourceVersion) to the `/status` subresource; `dry_run` asks the
-/// API server to validate without storing (`dryRun=All`). Returns the stored object.
-pub async fn put_status(
-    conn: &Connection,
-    info: &KindInfo,
-    obj: &Value,
-    dry_run: bool,
-) -> Result<Value, WriteError> {
-    let ns = obj.pointer("/metadata/namespace").and_then(Value::as_str);
-    let name = obj
-        .pointer("/metadata/name")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let params = kube::api::PostParams {
-        dry_run,
-        ..Default::default()
-    };
-    let body = serde_json::to_vec(obj).map_err(|e| WriteError::Other(e.to_string()))?;
-    let req = Request::new(list_path(info, ns))
-        .replace_subresource("status", name, &params, body)
-        .map_err(|e| WriteError::Other(e.to_string()))?;
-    bounded(conn, conn.client.request::<Value>(req))
-        .await
-        .map_err(|e| match e {
-            kube::Error::Api(s) if s.code == 409 => WriteError::Conflict,
-            kube::Error::Api(s) if s.code == 404 => WriteError::NotFound,
-            kube::Error::Api(s) if s.code == 403 => WriteError::Forbidden(s.message.clone()),
-            kube::Error::Api(s) => {
-                WriteError::Other(format!("{} ({}): {}", s.reason, s.code, s.message))
-            }
-            other => WriteError::Other(format!(
-                "cannot reach the Kubernetes API server at {}: {}",
-                conn.server,
-                transport_text(&other)
-            )),
-        })
 }
 
 /// LISTs each of `kinds` once, in every namespace (concurrently; one request per page), for

@@ -13,6 +13,7 @@ mod plugin_output;
 mod progress;
 mod target;
 pub mod watch;
+mod write;
 
 pub use target::{ConnectOptions, NamespaceChoice, Source, Target};
 
