@@ -383,6 +383,24 @@ fn every_import_points_down_the_floors_of_the_design_note() {
     );
 }
 
+/// Longest source file: past this, a file holds more than one idea and is split.
+const MAX_LINES: usize = 450;
+
+#[test]
+fn every_source_file_opens_with_its_purpose_and_stays_short() {
+    let mut problems = vec![];
+    for (rel, text) in source_tree() {
+        if !text.starts_with("//!") {
+            problems.push(format!("{rel}: does not open with a `//!` paragraph"));
+        }
+        let lines = text.lines().count();
+        if lines > MAX_LINES {
+            problems.push(format!("{rel}: {lines} lines (at most {MAX_LINES})"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn the_scan_sees_the_real_edges() {
     // Guard against a scanner that finds nothing and so passes vacuously.
