@@ -135,6 +135,25 @@ fn with_every_server_hanging_the_probes_end_by_the_deadline_and_say_what_did_not
         note.contains("CAA app-") && note.contains(" more"),
         "{note}"
     );
+    // A self-check failure whose probe was cut off says so; the run was not --offline.
+    let remedies: Vec<&str> = r["certificates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["findings"].as_array().unwrap())
+        .filter(|f| f["code"] == "CHALLENGE_NOT_PROPAGATED")
+        .map(|f| f["remedy"].as_str().unwrap())
+        .collect();
+    assert!(
+        remedies
+            .iter()
+            .any(|m| m.contains("did not finish within the run's deadline")),
+        "{remedies:?}"
+    );
+    assert!(
+        !remedies.iter().any(|m| m.contains("without --offline")),
+        "{remedies:?}"
+    );
 }
 
 fn fleet_file(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
