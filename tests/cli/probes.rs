@@ -102,6 +102,15 @@ fn a_correct_answer_is_not_blamed_and_broken_ipv6_is_flagged() {
         c.contains(&"HTTP01_PRIVATE_ADDRESS".to_string()),
         "loopback is flagged: {c:?}"
     );
+    // Only loopback addresses: what a public CA would then find is said, with the check.
+    let p = finding(&r, "app-tls", "HTTP01_PRIVATE_ADDRESS");
+    assert!(
+        p["evidence"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("every address is reserved"),
+        "{p}"
+    );
     assert!(
         c.contains(&"HTTP01_DNS_NOT_INGRESS".to_string()),
         "the Ingress says 203.0.113.10: {c:?}"

@@ -125,10 +125,27 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation, host: ProbeHost)
         .map(IpAddr::to_string)
         .collect();
     if !reserved.is_empty() {
-        out.push(
-            Finding::new(Code::Http01PrivateAddress, Severity::Warning, t.subject.clone(), format!("{} resolves to reserved or private addresses ({}) that a public CA cannot reach", t.dns_name, reserved.join(", ")), remedy::HTTP01_PRIVATE_ADDRESS)
-                .reproduce(dig.clone()),
-        );
+        // Only reserved addresses: if public DNS says the same, the CA has nothing to try
+        // (Let's Encrypt: "no valid A records"). A split-horizon resolver here may differ.
+        let only = reserved.len() == all.len();
+        let mut f = Finding::new(
+            Code::Http01PrivateAddress,
+            Severity::Warning,
+            t.subject.clone(),
+            format!(
+                "{} resolves to reserved or private addresses ({}) that a public CA cannot reach",
+                t.dns_name,
+                reserved.join(", ")
+            ),
+            remedy::HTTP01_PRIVATE_ADDRESS,
+        )
+        .reproduce(dig.clone());
+        if only {
+            f = f
+                .evidence("every address is reserved: if public DNS returns the same, the CA has no address to validate (Let's Encrypt: \"no valid A records found\")")
+                .reproduce(format!("dig @1.1.1.1 +short A {0}; dig @1.1.1.1 +short AAAA {0}", t.dns_name));
+        }
+        out.push(f);
     }
     if let Some(f) = lb::dns_not_ingress(t, o, &all) {
         out.push(f.reproduce(dig.clone()));
