@@ -166,21 +166,43 @@ pub struct ProbeHost {
     pub resolver_silent: bool,
 }
 
+/// Whether one address lookup got DNS's own answer: records, an empty answer, or NXDOMAIN.
+/// A timeout, SERVFAIL or REFUSED is not one: it may be only this machine's resolver.
+pub fn dns_answered(r: &Result<Vec<IpAddr>, String>) -> bool {
+    match r {
+        Ok(_) => true,
+        Err(e) => e == "NXDOMAIN",
+    }
+}
+
+/// For a name whose A and AAAA lookups gave no address: DNS's verdict that it has none
+/// (`NXDOMAIN`, or `no A or AAAA record` when both answered empty), or `None` when a lookup
+/// failed and nothing is known.
+pub fn no_address_verdict(
+    a: &Result<Vec<IpAddr>, String>,
+    aaaa: &Result<Vec<IpAddr>, String>,
+) -> Option<&'static str> {
+    let nx = |r: &Result<Vec<IpAddr>, String>| matches!(r, Err(e) if e == "NXDOMAIN");
+    if nx(a) || nx(aaaa) {
+        Some("NXDOMAIN")
+    } else if a.is_ok() && aaaa.is_ok() {
+        Some("no A or AAAA record")
+    } else {
+        None
+    }
+}
+
 impl Observations {
     /// Whether the recursive resolver answered anything in this run: an address, a CAA set,
     /// a zone, an empty answer or NXDOMAIN. `false` also when nothing was looked up.
     pub fn resolver_answered(&self) -> bool {
-        let definitive = |r: &Result<Vec<IpAddr>, String>| match r {
-            Ok(_) => true,
-            Err(e) => e == "NXDOMAIN",
-        };
         self.http
             .values()
-            .any(|h| definitive(&h.a) || definitive(&h.aaaa))
+            .any(|h| dns_answered(&h.a) || dns_answered(&h.aaaa))
             || self
                 .tls
                 .values()
-                .any(|t| t.connect_to.is_none() && definitive(&t.resolved))
+                .any(|t| t.connect_to.is_none() && dns_answered(&t.resolved))
             || self.caa.values().any(|c| c.iter().any(|(_, r)| r.is_ok()))
             || self.dns.values().any(|d| d.zone.is_ok())
     }
@@ -255,6 +277,9 @@ pub enum FetchEnd {
     BadRedirect(String),
     /// No answer: connection refused, timeout, reset (with the error text).
     Unreachable(String),
+    /// A redirect to a host this machine could not look up (timed out, SERVFAIL, REFUSED):
+    /// nothing is known of the target, and the zone is not to blame.
+    RedirectLookupFailed(String),
 }
 
 /// One fetch, from one address (or the `--connect-to` target).

@@ -196,7 +196,7 @@ pub async fn fetch(url: &str, first: SocketAddr, route: &impl Route, timeout: Du
                     ));
                 }
                 Err(NoRoute::LookupFailed(why)) => {
-                    break FetchEnd::Unreachable(format!(
+                    break FetchEnd::RedirectLookupFailed(format!(
                         "redirect to {next}, but looking up {nhost} failed from this machine ({why})"
                     ));
                 }

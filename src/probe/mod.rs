@@ -20,11 +20,11 @@ use std::time::Duration;
 
 use futures::stream::{self, StreamExt};
 
-use crate::model::observation::FetchEnd;
 use crate::model::observation::{
     CaaLookups, ChallengeKey, Dns01Observation, DnsProbe, Handshake, Http01Observation, HttpProbe,
     NsAnswer, Observations, Plan, ProbeHost, TlsObservation,
 };
+use crate::model::observation::{FetchEnd, no_address_verdict};
 
 /// `--connect-to HOST:PORT:ADDR:PORT`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,21 +101,11 @@ impl http::Route for Router<'_> {
             return Ok(SocketAddr::new(*ip, port));
         }
         // No address: an answer (NXDOMAIN, or no records for both) or a failed lookup.
-        let negative = |r: &Result<Vec<IpAddr>, String>| match r {
-            Ok(_) => true,
-            Err(e) => e == "NXDOMAIN",
-        };
-        let nx = |r: &Result<Vec<IpAddr>, String>| matches!(r, Err(e) if e == "NXDOMAIN");
-        if nx(&a) || nx(&aaaa) || (negative(&a) && negative(&aaaa)) {
-            let why = if nx(&a) || nx(&aaaa) {
-                "NXDOMAIN"
-            } else {
-                "no A or AAAA record"
-            };
-            Err(http::NoRoute::NoAddress(why.into()))
-        } else {
-            let why = a.err().or(aaaa.err()).unwrap_or_default();
-            Err(http::NoRoute::LookupFailed(why))
+        match no_address_verdict(&a, &aaaa) {
+            Some(why) => Err(http::NoRoute::NoAddress(why.into())),
+            None => Err(http::NoRoute::LookupFailed(
+                a.err().or(aaaa.err()).unwrap_or_default(),
+            )),
         }
     }
 }

@@ -5,7 +5,9 @@ use std::net::IpAddr;
 
 use super::lb::{self, LbHostname};
 use crate::findings::{Code, Finding, Severity, Subject};
-use crate::model::observation::{FetchEnd, Hop, Http01Observation, ProbeHost, is_reserved};
+use crate::model::observation::{
+    FetchEnd, Hop, Http01Observation, ProbeHost, is_reserved, no_address_verdict,
+};
 
 // ---------------------------------------------------------------- HTTP-01
 
@@ -74,13 +76,7 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation, host: ProbeHost)
     let unchecked = lb::unchecked(t, o);
     // No address because this machine's lookup failed (timed out, SERVFAIL, REFUSED) is not
     // a name without records: say what is known, and how to tell the two apart.
-    let negative = |r: &Result<Vec<IpAddr>, String>| match r {
-        Ok(v) => v.is_empty(),
-        Err(e) => e == "NXDOMAIN",
-    };
-    let nxdomain = |r: &Result<Vec<IpAddr>, String>| matches!(r, Err(e) if e == "NXDOMAIN");
-    let answered = nxdomain(&o.a) || nxdomain(&o.aaaa) || (negative(&o.a) && negative(&o.aaaa));
-    if no_address && !answered {
+    if no_address && no_address_verdict(&o.a, &o.aaaa).is_none() {
         out.push(
             Finding::new(
                 Code::Http01LookupFailed,
@@ -258,7 +254,7 @@ pub fn http01_findings(t: &Http01Target, o: &Http01Observation, host: ProbeHost)
                 remedy::HTTP01_BAD_REDIRECT,
             ),
             // A redirect target this machine could not look up: nothing was checked there.
-            FetchEnd::Unreachable(why) if why.contains("failed from this machine") => Finding::new(
+            FetchEnd::RedirectLookupFailed(why) => Finding::new(
                 Code::Http01LookupFailed,
                 Severity::Warning,
                 t.subject.clone(),

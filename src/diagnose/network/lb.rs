@@ -10,7 +10,7 @@ use std::net::IpAddr;
 
 use super::http01::Http01Target;
 use crate::findings::{Code, Finding, Severity};
-use crate::model::observation::Http01Observation;
+use crate::model::observation::{Http01Observation, dns_answered};
 
 /// A load-balancer host name and the object whose status publishes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,9 +59,7 @@ fn negative(why: &str) -> bool {
 /// True when this machine's resolver answered for the challenge's own name (records, none,
 /// or NXDOMAIN): its negative answer for a load balancer's name is then believed.
 fn resolver_answers(o: &Http01Observation) -> bool {
-    [&o.a, &o.aaaa]
-        .iter()
-        .any(|r| r.is_ok() || matches!(r, Err(e) if e == "NXDOMAIN"))
+    dns_answered(&o.a) || dns_answered(&o.aaaa)
 }
 
 /// The look-up of `name` in the observation.

@@ -21,11 +21,7 @@ pub fn secret_chain(chain: &Chain) -> Option<Vec<Vec<u8>>> {
     let SecretLink::Found(secret) = chain.secret else {
         return None;
     };
-    if chain
-        .shared_secret
-        .as_ref()
-        .is_some_and(|s| !s.is_owner(chain.certificate))
-    {
+    if chain.secret_owned_by_another() {
         return None;
     }
     let crt = secret.tls_crt()?;

@@ -66,12 +66,7 @@ pub(super) fn secret_checks(
                 w.unknown(step);
             }
         }
-        SecretLink::Found(_)
-            if chain
-                .shared_secret
-                .as_ref()
-                .is_some_and(|s| !s.is_owner(cert)) =>
-        {
+        SecretLink::Found(_) if chain.secret_owned_by_another() => {
             // It holds the owner's certificate: checking it against this spec would blame
             // the Secret for what SECRET_SHARED explains.
             let owner = chain
@@ -110,11 +105,7 @@ pub(super) fn content_findings(chain: &Chain, now: Timestamp) -> Option<Vec<Find
     let SecretLink::Found(secret) = chain.secret else {
         return None;
     };
-    let foreign = chain
-        .shared_secret
-        .as_ref()
-        .is_some_and(|s| !s.is_owner(cert));
-    (!foreign).then(|| secret_findings(secret, cert, now))
+    (!chain.secret_owned_by_another()).then(|| secret_findings(secret, cert, now))
 }
 
 fn secret_findings(secret: &TlsSecret, cert: &Certificate, now: Timestamp) -> Vec<Finding> {

@@ -181,6 +181,14 @@ fn same_object(a: &ObjectMeta, b: &ObjectMeta) -> bool {
 }
 
 impl<'a> Chain<'a> {
+    /// Whether this Certificate's Secret is shared and written for another Certificate: its
+    /// content is that owner's, so it is never judged against this spec.
+    pub fn secret_owned_by_another(&self) -> bool {
+        self.shared_secret
+            .as_ref()
+            .is_some_and(|s| !s.is_owner(self.certificate))
+    }
+
     /// The issuerRef with cert-manager's defaults.
     pub fn issuer_ref(&self) -> &'a IssuerRef {
         &self.certificate.spec.issuer_ref
